@@ -1,0 +1,21 @@
+"""tapegrad's engine: tensors on numpy (CPU) or cupy (GPU), a dynamic tape, and reverse-mode autograd."""
+from . import backend, dtypes
+from .tensor import Tensor
+from .function import Function
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
+from .dtypes import (bfloat16, bool_, double, float, float16, float32, float64, get_default_dtype, half, int,
+                     int8, int16, int32, int64, long, promote as promote_types, result_type, set_default_dtype,
+                     short, uint8)
+from .backend import device
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
+                       ones_like, tensor, zeros, zeros_like)
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, normal, rand,
+                     rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state)
+from . import ops
+from .ops import *  # noqa: F401,F403  (the op library: add, exp, sum, reshape, matmul, ...)
+from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
+from .gradcheck import gradcheck, gradgradcheck
+
+bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)
+__version__ = "0.1.0"

@@ -1,0 +1,115 @@
+"""backward(), grad() and detect_anomaly(): the user-facing entry points into the engine."""
+from . import engine
+from .grad_mode import state
+from .tensor import Tensor
+
+
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _root_grads(outputs, grad_outputs, op):
+    grads = []
+    for i, (t, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: outputs must be tensors, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"{op}: element {i} of the outputs does not require grad and has no grad_fn: nothing was "
+                "recorded. Create the inputs with requires_grad=True, and do not compute under no_grad()")
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(
+                    f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
+                    f"{tuple(t.shape)}. Pass gradient= (a tensor of that shape), or reduce it with .sum()")
+            g = t.xp.ones_like(t.data)
+        else:
+            g = g if isinstance(g, Tensor) else Tensor(g, dtype=t.dtype, device=t.device)
+            if g.shape != t.shape:
+                raise RuntimeError(f"{op}: gradient has shape {tuple(g.shape)} but the output has shape "
+                                   f"{tuple(t.shape)}; they must match")
+            if g.device != t.device:
+                raise RuntimeError(f"{op}: gradient is on {g.device} but the output is on {t.device}")
+            g = g.data
+        grads.append(g)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate into .grad of the leaves the gradients of `tensors` (weighted by grad_tensors)."""
+    tensors = _as_list(tensors)
+    grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"backward: got {len(tensors)} tensors but {len(grads)} gradients")
+    roots = _root_grads(tensors, grads, "backward")
+    if create_graph:
+        roots = [Tensor._make(g, None, 0) for g in roots]
+    retain = create_graph if retain_graph is None else retain_graph
+    if inputs is not None:
+        inputs = _as_list(inputs)
+        found = engine.run(tensors, roots, retain, create_graph, inputs)
+        for t, g in zip(inputs, (found.get(i) for i in range(len(inputs)))):
+            if g is None:
+                continue
+            g = g if isinstance(g, Tensor) else Tensor._make(g.copy(), None, 0)
+            t.grad = g if t.grad is None else t.grad + g
+        return
+    engine.run(tensors, roots, retain, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False,
+         materialize_grads=False):
+    """The gradients of `outputs` with respect to `inputs`, returned as a tuple (no .grad is touched)."""
+    outputs = _as_list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_list(inputs)
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad; every input must be a tensor with "
+                               "requires_grad=True that the outputs were computed from")
+    gos = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
+    roots = _root_grads(outputs, gos, "grad")
+    if create_graph:
+        roots = [Tensor._make(g, None, 0) for g in roots]
+    retain = create_graph if retain_graph is None else retain_graph
+    found = engine.run(outputs, roots, retain, create_graph, inputs)
+    result = []
+    for i, t in enumerate(inputs):
+        g = found.get(i)
+        if g is None:
+            if materialize_grads:
+                result.append(Tensor._make(t.xp.zeros_like(t.data), None, 0))
+                continue
+            if not allow_unused:
+                raise RuntimeError(f"grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "
+                                   "outputs; pass allow_unused=True to get None for it")
+            result.append(None)
+            continue
+        result.append(g if isinstance(g, Tensor) else Tensor._make(g, None, 0))
+    return tuple(result) if not single or len(result) != 1 else (result[0],)
+
+
+class detect_anomaly:
+    """Record where each op was called; a NaN produced in backward raises, naming the op and that place."""
+
+    def __init__(self, check_nan=True):
+        self.check_nan = check_nan
+
+    def __enter__(self):
+        self._prev = state.anomaly
+        state.anomaly = self.check_nan
+        return self
+
+    def __exit__(self, *exc):
+        state.anomaly = self._prev
+        return False
+
+
+def set_detect_anomaly(mode):
+    """Turn anomaly detection on or off globally."""
+    state.anomaly = bool(mode)
+
+
+def is_anomaly_enabled():
+    """True inside detect_anomaly()."""
+    return state.anomaly

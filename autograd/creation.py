@@ -1,0 +1,191 @@
+"""Tensor creation: tensor, as_tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, *_like."""
+import numpy as np
+
+from . import backend, dtypes
+from .tensor import Tensor
+
+
+def _infer_dtype(data):
+    """PyTorch's dtype for Python data: float -> default float, int -> int64, bool -> bool."""
+    arr = np.asarray(data)
+    if arr.dtype.kind == "f":
+        return dtypes.get_default_dtype() if not isinstance(data, np.ndarray) else arr.dtype
+    if arr.dtype.kind in "iu":
+        return dtypes.int64 if not isinstance(data, np.ndarray) else arr.dtype
+    if arr.dtype.kind == "b":
+        return dtypes.bool_
+    if arr.dtype.kind == "c":
+        raise TypeError("complex tensors are not supported")
+    raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
+                    "pass numbers, nested lists of numbers, or an array")
+
+
+def _to_array(data, dtype=None, device=None):
+    """An array of `device` holding `data` (copied), with `dtype` or the inferred one."""
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        data = data.data
+    src_mod = backend.array_module(data)
+    on_host = src_mod is np
+    if device is None:
+        dev = backend.device_of(data) if not on_host or isinstance(data, np.ndarray) else backend.CPU
+    else:
+        dev = backend.device(device)
+    if on_host and not isinstance(data, np.ndarray):
+        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+            data = _stack_tensors(data)
+        dtype = dtype or _infer_dtype(data)
+        arr = np.array(data, dtype=dtype)
+    else:
+        if data.dtype not in dtypes.SUPPORTED and dtype is None:
+            dtype = _infer_dtype(backend.to_device(data, "cpu"))
+        arr = data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
+    return backend.to_device(arr, dev)
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _stack_tensors(data):
+    if isinstance(data, (list, tuple)):
+        return [_stack_tensors(x) for x in data]
+    if isinstance(data, Tensor):
+        return backend.to_device(data.data, "cpu")
+    return data
+
+
+def _finish(arr, requires_grad):
+    t = Tensor._make(arr, None, 0)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new tensor holding a copy of `data` (numbers, nested lists, an array or a tensor)."""
+    return _finish(_to_array(data, dtype, device), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like tensor(), but shares memory with `data` when no conversion is needed."""
+    if isinstance(data, Tensor):
+        if (dtype is None or dtypes.as_dtype(dtype) == data.dtype) and (device is None or data.device == device):
+            return data
+        return data.to(dtype=dtype, device=device)
+    if type(data) in backend._modules and data.dtype in dtypes.SUPPORTED:
+        dt = dtypes.as_dtype(dtype)
+        if (dt is None or dt == data.dtype) and (device is None or backend.device_of(data) == device):
+            return Tensor._make(data, None, 0)
+    return tensor(data, dtype, device)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with a numpy array (changes to one show in the other)."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype not in dtypes.SUPPORTED:
+        raise TypeError(f"from_numpy: numpy dtype {array.dtype} is not supported; "
+                        f"supported: {sorted(str(d) for d in dtypes.SUPPORTED)}")
+    return Tensor._make(array, None, 0)
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for n in size:
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"invalid size {tuple(size)}: sizes must be non-negative integers")
+    return tuple(int(n) for n in size)
+
+
+def _fill(fn, size, dtype, device, requires_grad, *args):
+    dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
+    xp = backend.module_for(device or "cpu")
+    return _finish(getattr(xp, fn)(*args, _shape(size), dtype=dtype) if args else
+                   getattr(xp, fn)(_shape(size), dtype=dtype), requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros."""
+    return _fill("zeros", size, dtype, device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones."""
+    return _fill("ones", size, dtype, device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    """An uninitialized tensor."""
+    return _fill("empty", size, dtype, device, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with fill_value (dtype inferred from it, as in PyTorch)."""
+    if dtype is None:
+        dtype = _infer_dtype(fill_value)
+    xp = backend.module_for(device or "cpu")
+    size = _shape((size,) if isinstance(size, (int, np.integer)) else tuple(size))
+    return _finish(xp.full(size, fill_value, dtype=dtypes.as_dtype(dtype)), requires_grad)
+
+
+def _like(fn, t, dtype, device, requires_grad, *args):
+    dtype = dtypes.as_dtype(dtype) or t.dtype
+    device = device or t.device
+    xp = backend.module_for(device)
+    arr = getattr(xp, fn)(t.shape, *args, dtype=dtype)
+    return _finish(arr, requires_grad)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False):
+    """Zeros shaped like `input`."""
+    return _like("zeros", input, dtype, device, requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False):
+    """Ones shaped like `input`."""
+    return _like("ones", input, dtype, device, requires_grad)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False):
+    """An uninitialized tensor shaped like `input`."""
+    return _like("empty", input, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor shaped like `input`, filled with fill_value."""
+    return _like("full", input, dtype, device, requires_grad, fill_value)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from start to end (exclusive) by step; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
+    xp = backend.module_for(device or "cpu")
+    return _finish(xp.arange(start, end, step, dtype=dtypes.as_dtype(dtype)), requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """`steps` evenly spaced values from start to end (inclusive)."""
+    if steps < 0:
+        raise ValueError(f"linspace: steps must be non-negative, got {steps}")
+    xp = backend.module_for(device or "cpu")
+    dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
+    return _finish(xp.linspace(start, end, steps).astype(dtype), requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """The n x m identity matrix."""
+    xp = backend.module_for(device or "cpu")
+    dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
+    return _finish(xp.eye(n, m, dtype=dtype), requires_grad)

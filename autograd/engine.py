@@ -1,0 +1,171 @@
+"""Reverse-mode engine: a topological order over the tape, then one loop that runs nodes in reverse."""
+import sys
+
+from .grad_mode import state
+
+
+def _check_nan(node, grads):
+    from .ops import dual
+
+    for i, g in enumerate(grads):
+        if g is not None and dual.has_nan(g):
+            where = "".join(node.trace or ["(no forward trace recorded)\n"])
+            raise RuntimeError(f"{node.name()} returned nan values in its {i}th output.\n"
+                               f"The forward call that created it:\n{where}")
+
+
+def _dependencies(roots):
+    """Count, for every node reachable from `roots`, how many edges lead into it (iteratively)."""
+    deps = {}
+    stack = list(roots)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for edge in node.next_edges:
+            if edge is None or edge[0].__class__ is _Tensor:
+                continue
+            child = edge[0]
+            deps[child] = deps.get(child, 0) + 1
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return deps
+
+
+def _own(g):
+    """A gradient array that no one else holds, fit to become a leaf's .grad."""
+    if getattr(g, "base", None) is not None or sys.getrefcount(g) > 4 or not g.flags.writeable:
+        return g.copy()
+    return g
+
+
+def run(roots, root_grads, retain_graph, create_graph, inputs=None):
+    """Backpropagate root_grads from root tensors. Fills .grad of leaves, or returns grads of `inputs`."""
+    from .ops import dual
+
+    captured = None
+    if inputs is not None:  # autograd.grad: capture, do not accumulate
+        captured = {}
+        wanted = {}
+        for i, t in enumerate(inputs):
+            key = (t, 0) if t.grad_fn is None else (t.grad_fn, t._output_nr)
+            wanted.setdefault((id(key[0]), key[1]), []).append(i)
+    buffers = {}
+    leaf_grads = {}
+    root_nodes = []
+    for t, g in zip(roots, root_grads):
+        if t.grad_fn is None:
+            leaf_grads[t] = g if t not in leaf_grads else leaf_grads[t] + g
+            continue
+        node, nr = t.grad_fn, t._output_nr
+        buf = buffers.setdefault(node, [None] * node.num_outputs)
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+        if node not in root_nodes:
+            root_nodes.append(node)
+    deps = _dependencies(root_nodes)
+    ready = [n for n in root_nodes if n not in deps]
+    prev_mode = state.enabled
+    state.enabled = create_graph
+    anomaly = state.anomaly
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node, None)
+            if grads is not None:
+                grads = _prepare(node, grads, captured, wanted if captured is not None else None, dual)
+            if grads is None:  # nothing flows through this node
+                outs = (None,) * len(node.next_edges)
+            else:
+                outs = node.run_backward(grads, create_graph)
+                if anomaly:
+                    _check_nan(node, outs)
+            if not retain_graph:
+                node.release()
+            for edge, g in zip(node.next_edges, outs):
+                if edge is None:
+                    continue
+                target, nr = edge
+                if target.__class__ is _Tensor:
+                    if g is not None:
+                        leaf_grads[target] = g if target not in leaf_grads else leaf_grads[target] + g
+                    continue
+                if g is not None:
+                    buf = buffers.get(target)
+                    if buf is None:
+                        buf = buffers[target] = [None] * target.num_outputs
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                left = deps[target] - 1
+                deps[target] = left
+                if left == 0:
+                    ready.append(target)
+        return _finish_leaves(leaf_grads, captured, wanted if captured is not None else None, create_graph)
+    finally:
+        state.enabled = prev_mode
+
+
+def _prepare(node, grads, captured, wanted, dual):
+    """Run pre-hooks, capture grads asked for by autograd.grad, and fill missing output grads."""
+    hooks = node.pre_hooks
+    if hooks:
+        for nr, fns in hooks.items():
+            if grads[nr] is None:
+                continue
+            for fn in fns:
+                res = fn(grads[nr])
+                if res is not None:
+                    grads[nr] = res
+    if wanted is not None:
+        for nr, g in enumerate(grads):
+            idx = wanted.get((id(node), nr))
+            if idx is not None and g is not None:
+                for i in idx:
+                    captured[i] = g
+    if all(g is None for g in grads):
+        return None
+    if node.num_outputs > 1 and any(g is None for g in grads):
+        return _fill_missing(node, grads)
+    return grads
+
+
+def _fill_missing(node, grads):
+    """Multi-output nodes get zeros for the outputs that received no gradient."""
+    from .tensor import Tensor
+
+    wrap = any(type(g) is Tensor for g in grads)
+    out = []
+    for g, (shape, dtype, xp) in zip(grads, node._out_meta):
+        if g is None:
+            g = xp.zeros(shape, dtype)
+            g = Tensor._make(g, None, 0) if wrap else g
+        out.append(g)
+    return out
+
+
+def _finish_leaves(leaf_grads, captured, wanted, create_graph):
+    from .tensor import Tensor
+
+    for t, g in leaf_grads.items():
+        if t._hooks:
+            for fn in t._hooks:
+                res = fn(g if create_graph else Tensor._make(g, None, 0))
+                if res is not None:
+                    g = res if create_graph else res.data
+        if wanted is not None:
+            for i in wanted.get((id(t), 0), ()):
+                captured[i] = g
+            continue
+        if create_graph:
+            g = g if type(g) is Tensor else Tensor._make(g, None, 0)
+            t.grad = g if t.grad is None else t.grad + g
+        elif t.grad is None:
+            t.grad = Tensor._make(_own(g), None, 0)
+        else:
+            gd = t.grad.data
+            if gd.shape == g.shape and gd.dtype == g.dtype and gd.flags.writeable and t.grad.grad_fn is None:
+                gd += g
+            else:
+                t.grad = Tensor._make(gd + g, None, 0)
+    return captured
+
+
+_Tensor = None  # set by tensor.py

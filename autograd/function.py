@@ -1,0 +1,259 @@
+"""Function: one tape node. Built-in ops run on raw arrays; custom Functions get Tensors, as in PyTorch."""
+import traceback
+import weakref
+
+import numpy as np
+
+from . import dtypes
+from .backend import _modules
+from .grad_mode import state
+
+_FLOATS = dtypes.FLOATS
+_FREED = "freed"
+_generic = np.generic
+Tensor = None  # set by tensor.py (the two modules refer to each other)
+
+
+def _leaf_edge(t):
+    fn = t.grad_fn
+    return (t, 0) if fn is None else (fn, t._output_nr)
+
+
+class Function:
+    """A node on the tape: subclass it with static forward(ctx, ...) and backward(ctx, *grads)."""
+
+    __slots__ = ("next_edges", "needs_input_grad", "saved", "_meta", "_create", "num_outputs",
+                 "pre_hooks", "trace", "in_shapes", "to_save", "non_differentiable", "__weakref__", "__dict__")
+
+    # ----------------------------------------------------------------- saving for backward
+    def save_for_backward(self, *values):
+        """Keep values (tensors or arrays) for backward; read them back with saved_tensors."""
+        self.to_save = values
+
+    def mark_non_differentiable(self, *outputs):
+        """Declare outputs (of a custom Function) that never need a gradient."""
+        self.non_differentiable = outputs
+
+    def _pack(self, inputs, outputs):
+        """Turn the values given to save_for_backward into entries that can be version-checked."""
+        meta = []
+        for v in self.to_save:
+            data = v.data if isinstance(v, Tensor) else v
+            entry = None
+            for t in inputs:
+                if isinstance(t, Tensor) and t.data is data:
+                    base = t._base if t._base is not None else t
+                    entry = (1, t, base._version, data)
+                    break
+            if entry is None:
+                for nr, o in enumerate(outputs):
+                    if o.data is data:
+                        entry = (2, (weakref.ref(o), nr), o._version, data)
+                        break
+            meta.append(entry or (0, None, 0, data))
+        self._meta = meta
+        self.to_save = None
+
+    @property
+    def saved_tensors(self):
+        """The values passed to save_for_backward: arrays in plain backward, Tensors under create_graph."""
+        meta = self._meta
+        if meta is _FREED:
+            raise RuntimeError(
+                f"trying to backward through {self.name()} a second time: its saved values were freed "
+                "after the first backward; pass retain_graph=True to the first backward() to keep them")
+        out = []
+        for kind, ref, version, data in meta:
+            if kind == 1:
+                base = ref._base if ref._base is not None else ref
+                if base._version != version:
+                    self._version_error(ref, version, base._version)
+                out.append(ref if self._create else data)
+            elif kind == 2:
+                o = ref[0]()
+                if o is not None and o._version != version:
+                    self._version_error(o, version, o._version)
+                out.append(Tensor._make(data, self, ref[1]) if self._create else data)
+            else:
+                out.append(Tensor._make(data, None, 0) if self._create and type(data) in _modules else data)
+        return tuple(out)
+
+    def _version_error(self, t, saved, now):
+        raise RuntimeError(
+            f"one of the tensors needed by {self.name()} for its gradient was modified by an in-place "
+            f"operation: a tensor of shape {tuple(t.shape)} and dtype {t.dtype} is at version {now}, "
+            f"but was saved at version {saved}; clone() it before the in-place change")
+
+    # ----------------------------------------------------------------- tape bookkeeping
+    @classmethod
+    def name(cls):
+        """The node's name as shown in reprs, e.g. MulBackward0."""
+        return f"{cls.__name__}Backward0"
+
+    def __repr__(self):
+        return f"<{self.name()}>"
+
+    @property
+    def next_functions(self):
+        """(node, output index) pairs this node sends gradients to, as in PyTorch."""
+        return tuple((None, 0) if e is None else e for e in self.next_edges)
+
+    def register_prehook(self, output_nr, hook):
+        """Call hook(grad) on the gradient of output `output_nr` before this node runs."""
+        if self.pre_hooks is None:
+            self.pre_hooks = {}
+        self.pre_hooks.setdefault(output_nr, []).append(hook)
+
+    def release(self):
+        """Free the saved values (after a backward without retain_graph)."""
+        self._meta = _FREED
+
+    def run_backward(self, grads, create_graph):
+        """Run backward on output grads (arrays, or Tensors under create_graph); one grad per edge."""
+        if self._meta is _FREED:
+            self.saved_tensors  # raises the "second time" error
+        if self.custom:
+            self._create = True  # custom Functions always see Tensors, as in PyTorch
+            return self._run_custom(grads, create_graph)
+        self._create = create_graph
+        out = self.backward(*grads)
+        if type(out) is not tuple:
+            out = (out,)
+        shapes = self.in_shapes
+        if shapes is not None:
+            out = tuple(g if g is None or s is None or g.shape == s else _dual().sum_to(g, s)
+                        for g, s in zip(out, shapes))
+        return out
+
+    custom = True
+
+    def _run_custom(self, grads, create_graph):
+        grads = tuple(g if isinstance(g, Tensor) else Tensor._make(g, None, 0) for g in grads)
+        out = type(self).backward(self, *grads)
+        if type(out) is not tuple:
+            out = (out,)
+        n = len(self.next_edges)
+        if len(out) < n or any(g is not None for g in out[n:]):
+            raise RuntimeError(
+                f"{type(self).__name__}.backward returned {len(out)} gradients but forward took {n} inputs; "
+                "return one gradient (or None) per forward input")
+        result = []
+        for g, e in zip(out, self.next_edges):
+            if g is None or e is None:
+                result.append(None)
+                continue
+            if not isinstance(g, Tensor):
+                g = Tensor._make(np.asarray(g) if not hasattr(g, "shape") else g, None, 0)
+            result.append(g if create_graph else g.data)
+        return tuple(result)
+
+    # ----------------------------------------------------------------- custom-Function apply
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run forward (on Tensors, recording nothing inside) and record one node for the outputs."""
+        ctx = cls.__new__(cls)
+        ctx.to_save = ()
+        ctx.non_differentiable = ()
+        ctx.pre_hooks = None
+        ctx.in_shapes = None
+        ctx._create = False
+        ctx.trace = None
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        record = state.enabled and any(t.requires_grad for t in tensors)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        prev = state.enabled
+        state.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            state.enabled = prev
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        outs = tuple(o if isinstance(o, Tensor) else Tensor._make(np.asarray(o), None, 0) for o in outs)
+        if not record:
+            return outs[0] if single else outs
+        ctx.next_edges = tuple(_leaf_edge(a) if isinstance(a, Tensor) and a.requires_grad else None
+                               for a in args)
+        ctx.num_outputs = len(outs)
+        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
+        nondiff = {id(t) for t in ctx.non_differentiable}
+        results = []
+        for nr, o in enumerate(outs):
+            if any(o is a for a in args) or o.grad_fn is not None:  # returned an input: alias it
+                o = Tensor._make(o.data, None, 0)
+            if o.dtype in _FLOATS and id(o) not in nondiff and id(outs[nr]) not in nondiff:
+                o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
+            results.append(o)
+        ctx._pack(args, results)
+        if state.anomaly:
+            ctx.trace = traceback.format_stack()[:-1]
+        return results[0] if single else tuple(results)
+
+
+class Op(Function):
+    """Base of the built-in ops: forward(ctx, *arrays, **params) -> array(s); backward is duck-typed."""
+
+    __slots__ = ()
+    custom = False
+    broadcasts = False  # True: backward grads are summed back to the input shapes centrally
+    differentiable = True
+
+    @classmethod
+    def apply(cls, *args, **params):
+        """Run forward on the arrays of `args` and, when grad is on, record this node for the output."""
+        ctx = cls.__new__(cls)
+        ctx.to_save = ()
+        record = False
+        if state.enabled and cls.differentiable:
+            for a in args:
+                if type(a) is Tensor and a.requires_grad:
+                    record = True
+                    break
+        arrays = [a.data if type(a) is Tensor else a for a in args]
+        if record:
+            ctx.needs_input_grad = tuple(type(a) is Tensor and a.requires_grad for a in args)
+        out = cls.forward(ctx, *arrays, **params)
+        if type(out) is tuple:
+            outs = tuple(Tensor._make(o if not isinstance(o, _generic) else np.asarray(o), None, 0) for o in out)
+        else:
+            outs = None
+            if isinstance(out, _generic):
+                out = np.asarray(out)
+        if not record:
+            return Tensor._make(out, None, 0) if outs is None else outs
+        ctx.next_edges = tuple(_leaf_edge(a) if type(a) is Tensor and a.requires_grad else None for a in args)
+        ctx.pre_hooks = None
+        ctx._create = False
+        ctx.in_shapes = None
+        ctx.trace = traceback.format_stack()[:-1] if state.anomaly else None
+        if outs is None:
+            ctx.num_outputs = 1
+            if cls.broadcasts:
+                shape = out.shape
+                for a in args:
+                    if type(a) is Tensor and a.data.shape != shape:
+                        ctx.in_shapes = tuple(a.data.shape if type(a) is Tensor else None for a in args)
+                        break
+            y = Tensor._make(out, ctx, 0) if out.dtype in _FLOATS else Tensor._make(out, None, 0)
+            if ctx.to_save:
+                ctx._pack(args, (y,))
+            else:
+                ctx._meta = ()
+            return y
+        ctx.num_outputs = len(outs)
+        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
+        for nr, o in enumerate(outs):
+            if o.dtype in _FLOATS and nr not in cls.nondiff_outputs:
+                o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
+        if ctx.to_save:
+            ctx._pack(args, outs)
+        else:
+            ctx._meta = ()
+        return outs
+
+    nondiff_outputs = ()
+
+
+def _dual():
+    from .ops import dual
+    return dual

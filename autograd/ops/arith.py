@@ -1,0 +1,296 @@
+"""Arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder, with PyTorch's type promotion."""
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from . import dual
+
+_SCALARS = (int, float, bool)
+_default = dtypes._Default
+
+
+def _device_error(op, a, b):
+    raise RuntimeError(f"{op}: expected all tensors on the same device, but found one on {a.device} and one on "
+                       f"{b.device}; move one with .to(device) first (nothing is copied implicitly)")
+
+
+def operands(a, b, op):
+    """Promote a pair of operands (Tensors or Python scalars) to PyTorch's result dtype."""
+    ta, tb = type(a) is Tensor, type(b) is Tensor
+    if ta and tb:
+        da, db = a.data, b.data
+        if type(da) is not type(db):
+            _device_error(op, a, b)
+        if da.dtype != db.dtype:
+            d = dtypes.promote(da.dtype, db.dtype)
+            a, b = a.to(d), b.to(d)
+        return a, b
+    if ta:
+        return a, _other(b, a, op)
+    if tb:
+        return _other(a, b, op), b
+    raise TypeError(f"{op}: expected at least one tensor, got {type(a).__name__} and {type(b).__name__}")
+
+
+def _other(s, t, op):
+    """Make the non-tensor operand of a binary op fit the tensor operand `t`."""
+    if isinstance(s, _SCALARS):
+        return s
+    if isinstance(s, np.generic):  # numpy scalars behave like Python scalars, as in PyTorch
+        return s.item()
+    if isinstance(s, (list, tuple)) or hasattr(s, "__array__") or hasattr(s, "__cuda_array_interface__"):
+        from ..creation import as_tensor
+
+        other = as_tensor(s, device=t.device)
+        return operands(t, other, op)[1] if other.dtype != t.dtype else other
+    raise TypeError(f"{op}: unsupported operand type {type(s).__name__} (expected a tensor or a number)")
+
+
+def _cast_scalar_op(a, b):
+    """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype."""
+    if type(a) is Tensor and type(b) is float and a.data.dtype not in dtypes.FLOATS:
+        return a.to(_default.dtype), b
+    if type(b) is Tensor and type(a) is float and b.data.dtype not in dtypes.FLOATS:
+        return a, b.to(_default.dtype)
+    return a, b
+
+
+# ---------------------------------------------------------------------------- add / sub
+class Add(Op):
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        return a + b
+
+    def backward(ctx, gy):
+        return gy, gy
+
+
+class Sub(Op):
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        return a - b
+
+    def backward(ctx, gy):
+        return gy, -gy
+
+
+def add(input, other, alpha=1):
+    """input + alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = _cast_scalar_op(*operands(input, other, "add"))
+    return Add.apply(a, b)
+
+
+def sub(input, other, alpha=1):
+    """input - alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = _cast_scalar_op(*operands(input, other, "sub"))
+    if a.dtype == dtypes.bool_ if type(a) is Tensor else False:
+        raise TypeError("sub: subtracting bool tensors is not supported; use logical_xor() or ~ instead")
+    return Sub.apply(a, b)
+
+
+def rsub(input, other, alpha=1):
+    """other - alpha * input."""
+    return sub(other, input, alpha)
+
+
+# ---------------------------------------------------------------------------- mul / div
+class Mul(Op):
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (gy * b if need[0] else None), (gy * a if need[1] else None)
+
+
+class Div(Op):
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a / b
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = gy / b if need[0] else None
+        gb = -gy * a / (b * b) if need[1] else None
+        return ga, gb
+
+
+def mul(input, other):
+    """Elementwise product."""
+    return Mul.apply(*_cast_scalar_op(*operands(input, other, "mul")))
+
+
+def _float_operands(a, b, op):
+    a, b = _cast_scalar_op(*operands(a, b, op))
+    if type(a) is Tensor and a.data.dtype not in dtypes.FLOATS:
+        a = a.to(_default.dtype)
+    if type(b) is Tensor and b.data.dtype not in dtypes.FLOATS:
+        b = b.to(_default.dtype)
+    if type(a) is not Tensor and type(b) is not Tensor:
+        raise TypeError(f"{op}: expected a tensor operand")
+    return a, b
+
+
+def div(input, other, rounding_mode=None):
+    """input / other: true division (ints give floats), or rounding_mode 'trunc' / 'floor'."""
+    if rounding_mode is None:
+        return Div.apply(*_float_operands(input, other, "div"))
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        a, b = operands(input, other, "div")
+        q = Div.apply(*_float_operands(a, b, "div")).trunc()
+        dt = a.dtype if type(a) is Tensor else b.dtype
+        return q if dt in dtypes.FLOATS else q.to(dt)
+    raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
+
+
+def true_divide(input, other):
+    """input / other (true division)."""
+    return div(input, other)
+
+
+# ---------------------------------------------------------------------------- neg / pow
+class Neg(Op):
+    def forward(ctx, x):
+        return -x
+
+    def backward(ctx, gy):
+        return -gy
+
+
+def neg(input):
+    """-input."""
+    if input.dtype == dtypes.bool_:
+        raise TypeError("neg: negating a bool tensor is not supported; use ~ (logical_not) instead")
+    return Neg.apply(input)
+
+
+class PowScalar(Op):
+    """x ** p for a Python-number exponent."""
+
+    def forward(ctx, x, p):
+        ctx.save_for_backward(x)
+        ctx.p = p
+        return x ** p
+
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return gy * 0
+        if p == 2:
+            return gy * 2 * x
+        return gy * p * x ** (p - 1)
+
+
+class Pow(Op):
+    """a ** b for two tensors."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a ** b
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = gb = None
+        if need[0]:
+            ga = dual.where(dual.data(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
+        if need[1]:
+            y = a ** b
+            safe = dual.where(dual.data(a) > 0, a, 1.0 + 0.0 * a)
+            gb = dual.where((dual.data(a) == 0) & (dual.data(b) >= 0), 0.0 * gy, gy * y * dual.log(safe))
+        return ga, gb
+
+
+def pow(input, exponent):
+    """input ** exponent (either may be a number)."""
+    if type(input) is Tensor and isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+        x = input
+        if x.data.dtype not in dtypes.FLOATS:
+            if isinstance(exponent, float):
+                x = x.to(_default.dtype)
+            elif exponent < 0:
+                raise RuntimeError(f"pow: integer tensor (dtype {x.dtype}) to a negative integer power "
+                                   f"({exponent}) is not allowed; convert with .float() first")
+        return PowScalar.apply(x, exponent)
+    a, b = _cast_scalar_op(*operands(input, exponent, "pow"))
+    return Pow.apply(a, b)
+
+
+# ---------------------------------------------------------------------------- floor_divide / remainder
+class FloorDivide(Op):
+    """Floor of a / b: piecewise constant, so its gradient is zero."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        return a // b
+
+    def backward(ctx, gy):
+        z = gy * 0
+        return z, z
+
+
+class Remainder(Op):
+    """a - floor(a / b) * b, with the sign of b (Python's %)."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a % b
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        q = dual.data(a) // dual.data(b)
+        return gy, -gy * q
+
+
+def _check_int_zero(a, b, op):
+    d = b.data if type(b) is Tensor else b
+    dt = (a.data.dtype if type(a) is Tensor else b.data.dtype)
+    if dt not in dtypes.FLOATS and bool((dual.xp(d).asarray(d) == 0).any()):
+        raise ZeroDivisionError(f"{op}: integer division by zero")
+
+
+def floor_divide(input, other):
+    """Floor division (Python's //)."""
+    a, b = _cast_scalar_op(*operands(input, other, "floor_divide"))
+    _check_int_zero(a, b, "floor_divide")
+    return FloorDivide.apply(a, b)
+
+
+def remainder(input, other):
+    """Python's %: the result has the sign of the divisor."""
+    a, b = _cast_scalar_op(*operands(input, other, "remainder"))
+    _check_int_zero(a, b, "remainder")
+    return Remainder.apply(a, b)
+
+
+def fmod(input, other):
+    """C's fmod: the result has the sign of the dividend."""
+    a, b = operands(input, other, "fmod")
+    return sub(a, mul(div(a, b, rounding_mode="trunc"), b))
+
+
+__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "neg", "pow", "floor_divide", "remainder", "fmod"]
+METHODS = {name: globals()[name] for name in __all__}
+METHODS.update(multiply=mul, subtract=sub, divide=div, negative=neg)

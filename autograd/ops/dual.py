@@ -1,0 +1,173 @@
+"""Functions for backward formulas that work on arrays (plain backward) and Tensors (create_graph).
+
+A backward formula is written once, with operators and these functions. The engine feeds it arrays
+normally, so nothing is recorded and no Tensor is built; under create_graph it feeds Tensors, and the
+same formula records the backward pass on the tape.
+"""
+import numpy as np
+
+from ..backend import array_module
+from ..tensor import Tensor
+
+
+def xp(x):
+    """The array module of an array or Tensor."""
+    return array_module(x.data if type(x) is Tensor else x)
+
+
+def _unary(method, np_name=None):
+    np_name = np_name or method
+
+    def f(x):
+        if type(x) is Tensor:
+            return getattr(x, method)()
+        return getattr(array_module(x), np_name)(x)
+
+    f.__name__ = method
+    f.__doc__ = f"{method}(x) on an array or a Tensor."
+    return f
+
+
+exp = _unary("exp")
+log = _unary("log")
+sqrt = _unary("sqrt")
+sin = _unary("sin")
+cos = _unary("cos")
+tanh = _unary("tanh")
+sign = _unary("sign")
+abs = _unary("abs")
+square = _unary("square")
+reciprocal = _unary("reciprocal")
+cosh = _unary("cosh")
+sinh = _unary("sinh")
+
+
+def sigmoid(x):
+    """Logistic sigmoid of an array or Tensor."""
+    if type(x) is Tensor:
+        return x.sigmoid()
+    m = array_module(x)
+    return m.exp(-m.logaddexp(0, -x)).astype(x.dtype, copy=False)
+
+
+def where(cond, a, b):
+    """Elementwise choice; cond is a bool array or Tensor and never carries a gradient."""
+    if type(a) is Tensor or type(b) is Tensor:
+        from .. import ops
+
+        return ops.where(cond, a, b)
+    c = cond.data if type(cond) is Tensor else cond
+    m = array_module(c)
+    out = m.where(c, a, b)
+    dt = getattr(a, "dtype", None) or getattr(b, "dtype", None)
+    return out.astype(dt, copy=False) if dt is not None and out.dtype != dt else out
+
+
+def data(x):
+    """The raw array (for masks and indices, which carry no gradient)."""
+    return x.data if type(x) is Tensor else x
+
+
+def sum_to(x, shape):
+    """Sum x down to `shape` (undoing numpy broadcasting)."""
+    if type(x) is Tensor:
+        return x.sum_to_size(shape)
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, n in enumerate(shape) if n == 1 and x.shape[i + lead] != 1)
+    y = x.sum(axis=axes, keepdims=True) if axes else x
+    if lead:
+        y = y.reshape(shape)
+    return y
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over axes."""
+    if type(x) is Tensor:
+        return x.sum(dim=axis, keepdim=keepdims)
+    return x.sum(axis=axis, keepdims=keepdims)
+
+
+def broadcast_to(x, shape):
+    """Broadcast to shape (a read-only view for arrays)."""
+    if type(x) is Tensor:
+        return x.expand(shape)
+    return array_module(x).broadcast_to(x, shape)
+
+
+def reshape(x, shape):
+    """Reshape."""
+    return x.reshape(shape)
+
+
+def transpose(x, axes):
+    """Permute axes."""
+    if type(x) is Tensor:
+        return x.permute(axes)
+    return x.transpose(axes)
+
+
+def swap_last(x):
+    """Swap the last two axes (matrix transpose of a batch)."""
+    if type(x) is Tensor:
+        return x.mT
+    return x.swapaxes(-1, -2)
+
+
+def expand_dims(x, axes):
+    """Insert size-1 axes at the (sorted, normalized) positions `axes`."""
+    if type(x) is Tensor:
+        for a in sorted(axes):
+            x = x.unsqueeze(a)
+        return x
+    return array_module(x).expand_dims(x, tuple(axes))
+
+
+def zeros_like(x):
+    """Zeros of x's shape, dtype and device (a constant)."""
+    if type(x) is Tensor:
+        return Tensor._make(array_module(x.data).zeros_like(x.data), None, 0)
+    return array_module(x).zeros_like(x)
+
+
+def cast(x, dtype):
+    """Cast to dtype."""
+    if type(x) is Tensor:
+        return x.to(dtype)
+    return x.astype(dtype, copy=False)
+
+
+def maximum(a, b):
+    """Elementwise maximum."""
+    if type(a) is Tensor or type(b) is Tensor:
+        from .. import ops
+
+        return ops.maximum(a, b)
+    return array_module(a).maximum(a, b)
+
+
+def has_nan(x):
+    """True when x holds a NaN."""
+    d = x.data if type(x) is Tensor else x
+    return bool(array_module(d).isnan(d).any())
+
+
+def scatter_into(shape, index, values, like):
+    """A zeros array of `shape` with `values` added at `index` (repeated indices accumulate)."""
+    if type(values) is Tensor:
+        from .. import ops
+
+        return ops.index_put_zeros(shape, index, values)
+    m = array_module(values)
+    out = m.zeros(shape, dtype=values.dtype)
+    if _is_basic(index):
+        out[index] = values
+    else:
+        m.add.at(out, index, values)
+    return out
+
+
+def _is_basic(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(i, (int, slice, type(None), type(Ellipsis))) for i in items)

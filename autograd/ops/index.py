@@ -1,0 +1,11 @@
+"""(being written)"""
+__all__ = []
+METHODS = {}
+
+
+def getitem(x, idx):
+    raise NotImplementedError
+
+
+def setitem(x, idx, v):
+    raise NotImplementedError

@@ -1,0 +1,253 @@
+"""In-place ops (add_, mul_, zero_, copy_, clamp_, exp_, ...): they bump the version counter and rebind the tape."""
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..grad_mode import state
+from ..tensor import Tensor
+from . import arith, dual, unary
+
+
+def bump(t):
+    """Record that t's memory changed (the counter is shared by a tensor and its views)."""
+    base = t._base if t._base is not None else t
+    base._version += 1
+
+
+def check_inplace(x, op):
+    """Raise before anything changes when an in-place op on x would corrupt the tape."""
+    if type(x) is not Tensor:
+        raise TypeError(f"{op}: expected a tensor to modify in place, got {type(x).__name__}")
+    if not state.enabled:
+        return
+    if x.grad_fn is None and x.requires_grad:
+        raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used in an "
+                           "in-place operation; do it inside `with autograd.no_grad():`, or on a clone()")
+    base = x._base
+    if base is not None and base.requires_grad:
+        raise RuntimeError(f"{op}: in-place change of a view (shape {tuple(x.shape)}) of a tensor that requires "
+                           "grad is not supported; apply the op out of place, or clone() the view first")
+
+
+def _snapshot(node, x):
+    """Give `node` a private copy of x's current values wherever it saved x (x is about to change)."""
+    meta = getattr(node, "_meta", None)
+    if not meta or meta == "freed":
+        return
+    for i, (kind, ref, version, data) in enumerate(meta):
+        if kind == 1 and ref is x:
+            old = Tensor._make(data.copy(), x.grad_fn, x._output_nr)
+            old.requires_grad = x.requires_grad
+            meta[i] = (1, old, 0, old.data)
+
+
+def commit(x, r, op):
+    """Write result r into x's memory and let x take r's place on the tape."""
+    if r.shape != x.shape:
+        raise RuntimeError(f"{op}: the result has shape {tuple(r.shape)} but the tensor modified in place has "
+                           f"shape {tuple(x.shape)}; an in-place op cannot change the shape of its target")
+    if r.dtype != x.dtype and not np.can_cast(r.dtype, x.dtype, "same_kind"):
+        raise RuntimeError(f"{op}: result type {r.dtype} can't be cast to the dtype {x.dtype} of the tensor "
+                           "modified in place; convert the tensor first (e.g. x = x.float())")
+    if r.grad_fn is not None:
+        _snapshot(r.grad_fn, x)
+    if not x.data.flags.writeable:
+        raise RuntimeError(f"{op}: the tensor's memory is read-only (an expanded view); clone() it first")
+    x.data[...] = r.data
+    if r.grad_fn is not None:
+        x.grad_fn, x._output_nr, x.requires_grad = r.grad_fn, r._output_nr, True
+    elif state.enabled and x.grad_fn is not None:
+        x.grad_fn, x.requires_grad = None, False
+    bump(x)
+    return x
+
+
+def _records(x, *others):
+    if not state.enabled:
+        return False
+    return x.requires_grad or any(type(o) is Tensor and o.requires_grad for o in others)
+
+
+def _numpy_error(op, x, err):
+    raise RuntimeError(f"{op}: cannot update a tensor of shape {tuple(x.shape)} and dtype {x.dtype} in place: "
+                       f"{err}") from None
+
+
+def _arith_inplace(name, fn, ufunc):
+    def method(self, other, **kw):
+        check_inplace(self, f"{name}_")
+        if kw or _records(self, other):
+            return commit(self, fn(self, other, **kw), f"{name}_")
+        o = other
+        if type(o) is Tensor:
+            if type(o.data) is not type(self.data):
+                arith._device_error(f"{name}_", self, o)
+            o = o.data
+        elif isinstance(o, np.generic):
+            o = o.item()
+        if self.data.dtype not in dtypes.FLOATS and (isinstance(o, float) or
+                                                      getattr(o, "dtype", None) in dtypes.FLOATS or name == "div"):
+            raise RuntimeError(f"{name}_: result type float can't be cast to the dtype {self.dtype} of the tensor "
+                               "modified in place; convert the tensor first (e.g. x = x.float())")
+        try:
+            getattr(dual.xp(self.data), ufunc)(self.data, o, out=self.data, casting="same_kind")
+        except (ValueError, TypeError) as err:
+            _numpy_error(f"{name}_", self, err)
+        bump(self)
+        return self
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In-place {name}."
+    return method
+
+
+add_ = _arith_inplace("add", arith.add, "add")
+sub_ = _arith_inplace("sub", arith.sub, "subtract")
+mul_ = _arith_inplace("mul", arith.mul, "multiply")
+div_ = _arith_inplace("div", arith.div, "true_divide")
+pow_ = _arith_inplace("pow", arith.pow, "power")
+floor_divide_ = _arith_inplace("floor_divide", arith.floor_divide, "floor_divide")
+remainder_ = _arith_inplace("remainder", arith.remainder, "remainder")
+
+
+def _via(name, fn):
+    """An in-place variant computed out of place and committed (works for every dtype and on the tape)."""
+
+    def method(self, *args, **kwargs):
+        check_inplace(self, f"{name}_")
+        return commit(self, fn(self, *args, **kwargs), f"{name}_")
+
+    method.__name__ = f"{name}_"
+    method.__doc__ = f"In-place {name}."
+    return method
+
+
+def _bitwise(name):
+    from . import compare
+
+    return _via(name, getattr(compare, name))
+
+
+bitwise_and_, bitwise_or_, bitwise_xor_ = (_bitwise(n) for n in ("bitwise_and", "bitwise_or", "bitwise_xor"))
+
+_UNARY = ["exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos",
+          "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "sigmoid", "erf", "abs", "sign", "floor", "ceil",
+          "trunc", "round", "relu", "nan_to_num", "clamp", "clip", "atan2", "maximum", "minimum", "lerp", "logit"]
+for _n in _UNARY:
+    globals()[f"{_n}_"] = _via(_n, getattr(unary, _n))
+neg_ = _via("neg", arith.neg)
+clamp_min_ = _via("clamp_min", lambda x, m: unary.clamp(x, min=m))
+clamp_max_ = _via("clamp_max", lambda x, m: unary.clamp(x, max=m))
+
+
+# ---------------------------------------------------------------------------- fill / zero / copy
+class Fill(Op):
+    """Overwrite with a value: no gradient reaches the old values; a tensor value gets the sum."""
+
+    def forward(ctx, x, value):
+        return dual.xp(x).full_like(x, value)
+
+    def backward(ctx, gy):
+        return gy * 0, (dual.sum(gy) if ctx.needs_input_grad[1] else None)
+
+
+def fill_(self, value):
+    """Fill with a number (or a one-element tensor)."""
+    check_inplace(self, "fill_")
+    if type(value) is Tensor:
+        if value.numel() != 1:
+            raise RuntimeError(f"fill_: the value must be a number or a one-element tensor, got shape "
+                               f"{tuple(value.shape)}")
+        if _records(self, value):
+            return commit(self, Fill.apply(self, value.reshape(())) if value.ndim else Fill.apply(self, value),
+                          "fill_")
+        value = value.item()
+    if _records(self):
+        return commit(self, Fill.apply(self, value), "fill_")
+    self.data.fill(value)
+    bump(self)
+    return self
+
+
+def zero_(self):
+    """Fill with zeros."""
+    return fill_(self, 0)
+
+
+class CopyFrom(Op):
+    """x.copy_(src): the result is src broadcast to x's shape and cast to x's dtype."""
+
+    def forward(ctx, x, src):
+        ctx.src_dtype = src.dtype
+        m = dual.xp(x)
+        return m.broadcast_to(src, x.shape).astype(x.dtype, copy=True)
+
+    def backward(ctx, gy):
+        return gy * 0, dual.cast(gy, ctx.src_dtype)
+
+    broadcasts = True
+
+
+def copy_(self, src, non_blocking=False):
+    """Copy src (broadcast, cast, and moved across devices explicitly) into this tensor."""
+    check_inplace(self, "copy_")
+    if type(src) is not Tensor:
+        from ..creation import tensor
+
+        src = tensor(src, dtype=self.dtype, device=self.device)
+    if src.device != self.device:
+        src = src.to(self.device)
+    try:
+        np.broadcast_shapes(src.shape, self.shape)
+        if np.broadcast_shapes(src.shape, self.shape) != tuple(self.shape):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"copy_: the source of shape {tuple(src.shape)} cannot be broadcast to the target's "
+                           f"shape {tuple(self.shape)}") from None
+    if _records(self, src):
+        return commit(self, CopyFrom.apply(self, src), "copy_")
+    self.data[...] = src.data
+    bump(self)
+    return self
+
+
+# ---------------------------------------------------------------------------- random fills
+def uniform_(self, a=0.0, b=1.0, generator=None):
+    """Fill with samples from U(a, b)."""
+    from .. import random
+
+    check_inplace(self, "uniform_")
+    rng = (generator or random.default_generator).rng
+    return _fill_from(self, rng.uniform(a, b, self.shape))
+
+
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    """Fill with samples from N(mean, std^2)."""
+    from .. import random
+
+    check_inplace(self, "normal_")
+    rng = (generator or random.default_generator).rng
+    return _fill_from(self, rng.normal(mean, std, self.shape))
+
+
+def bernoulli_(self, p=0.5, generator=None):
+    """Fill with 0/1 samples that are 1 with probability p."""
+    from .. import random
+
+    check_inplace(self, "bernoulli_")
+    rng = (generator or random.default_generator).rng
+    return _fill_from(self, rng.random(self.shape) < p)
+
+
+def _fill_from(x, host_values):
+    from .. import backend
+
+    x.data[...] = backend.to_device(np.asarray(host_values).astype(x.dtype), x.device)
+    if state.enabled and x.grad_fn is not None:
+        x.grad_fn, x.requires_grad = None, False
+    bump(x)
+    return x
+
+
+__all__ = []
+METHODS = {n: g for n, g in globals().items() if n.endswith("_") and not n.startswith("_") and callable(g)}

@@ -1,0 +1,320 @@
+"""Elementwise math: exp, log, trig, tanh, sigmoid, erf, rounding, clamp, maximum/minimum, where, lerp."""
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from . import dual
+from .arith import _cast_scalar_op, operands
+
+_default = dtypes._Default
+
+
+def _float_input(x, op):
+    """Ints and bools become the default float dtype, as PyTorch does for exp, sin, sqrt, ..."""
+    if type(x) is not Tensor:
+        raise TypeError(f"{op}: expected a tensor, got {type(x).__name__}")
+    return x if x.data.dtype in dtypes.FLOATS else x.to(_default.dtype)
+
+
+def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
+    """Build an Op class and its function from a forward on arrays and a duck-typed backward."""
+
+    def forward(ctx, x):
+        y = fwd(dual.xp(x), x)
+        if save == "x":
+            ctx.save_for_backward(x)
+        elif save == "y":
+            ctx.save_for_backward(y)
+        return y
+
+    def backward(ctx, gy):
+        (s,) = ctx.saved_tensors if save else (None,)
+        return bwd(gy, s)
+
+    cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": ()})
+
+    def fn(input):
+        return cls.apply(_float_input(input, name) if floats else input)
+
+    fn.__name__ = name
+    fn.__doc__ = doc or f"Elementwise {name}."
+    return cls, fn
+
+
+_SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+
+_TABLE = {
+    "exp": (lambda m, x: m.exp(x), lambda g, y: g * y, "y"),
+    "expm1": (lambda m, x: m.expm1(x), lambda g, y: g * (y + 1), "y"),
+    "log": (lambda m, x: m.log(x), lambda g, x: g / x, "x"),
+    "log1p": (lambda m, x: m.log1p(x), lambda g, x: g / (x + 1), "x"),
+    "log2": (lambda m, x: m.log2(x), lambda g, x: g / (x * _LN2), "x"),
+    "log10": (lambda m, x: m.log10(x), lambda g, x: g / (x * _LN10), "x"),
+    "sqrt": (lambda m, x: m.sqrt(x), lambda g, y: g / (y * 2), "y"),
+    "rsqrt": (lambda m, x: 1 / m.sqrt(x), lambda g, y: g * y * y * y * -0.5, "y"),
+    "square": (lambda m, x: x * x, lambda g, x: g * x * 2, "x"),
+    "reciprocal": (lambda m, x: 1 / x, lambda g, y: -g * y * y, "y"),
+    "sin": (lambda m, x: m.sin(x), lambda g, x: g * dual.cos(x), "x"),
+    "cos": (lambda m, x: m.cos(x), lambda g, x: -g * dual.sin(x), "x"),
+    "tan": (lambda m, x: m.tan(x), lambda g, y: g * (y * y + 1), "y"),
+    "asin": (lambda m, x: m.arcsin(x), lambda g, x: g / dual.sqrt(1 - x * x), "x"),
+    "acos": (lambda m, x: m.arccos(x), lambda g, x: -g / dual.sqrt(1 - x * x), "x"),
+    "atan": (lambda m, x: m.arctan(x), lambda g, x: g / (x * x + 1), "x"),
+    "sinh": (lambda m, x: m.sinh(x), lambda g, x: g * dual.cosh(x), "x"),
+    "cosh": (lambda m, x: m.cosh(x), lambda g, x: g * dual.sinh(x), "x"),
+    "tanh": (lambda m, x: m.tanh(x), lambda g, y: g * (1 - y * y), "y"),
+    "sigmoid": (lambda m, x: dual.sigmoid(x), lambda g, y: g * y * (1 - y), "y"),
+    "logsigmoid": (lambda m, x: -m.logaddexp(0, -x).astype(x.dtype, copy=False),
+                   lambda g, x: g * dual.sigmoid(-x), "x"),
+    "erf": (lambda m, x: _erf(m, x), lambda g, x: g * _SQRT_PI_2 * dual.exp(-x * x), "x"),
+    "abs": (lambda m, x: m.abs(x), lambda g, x: g * dual.sign(x), "x"),
+}
+
+
+def _erf(m, x):
+    if m is not np:
+        import cupyx.scipy.special as sp  # only reached for cupy arrays
+
+        return sp.erf(x)
+    if _scipy_erf is not None:
+        return _scipy_erf(x).astype(x.dtype, copy=False)
+    return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+
+
+try:
+    from scipy.special import erf as _scipy_erf
+except ImportError:  # scipy is optional: fall back to math.erf, element by element
+    _scipy_erf = None
+
+
+_CLASSES = {}
+for _name, (_f, _b, _s) in _TABLE.items():
+    _CLASSES[_name], globals()[_name] = _unary_op(_name, _f, _b, _s, floats=_name != "abs")
+
+Abs = _CLASSES["abs"]
+
+
+def abs(input):
+    """Elementwise absolute value (ints stay ints)."""
+    if input.dtype == dtypes.bool_:
+        return input.clone()
+    return Abs.apply(input)
+
+
+# ---------------------------------------------------------------------------- piecewise constant
+class _ZeroGrad(Op):
+    """Ops whose gradient is zero almost everywhere (sign, floor, ceil, round, trunc)."""
+
+    def backward(ctx, gy):
+        return gy * 0
+
+
+def _zero_grad_op(name, fwd):
+    cls = type(name.capitalize(), (_ZeroGrad,), {"forward": lambda ctx, x: fwd(dual.xp(x), x), "__slots__": ()})
+
+    def fn(input):
+        if input.dtype not in dtypes.FLOATS and name != "sign":
+            return input.clone()
+        return cls.apply(input)
+
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise {name} (gradient zero)."
+    return fn
+
+
+sign = _zero_grad_op("sign", lambda m, x: m.sign(x))
+floor = _zero_grad_op("floor", lambda m, x: m.floor(x))
+ceil = _zero_grad_op("ceil", lambda m, x: m.ceil(x))
+trunc = _zero_grad_op("trunc", lambda m, x: m.trunc(x))
+_round0 = _zero_grad_op("round", lambda m, x: m.round(x))
+
+
+class _RoundDecimals(_ZeroGrad):
+    def forward(ctx, x, decimals):
+        return dual.xp(x).round(x, decimals)
+
+
+def round(input, decimals=0):
+    """Round half to even (to `decimals` places)."""
+    if decimals == 0:
+        return _round0(input)
+    return _RoundDecimals.apply(input, decimals)
+
+
+# ---------------------------------------------------------------------------- binary elementwise
+class Atan2(Op):
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return dual.xp(a).arctan2(a, b)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        d = a * a + b * b
+        return gy * b / d, -gy * a / d
+
+
+def atan2(input, other):
+    """Elementwise arctangent of input / other, choosing the quadrant."""
+    a, b = operands(input, other, "atan2")
+    a = _float_input(a, "atan2") if type(a) is Tensor else a
+    b = _float_input(b, "atan2") if type(b) is Tensor else b
+    return Atan2.apply(*operands(a, b, "atan2"))
+
+
+class Maximum(Op):
+    """Elementwise max; ties split the gradient equally, as PyTorch does."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return dual.xp(a).maximum(a, b)
+
+    def backward(ctx, gy):
+        a, b = ctx.saved_tensors
+        ad, bd = dual.data(a), dual.data(b)
+        wa = (ad > bd) + (ad == bd) * 0.5
+        wa = wa.astype(gy.dtype)
+        return gy * wa, gy * (1 - wa)
+
+
+def maximum(input, other):
+    """Elementwise maximum of two tensors (NaN propagates)."""
+    a, b = _cast_scalar_op(*operands(input, other, "maximum"))
+    return Maximum.apply(a, b)
+
+
+def minimum(input, other):
+    """Elementwise minimum of two tensors (NaN propagates)."""
+    a, b = _cast_scalar_op(*operands(input, other, "minimum"))
+    return -Maximum.apply(-a, -b)
+
+
+class Where(Op):
+    broadcasts = True
+
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        out = dual.xp(cond).where(cond, a, b)
+        return out
+
+    def backward(ctx, gy):
+        c = ctx.cond
+        zero = gy * 0
+        need = ctx.needs_input_grad
+        return None, (dual.where(c, gy, zero) if need[1] else None), (dual.where(c, zero, gy) if need[2] else None)
+
+
+def where(condition, input=None, other=None):
+    """Elementwise choice: input where condition holds, else other. where(cond) alone gives indices."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if type(condition) is not Tensor:
+        from ..creation import as_tensor
+
+        condition = as_tensor(condition)
+    if condition.dtype != dtypes.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
+    a, b = _cast_scalar_op(*operands(input, other, "where"))
+    ref = a if type(a) is Tensor else b
+    if type(condition.data) is not type(ref.data):
+        from .arith import _device_error
+
+        _device_error("where", condition, ref)
+    if type(a) is not Tensor:
+        a = Tensor._make(ref.xp.asarray(a, dtype=ref.dtype), None, 0)
+    if type(b) is not Tensor:
+        b = Tensor._make(ref.xp.asarray(b, dtype=ref.dtype), None, 0)
+    try:
+        np.broadcast_shapes(condition.shape, a.shape, b.shape)
+    except ValueError:
+        raise ValueError(f"where: shapes {tuple(condition.shape)} (condition), {tuple(a.shape)} and "
+                         f"{tuple(b.shape)} cannot be broadcast together") from None
+    return Where.apply(condition.data, a, b)
+
+
+def clamp(input, min=None, max=None):
+    """Limit values to [min, max]; bounds may be numbers or tensors. Gradient flows where not clipped."""
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    x = input
+    if type(min) is not Tensor and type(max) is not Tensor:
+        return Clamp.apply(x, min, max)
+    if min is not None:
+        x = maximum(x, min) if type(min) is Tensor else Clamp.apply(x, min, None)
+    if max is not None:
+        x = minimum(x, max) if type(max) is Tensor else Clamp.apply(x, None, max)
+    return x
+
+
+class Clamp(Op):
+    """Clamp with number bounds; the gradient passes where min <= x <= max."""
+
+    def forward(ctx, x, lo, hi):
+        m = dual.xp(x)
+        ctx.mask = ((x >= lo) if lo is not None else True) & ((x <= hi) if hi is not None else True)
+        if lo is not None and hi is not None and lo > hi:
+            return m.full_like(x, hi)
+        return m.clip(x, lo, hi)
+
+    def backward(ctx, gy):
+        return dual.where(ctx.mask, gy, gy * 0)
+
+
+clip = clamp
+
+
+def lerp(input, end, weight):
+    """input + weight * (end - input)."""
+    return input + weight * (end - input)
+
+
+class NanToNum(Op):
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.mask = dual.xp(x).isfinite(x)
+        return dual.xp(x).nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    def backward(ctx, gy):
+        return dual.where(ctx.mask, gy, gy * 0)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replace NaN and infinities by finite numbers (the dtype's extremes by default)."""
+    if input.dtype not in dtypes.FLOATS:
+        return input.clone()
+    return NanToNum.apply(input, nan, posinf, neginf)
+
+
+def relu(input):
+    """max(input, 0)."""
+    return Relu.apply(input)
+
+
+class Relu(Op):
+    def forward(ctx, x):
+        y = dual.xp(x).maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
+
+    def backward(ctx, gy):
+        (y,) = ctx.saved_tensors
+        return dual.where(dual.data(y) > 0, gy, gy * 0)
+
+
+def logit(input, eps=None):
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    p = input if eps is None else clamp(input, eps, 1 - eps)
+    return log(p) - log1p(-p)
+
+
+__all__ = list(_TABLE) + ["sign", "floor", "ceil", "trunc", "round", "atan2", "maximum", "minimum", "where",
+                          "clamp", "clip", "lerp", "nan_to_num", "relu", "logit"]
+METHODS = {n: globals()[n] for n in __all__ if n != "where"}
+METHODS.update(arcsin=asin, arccos=acos, arctan=atan, arctan2=atan2, where=lambda self, cond, other:
+               where(cond, self, other), fix=trunc)

@@ -1,0 +1,373 @@
+"""Tensor: an array of one device, its gradient, and the tape node that made it."""
+import numpy as np
+
+from . import backend, dtypes, engine, function
+from .grad_mode import state
+
+
+class Tensor:
+    """A multi-dimensional array that records the ops applied to it when it requires grad."""
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_version", "_base", "_hooks",
+                 "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, data, dtype=None, device=None, requires_grad=False):
+        from .creation import _to_array
+
+        self.data = _to_array(data, dtype, device)
+        self.grad = None
+        self.grad_fn = None
+        self._output_nr = 0
+        self._version = 0
+        self._base = None
+        self._hooks = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data, grad_fn, nr):
+        """Fast internal constructor: wrap an array (no copy, no checks)."""
+        t = object.__new__(cls)
+        t.data = data
+        t.grad = None
+        t.grad_fn = grad_fn
+        t.requires_grad = grad_fn is not None
+        t._output_nr = nr
+        t._version = 0
+        t._base = None
+        t._hooks = None
+        return t
+
+    # ----------------------------------------------------------------- attributes
+    @property
+    def shape(self):
+        """The shape, a tuple (PyTorch's torch.Size is a tuple too)."""
+        return self.data.shape
+
+    def size(self, dim=None):
+        """The shape, or one dimension's length."""
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_dim(dim, self.data.ndim, "size")]
+
+    @property
+    def dtype(self):
+        """The element type (a numpy dtype, e.g. autograd.float32)."""
+        return self.data.dtype
+
+    @property
+    def device(self):
+        """The device the data lives on."""
+        return backend.device_of(self.data)
+
+    @property
+    def is_cuda(self):
+        """True for tensors on a GPU."""
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return self.data.ndim
+
+    def dim(self):
+        """Number of dimensions."""
+        return self.data.ndim
+
+    def numel(self):
+        """Number of elements."""
+        return self.data.size
+
+    def element_size(self):
+        """Bytes per element."""
+        return self.data.itemsize
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    @property
+    def is_leaf(self):
+        """True for tensors not made by a recorded op (all tensors that do not require grad, too)."""
+        return self.grad_fn is None
+
+    @property
+    def xp(self):
+        """The array module (numpy or cupy) of this tensor's data."""
+        return backend.array_module(self.data)
+
+    # ----------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place on a leaf; only float tensors can require grad."""
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use detach() to get a tensor "
+                               "that does not require grad")
+        if requires_grad and self.data.dtype not in dtypes.FLOATS:
+            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}; "
+                               "convert with .float() first")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self):
+        """Keep .grad for this non-leaf tensor after backward."""
+        if self.grad_fn is None:
+            if not self.requires_grad:
+                raise RuntimeError("retain_grad() on a tensor that does not require grad")
+            return
+        if getattr(self, "_hooks", None) and _RetainGrad in map(type, self._hooks):
+            return
+        self.register_hook(_RetainGrad(self))
+
+    @property
+    def retains_grad(self):
+        """True when retain_grad() was called on this non-leaf tensor."""
+        return bool(self._hooks) and any(type(h) is _RetainGrad for h in self._hooks)
+
+    def register_hook(self, hook):
+        """Call hook(grad) when this tensor's gradient is computed; a non-None return replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        if self.grad_fn is not None:
+            nr = self._output_nr
+            self.grad_fn.register_prehook(nr, _TensorHook(hook))
+        return _HookHandle(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to the leaves of its graph."""
+        from .autograd_api import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs)
+
+    def detach(self):
+        """A tensor sharing this data, cut from the tape."""
+        t = Tensor._make(self.data, None, 0)
+        t._base = self._base if self._base is not None else self
+        return t
+
+    def detach_(self):
+        """Cut this tensor from the tape, in place."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    # ----------------------------------------------------------------- conversions
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise RuntimeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a "
+                               "Python scalar; only one-element tensors can")
+        return self.data.reshape(()).item()
+
+    def tolist(self):
+        """The data as (nested) Python lists."""
+        return backend.to_device(self.data, "cpu").tolist()
+
+    def numpy(self, force=False):
+        """The data as a numpy array, shared with this tensor (CPU only)."""
+        if self.requires_grad and not force:
+            raise RuntimeError("numpy() on a tensor that requires grad: call .detach().numpy() instead")
+        if self.device.type != "cpu":
+            if force:
+                return backend.to_device(self.data, "cpu")
+            raise TypeError(f"numpy() on a tensor on device '{self.device}': call .cpu() first to copy it "
+                            "to host memory")
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.device.type != "cpu":
+            raise TypeError(f"cannot convert a tensor on '{self.device}' to numpy: call .cpu() first")
+        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+            raise ValueError("__array__: a copy is needed to change the dtype but copy=False")
+        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+        """Convert to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other)."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, (str, backend.device)):
+                device = a
+            else:
+                dtype = a
+        from .ops.convert import to_copy
+
+        return to_copy(self, dtypes.as_dtype(dtype), device, copy)
+
+    def cpu(self):
+        """This tensor on the CPU."""
+        return self.to(device="cpu")
+
+    def cuda(self, device=None):
+        """This tensor on a GPU ('cuda' or 'cuda:N')."""
+        return self.to(device="cuda" if device is None else
+                       (f"cuda:{device}" if isinstance(device, int) else device))
+
+    def float(self):
+        """Cast to float32."""
+        return self.to(dtypes.float32)
+
+    def double(self):
+        """Cast to float64."""
+        return self.to(dtypes.float64)
+
+    def half(self):
+        """Cast to float16."""
+        return self.to(dtypes.float16)
+
+    def bfloat16(self):
+        """Cast to bfloat16 (needs the ml_dtypes package)."""
+        if dtypes.bfloat16 is None:
+            raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
+        return self.to(dtypes.bfloat16)
+
+    def long(self):
+        """Cast to int64."""
+        return self.to(dtypes.int64)
+
+    def int(self):
+        """Cast to int32."""
+        return self.to(dtypes.int32)
+
+    def short(self):
+        """Cast to int16."""
+        return self.to(dtypes.int16)
+
+    def byte(self):
+        """Cast to uint8."""
+        return self.to(dtypes.uint8)
+
+    def bool(self):
+        """Cast to bool."""
+        return self.to(dtypes.bool_)
+
+    def type_as(self, other):
+        """Cast to the dtype of `other`."""
+        return self.to(other.dtype)
+
+    def is_floating_point(self):
+        """True for float dtypes."""
+        return self.data.dtype in dtypes.FLOATS
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                               "use .any() or .all()")
+        return bool(self.data.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.data.dtype not in dtypes.INTEGERS or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __repr__(self):
+        from .printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (backend.to_device(self.data, "cpu"), str(self.device), self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("only leaf tensors support deepcopy; detach() first")
+        t = Tensor._make(self.data.copy(), None, 0)
+        t.requires_grad = self.requires_grad
+        if self.grad is not None:
+            t.grad = Tensor._make(self.grad.data.copy(), None, 0)
+        memo[id(self)] = t
+        return t
+
+
+def _rebuild(data, device, requires_grad):
+    t = Tensor(data, device=device)
+    t.requires_grad = requires_grad
+    return t
+
+
+def _dim(d, ndim, op):
+    """Normalize a possibly negative dim, raising an op-named IndexError when it is out of range."""
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"{op}: dim {d} is out of range for a tensor of {ndim} dimensions "
+                         f"(expected a dim in [{-n}, {n - 1}])")
+    return d % n
+
+
+class _TensorHook:
+    """Adapts a Tensor hook (sees Tensors) to a node pre-hook (sees arrays in plain backward)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, g):
+        if type(g) is Tensor:
+            return self.fn(g)
+        res = self.fn(Tensor._make(g, None, 0))
+        return None if res is None else res.data
+
+
+class _RetainGrad:
+    """The hook retain_grad() installs: store the gradient on the (non-leaf) tensor."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, t):
+        import weakref
+
+        self.ref = weakref.ref(t)
+
+    def __call__(self, g):
+        t = self.ref()
+        if t is not None:
+            g = g if state.enabled else g.detach()
+            if t.grad is None:
+                t.grad = Tensor._make(g.data.copy(), None, 0) if not state.enabled else g
+            else:
+                t.grad = t.grad + g
+        return None
+
+
+class _HookHandle:
+    """Returned by register_hook; remove() takes the hook off."""
+
+    def __init__(self, t, hook):
+        self.t, self.hook = t, hook
+
+    def remove(self):
+        """Remove the hook."""
+        hooks = self.t._hooks or []
+        if self.hook in hooks:
+            hooks.remove(self.hook)
+        fn = self.t.grad_fn
+        if fn is not None and fn.pre_hooks:
+            lst = fn.pre_hooks.get(self.t._output_nr, [])
+            for h in list(lst):
+                if getattr(h, "fn", None) is self.hook:
+                    lst.remove(h)
+
+
+function.Tensor = Tensor
+engine._Tensor = Tensor

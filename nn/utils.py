@@ -1,0 +1,1 @@
+"""Gradient clipping and parameter/vector conversion (being written)."""
