@@ -22,7 +22,7 @@ def _dependencies(roots):
     while stack:
         node = stack.pop()
         for edge in node.next_edges:
-            if edge is None or edge[0].__class__ is _Tensor:
+            if edge is None or isinstance(edge[0], _Tensor):
                 continue
             child = edge[0]
             deps[child] = deps.get(child, 0) + 1
@@ -85,7 +85,7 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
                 if edge is None:
                     continue
                 target, nr = edge
-                if target.__class__ is _Tensor:
+                if isinstance(target, _Tensor):
                     if g is not None:
                         leaf_grads[target] = g if target not in leaf_grads else leaf_grads[target] + g
                     continue
@@ -131,7 +131,7 @@ def _fill_missing(node, grads):
     """Multi-output nodes get zeros for the outputs that received no gradient."""
     from .tensor import Tensor
 
-    wrap = any(type(g) is Tensor for g in grads)
+    wrap = any(isinstance(g, Tensor) for g in grads)
     out = []
     for g, (shape, dtype, xp) in zip(grads, node._out_meta):
         if g is None:
@@ -155,7 +155,7 @@ def _finish_leaves(leaf_grads, captured, wanted, create_graph):
                 captured[i] = g
             continue
         if create_graph:
-            g = g if type(g) is Tensor else Tensor._make(g, None, 0)
+            g = g if isinstance(g, Tensor) else Tensor._make(g, None, 0)
             t.grad = g if t.grad is None else t.grad + g
         elif t.grad is None:
             t.grad = Tensor._make(_own(g), None, 0)

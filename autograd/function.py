@@ -206,12 +206,12 @@ class Op(Function):
         record = False
         if state.enabled and cls.differentiable:
             for a in args:
-                if type(a) is Tensor and a.requires_grad:
+                if isinstance(a, Tensor) and a.requires_grad:
                     record = True
                     break
-        arrays = [a.data if type(a) is Tensor else a for a in args]
+        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
         if record:
-            ctx.needs_input_grad = tuple(type(a) is Tensor and a.requires_grad for a in args)
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         out = cls.forward(ctx, *arrays, **params)
         if type(out) is tuple:
             outs = tuple(Tensor._make(o if not isinstance(o, _generic) else np.asarray(o), None, 0) for o in out)
@@ -221,7 +221,7 @@ class Op(Function):
                 out = np.asarray(out)
         if not record:
             return Tensor._make(out, None, 0) if outs is None else outs
-        ctx.next_edges = tuple(_leaf_edge(a) if type(a) is Tensor and a.requires_grad else None for a in args)
+        ctx.next_edges = tuple(_leaf_edge(a) if isinstance(a, Tensor) and a.requires_grad else None for a in args)
         ctx.pre_hooks = None
         ctx._create = False
         ctx.in_shapes = None
@@ -231,8 +231,8 @@ class Op(Function):
             if cls.broadcasts:
                 shape = out.shape
                 for a in args:
-                    if type(a) is Tensor and a.data.shape != shape:
-                        ctx.in_shapes = tuple(a.data.shape if type(a) is Tensor else None for a in args)
+                    if isinstance(a, Tensor) and a.data.shape != shape:
+                        ctx.in_shapes = tuple(a.data.shape if isinstance(a, Tensor) else None for a in args)
                         break
             y = Tensor._make(out, ctx, 0) if out.dtype in _FLOATS else Tensor._make(out, None, 0)
             if ctx.to_save:

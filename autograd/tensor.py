@@ -323,7 +323,7 @@ class _TensorHook:
         self.fn = fn
 
     def __call__(self, g):
-        if type(g) is Tensor:
+        if isinstance(g, Tensor):
             return self.fn(g)
         res = self.fn(Tensor._make(g, None, 0))
         return None if res is None else res.data

@@ -6,3 +6,5 @@ from autograd.ops.conv import *  # noqa: F401,F403
 from autograd.ops.loss import *  # noqa: F401,F403
 from autograd.ops.norm import *  # noqa: F401,F403
 from autograd.ops.pool import *  # noqa: F401,F403
+from autograd.ops.embedding import *  # noqa: F401,F403
+from autograd.ops.dropout import *  # noqa: F401,F403

@@ -4,7 +4,7 @@ import importlib
 from ..tensor import Tensor
 
 FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "index", "linalg", "inplace",
-            "activation", "norm", "loss", "attention", "conv", "pool"]
+            "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout"]
 
 __all__ = []
 for _name in FAMILIES:

@@ -17,7 +17,7 @@ def _device_error(op, a, b):
 
 def operands(a, b, op):
     """Promote a pair of operands (Tensors or Python scalars) to PyTorch's result dtype."""
-    ta, tb = type(a) is Tensor, type(b) is Tensor
+    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb:
         da, db = a.data, b.data
         if type(da) is not type(db):
@@ -49,9 +49,9 @@ def _other(s, t, op):
 
 def _cast_scalar_op(a, b):
     """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype."""
-    if type(a) is Tensor and type(b) is float and a.data.dtype not in dtypes.FLOATS:
+    if isinstance(a, Tensor) and type(b) is float and a.data.dtype not in dtypes.FLOATS:
         return a.to(_default.dtype), b
-    if type(b) is Tensor and type(a) is float and b.data.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and type(a) is float and b.data.dtype not in dtypes.FLOATS:
         return a, b.to(_default.dtype)
     return a, b
 
@@ -90,7 +90,7 @@ def sub(input, other, alpha=1):
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "sub"))
-    if a.dtype == dtypes.bool_ if type(a) is Tensor else False:
+    if a.dtype == dtypes.bool_ if isinstance(a, Tensor) else False:
         raise TypeError("sub: subtracting bool tensors is not supported; use logical_xor() or ~ instead")
     return Sub.apply(a, b)
 
@@ -136,11 +136,11 @@ def mul(input, other):
 
 def _float_operands(a, b, op):
     a, b = _cast_scalar_op(*operands(a, b, op))
-    if type(a) is Tensor and a.data.dtype not in dtypes.FLOATS:
+    if isinstance(a, Tensor) and a.data.dtype not in dtypes.FLOATS:
         a = a.to(_default.dtype)
-    if type(b) is Tensor and b.data.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and b.data.dtype not in dtypes.FLOATS:
         b = b.to(_default.dtype)
-    if type(a) is not Tensor and type(b) is not Tensor:
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}: expected a tensor operand")
     return a, b
 
@@ -154,7 +154,7 @@ def div(input, other, rounding_mode=None):
     if rounding_mode == "trunc":
         a, b = operands(input, other, "div")
         q = Div.apply(*_float_operands(a, b, "div")).trunc()
-        dt = a.dtype if type(a) is Tensor else b.dtype
+        dt = a.dtype if isinstance(a, Tensor) else b.dtype
         return q if dt in dtypes.FLOATS else q.to(dt)
     raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
 
@@ -222,7 +222,7 @@ class Pow(Op):
 
 def pow(input, exponent):
     """input ** exponent (either may be a number)."""
-    if type(input) is Tensor and isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+    if isinstance(input, Tensor) and isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
         x = input
         if x.data.dtype not in dtypes.FLOATS:
             if isinstance(exponent, float):
@@ -265,8 +265,8 @@ class Remainder(Op):
 
 
 def _check_int_zero(a, b, op):
-    d = b.data if type(b) is Tensor else b
-    dt = (a.data.dtype if type(a) is Tensor else b.data.dtype)
+    d = b.data if isinstance(b, Tensor) else b
+    dt = (a.data.dtype if isinstance(a, Tensor) else b.data.dtype)
     if dt not in dtypes.FLOATS and bool((dual.xp(d).asarray(d) == 0).any()):
         raise ZeroDivisionError(f"{op}: integer division by zero")
 

@@ -11,14 +11,14 @@ def _binary_nograd(name, fwd, doc):
                                           "forward": lambda ctx, a, b: fwd(a, b)})
 
     def fn(input, other):
-        if type(input) is not Tensor and type(other) is not Tensor:
+        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             return NotImplemented
         a, b = operands(input, other, name)
         try:
             return cls.apply(a, b)
         except ValueError:
-            sa = tuple(a.shape) if type(a) is Tensor else "scalar"
-            sb = tuple(b.shape) if type(b) is Tensor else "scalar"
+            sa = tuple(a.shape) if isinstance(a, Tensor) else "scalar"
+            sb = tuple(b.shape) if isinstance(b, Tensor) else "scalar"
             raise ValueError(f"{name}: shapes {sa} and {sb} cannot be broadcast together") from None
 
     fn.__name__ = name

@@ -14,7 +14,7 @@ class ToCopy(Op):
 
     def backward(ctx, gy):
         dtype, dev = ctx.src
-        if type(gy) is Tensor:
+        if isinstance(gy, Tensor):
             return gy.to(dtype=dtype, device=dev)
         g = backend.to_device(gy, dev)
         return g if g.dtype == dtype else g.astype(dtype)

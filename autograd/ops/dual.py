@@ -12,14 +12,14 @@ from ..tensor import Tensor
 
 def xp(x):
     """The array module of an array or Tensor."""
-    return array_module(x.data if type(x) is Tensor else x)
+    return array_module(x.data if isinstance(x, Tensor) else x)
 
 
 def _unary(method, np_name=None):
     np_name = np_name or method
 
     def f(x):
-        if type(x) is Tensor:
+        if isinstance(x, Tensor):
             return getattr(x, method)()
         return getattr(array_module(x), np_name)(x)
 
@@ -44,7 +44,7 @@ sinh = _unary("sinh")
 
 def sigmoid(x):
     """Logistic sigmoid of an array or Tensor."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.sigmoid()
     m = array_module(x)
     return m.exp(-m.logaddexp(0, -x)).astype(x.dtype, copy=False)
@@ -52,11 +52,11 @@ def sigmoid(x):
 
 def where(cond, a, b):
     """Elementwise choice; cond is a bool array or Tensor and never carries a gradient."""
-    if type(a) is Tensor or type(b) is Tensor:
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
         from .. import ops
 
         return ops.where(cond, a, b)
-    c = cond.data if type(cond) is Tensor else cond
+    c = cond.data if isinstance(cond, Tensor) else cond
     m = array_module(c)
     out = m.where(c, a, b)
     dt = getattr(a, "dtype", None) or getattr(b, "dtype", None)
@@ -65,12 +65,12 @@ def where(cond, a, b):
 
 def data(x):
     """The raw array (for masks and indices, which carry no gradient)."""
-    return x.data if type(x) is Tensor else x
+    return x.data if isinstance(x, Tensor) else x
 
 
 def sum_to(x, shape):
     """Sum x down to `shape` (undoing numpy broadcasting)."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.sum_to_size(shape)
     if x.shape == shape:
         return x
@@ -84,14 +84,14 @@ def sum_to(x, shape):
 
 def sum(x, axis=None, keepdims=False):
     """Sum over axes."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.sum(dim=axis, keepdim=keepdims)
     return x.sum(axis=axis, keepdims=keepdims)
 
 
 def broadcast_to(x, shape):
     """Broadcast to shape (a read-only view for arrays)."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.expand(shape)
     return array_module(x).broadcast_to(x, shape)
 
@@ -103,21 +103,21 @@ def reshape(x, shape):
 
 def transpose(x, axes):
     """Permute axes."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.permute(axes)
     return x.transpose(axes)
 
 
 def swap_last(x):
     """Swap the last two axes (matrix transpose of a batch)."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.mT
     return x.swapaxes(-1, -2)
 
 
 def expand_dims(x, axes):
     """Insert size-1 axes at the (sorted, normalized) positions `axes`."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         for a in sorted(axes):
             x = x.unsqueeze(a)
         return x
@@ -126,21 +126,21 @@ def expand_dims(x, axes):
 
 def zeros_like(x):
     """Zeros of x's shape, dtype and device (a constant)."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return Tensor._make(array_module(x.data).zeros_like(x.data), None, 0)
     return array_module(x).zeros_like(x)
 
 
 def cast(x, dtype):
     """Cast to dtype."""
-    if type(x) is Tensor:
+    if isinstance(x, Tensor):
         return x.to(dtype)
     return x.astype(dtype, copy=False)
 
 
 def maximum(a, b):
     """Elementwise maximum."""
-    if type(a) is Tensor or type(b) is Tensor:
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
         from .. import ops
 
         return ops.maximum(a, b)
@@ -149,13 +149,13 @@ def maximum(a, b):
 
 def has_nan(x):
     """True when x holds a NaN."""
-    d = x.data if type(x) is Tensor else x
+    d = x.data if isinstance(x, Tensor) else x
     return bool(array_module(d).isnan(d).any())
 
 
 def scatter_into(shape, index, values, like):
     """A zeros array of `shape` with `values` added at `index` (repeated indices accumulate)."""
-    if type(values) is Tensor:
+    if isinstance(values, Tensor):
         from .. import ops
 
         return ops.index_put_zeros(shape, index, values)

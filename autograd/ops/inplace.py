@@ -16,7 +16,7 @@ def bump(t):
 
 def check_inplace(x, op):
     """Raise before anything changes when an in-place op on x would corrupt the tape."""
-    if type(x) is not Tensor:
+    if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a tensor to modify in place, got {type(x).__name__}")
     if not state.enabled:
         return
@@ -65,7 +65,7 @@ def commit(x, r, op):
 def _records(x, *others):
     if not state.enabled:
         return False
-    return x.requires_grad or any(type(o) is Tensor and o.requires_grad for o in others)
+    return x.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)
 
 
 def _numpy_error(op, x, err):
@@ -79,7 +79,7 @@ def _arith_inplace(name, fn, ufunc):
         if kw or _records(self, other):
             return commit(self, fn(self, other, **kw), f"{name}_")
         o = other
-        if type(o) is Tensor:
+        if isinstance(o, Tensor):
             if type(o.data) is not type(self.data):
                 arith._device_error(f"{name}_", self, o)
             o = o.data
@@ -154,7 +154,7 @@ class Fill(Op):
 def fill_(self, value):
     """Fill with a number (or a one-element tensor)."""
     check_inplace(self, "fill_")
-    if type(value) is Tensor:
+    if isinstance(value, Tensor):
         if value.numel() != 1:
             raise RuntimeError(f"fill_: the value must be a number or a one-element tensor, got shape "
                                f"{tuple(value.shape)}")
@@ -191,7 +191,7 @@ class CopyFrom(Op):
 def copy_(self, src, non_blocking=False):
     """Copy src (broadcast, cast, and moved across devices explicitly) into this tensor."""
     check_inplace(self, "copy_")
-    if type(src) is not Tensor:
+    if not isinstance(src, Tensor):
         from ..creation import tensor
 
         src = tensor(src, dtype=self.dtype, device=self.device)

@@ -14,7 +14,7 @@ _default = dtypes._Default
 
 def _float_input(x, op):
     """Ints and bools become the default float dtype, as PyTorch does for exp, sin, sqrt, ..."""
-    if type(x) is not Tensor:
+    if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(x).__name__}")
     return x if x.data.dtype in dtypes.FLOATS else x.to(_default.dtype)
 
@@ -162,8 +162,8 @@ class Atan2(Op):
 def atan2(input, other):
     """Elementwise arctangent of input / other, choosing the quadrant."""
     a, b = operands(input, other, "atan2")
-    a = _float_input(a, "atan2") if type(a) is Tensor else a
-    b = _float_input(b, "atan2") if type(b) is Tensor else b
+    a = _float_input(a, "atan2") if isinstance(a, Tensor) else a
+    b = _float_input(b, "atan2") if isinstance(b, Tensor) else b
     return Atan2.apply(*operands(a, b, "atan2"))
 
 
@@ -215,21 +215,21 @@ def where(condition, input=None, other=None):
     """Elementwise choice: input where condition holds, else other. where(cond) alone gives indices."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    if type(condition) is not Tensor:
+    if not isinstance(condition, Tensor):
         from ..creation import as_tensor
 
         condition = as_tensor(condition)
     if condition.dtype != dtypes.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
     a, b = _cast_scalar_op(*operands(input, other, "where"))
-    ref = a if type(a) is Tensor else b
+    ref = a if isinstance(a, Tensor) else b
     if type(condition.data) is not type(ref.data):
         from .arith import _device_error
 
         _device_error("where", condition, ref)
-    if type(a) is not Tensor:
+    if not isinstance(a, Tensor):
         a = Tensor._make(ref.xp.asarray(a, dtype=ref.dtype), None, 0)
-    if type(b) is not Tensor:
+    if not isinstance(b, Tensor):
         b = Tensor._make(ref.xp.asarray(b, dtype=ref.dtype), None, 0)
     try:
         np.broadcast_shapes(condition.shape, a.shape, b.shape)
@@ -244,12 +244,12 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     x = input
-    if type(min) is not Tensor and type(max) is not Tensor:
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
         return Clamp.apply(x, min, max)
     if min is not None:
-        x = maximum(x, min) if type(min) is Tensor else Clamp.apply(x, min, None)
+        x = maximum(x, min) if isinstance(min, Tensor) else Clamp.apply(x, min, None)
     if max is not None:
-        x = minimum(x, max) if type(max) is Tensor else Clamp.apply(x, None, max)
+        x = minimum(x, max) if isinstance(max, Tensor) else Clamp.apply(x, None, max)
     return x
 
 
