@@ -8,7 +8,7 @@ def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _root_grads(outputs, grad_outputs, op):
+def _root_grads(outputs, grad_outputs, op, create_graph):
     grads = []
     for i, (t, g) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(t, Tensor):
@@ -30,8 +30,8 @@ def _root_grads(outputs, grad_outputs, op):
                                    f"{tuple(t.shape)}; they must match")
             if g.device != t.device:
                 raise RuntimeError(f"{op}: gradient is on {g.device} but the output is on {t.device}")
-            g = g.data
-        grads.append(g)
+            g = g if create_graph else g.data
+        grads.append(g if not create_graph or isinstance(g, Tensor) else Tensor._make(g, None, 0))
     return grads
 
 
@@ -41,9 +41,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     grads = _as_list(grad_tensors) if grad_tensors is not None else [None] * len(tensors)
     if len(grads) != len(tensors):
         raise RuntimeError(f"backward: got {len(tensors)} tensors but {len(grads)} gradients")
-    roots = _root_grads(tensors, grads, "backward")
-    if create_graph:
-        roots = [Tensor._make(g, None, 0) for g in roots]
+    roots = _root_grads(tensors, grads, "backward", create_graph)
     retain = create_graph if retain_graph is None else retain_graph
     if inputs is not None:
         inputs = _as_list(inputs)
@@ -68,9 +66,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
             raise RuntimeError(f"grad: input {i} does not require grad; every input must be a tensor with "
                                "requires_grad=True that the outputs were computed from")
     gos = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
-    roots = _root_grads(outputs, gos, "grad")
-    if create_graph:
-        roots = [Tensor._make(g, None, 0) for g in roots]
+    roots = _root_grads(outputs, gos, "grad", create_graph)
     retain = create_graph if retain_graph is None else retain_graph
     found = engine.run(outputs, roots, retain, create_graph, inputs)
     result = []

@@ -1,6 +1,7 @@
 """Reverse-mode engine: a topological order over the tape, then one loop that runs nodes in reverse."""
 import sys
 
+from .function import _FREED
 from .grad_mode import state
 
 
@@ -41,8 +42,6 @@ def _own(g):
 
 def run(roots, root_grads, retain_graph, create_graph, inputs=None):
     """Backpropagate root_grads from root tensors. Fills .grad of leaves, or returns grads of `inputs`."""
-    from .ops import dual
-
     captured = None
     if inputs is not None:  # autograd.grad: capture, do not accumulate
         captured = {}
@@ -71,16 +70,22 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is not None:
-                grads = _prepare(node, grads, captured, wanted if captured is not None else None, dual)
+            if grads is not None and (node.pre_hooks or captured is not None or node.num_outputs > 1):
+                grads = _prepare(node, grads, captured, wanted if captured is not None else None)
             if grads is None:  # nothing flows through this node
                 outs = (None,) * len(node.next_edges)
-            else:
+            elif node.custom or node.in_shapes is not None or node._meta is _FREED:
                 outs = node.run_backward(grads, create_graph)
-                if anomaly:
-                    _check_nan(node, outs)
-            if not retain_graph:
-                node.release()
+            else:  # the common case, inlined: a built-in op whose grads need no un-broadcasting
+                if create_graph or node._create:
+                    node._create = create_graph
+                outs = node.backward(*grads)
+                if outs.__class__ is not tuple:
+                    outs = (outs,)
+            if anomaly and grads is not None:
+                _check_nan(node, outs)
+            if not retain_graph and node._meta:
+                node._meta = _FREED  # only nodes that saved values refuse a second backward
             for edge, g in zip(node.next_edges, outs):
                 if edge is None:
                     continue
@@ -103,7 +108,7 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
         state.enabled = prev_mode
 
 
-def _prepare(node, grads, captured, wanted, dual):
+def _prepare(node, grads, captured, wanted):
     """Run pre-hooks, capture grads asked for by autograd.grad, and fill missing output grads."""
     hooks = node.pre_hooks
     if hooks:

@@ -12,6 +12,8 @@ _FLOATS = dtypes.FLOATS
 _FREED = "freed"
 _generic = np.generic
 Tensor = None  # set by tensor.py (the two modules refer to each other)
+_make = None  # Tensor._make, set by tensor.py
+_new = object.__new__
 
 
 def _leaf_edge(t):
@@ -22,8 +24,16 @@ def _leaf_edge(t):
 class Function:
     """A node on the tape: subclass it with static forward(ctx, ...) and backward(ctx, *grads)."""
 
-    __slots__ = ("next_edges", "needs_input_grad", "saved", "_meta", "_create", "num_outputs",
-                 "pre_hooks", "trace", "in_shapes", "to_save", "non_differentiable", "__weakref__", "__dict__")
+    # defaults (instances set only what differs): nodes are made on every recorded op, so keep them cheap
+    to_save = ()
+    _meta = ()
+    needs_input_grad = ()
+    non_differentiable = ()
+    num_outputs = 1
+    pre_hooks = None
+    in_shapes = None
+    trace = None
+    _create = False
 
     # ----------------------------------------------------------------- saving for backward
     def save_for_backward(self, *values):
@@ -152,12 +162,6 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run forward (on Tensors, recording nothing inside) and record one node for the outputs."""
         ctx = cls.__new__(cls)
-        ctx.to_save = ()
-        ctx.non_differentiable = ()
-        ctx.pre_hooks = None
-        ctx.in_shapes = None
-        ctx._create = False
-        ctx.trace = None
         tensors = [a for a in args if isinstance(a, Tensor)]
         record = state.enabled and any(t.requires_grad for t in tensors)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
@@ -201,57 +205,69 @@ class Op(Function):
     @classmethod
     def apply(cls, *args, **params):
         """Run forward on the arrays of `args` and, when grad is on, record this node for the output."""
-        ctx = cls.__new__(cls)
-        ctx.to_save = ()
+        ctx = _new(cls)
+        arrays = []
         record = False
         if state.enabled and cls.differentiable:
+            edges = []
             for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
-                    record = True
-                    break
-        arrays = [a.data if isinstance(a, Tensor) else a for a in args]
-        if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+                if isinstance(a, Tensor):
+                    arrays.append(a.data)
+                    if a.requires_grad:
+                        fn = a.grad_fn
+                        edges.append((a, 0) if fn is None else (fn, a._output_nr))
+                        record = True
+                        continue
+                else:
+                    arrays.append(a)
+                edges.append(None)
+            if record:
+                ctx.next_edges = edges = tuple(edges)
+                ctx.needs_input_grad = tuple([e is not None for e in edges])
+        else:
+            for a in args:
+                arrays.append(a.data if isinstance(a, Tensor) else a)
         out = cls.forward(ctx, *arrays, **params)
         if type(out) is tuple:
-            outs = tuple(Tensor._make(o if not isinstance(o, _generic) else np.asarray(o), None, 0) for o in out)
-        else:
-            outs = None
-            if isinstance(out, _generic):
-                out = np.asarray(out)
+            return _wrap_outputs(ctx, cls, args, out, record)
+        if isinstance(out, _generic):
+            out = np.asarray(out)
         if not record:
-            return Tensor._make(out, None, 0) if outs is None else outs
-        ctx.next_edges = tuple(_leaf_edge(a) if isinstance(a, Tensor) and a.requires_grad else None for a in args)
-        ctx.pre_hooks = None
-        ctx._create = False
-        ctx.in_shapes = None
-        ctx.trace = traceback.format_stack()[:-1] if state.anomaly else None
-        if outs is None:
-            ctx.num_outputs = 1
-            if cls.broadcasts:
-                shape = out.shape
-                for a in args:
-                    if isinstance(a, Tensor) and a.data.shape != shape:
-                        ctx.in_shapes = tuple(a.data.shape if isinstance(a, Tensor) else None for a in args)
-                        break
-            y = Tensor._make(out, ctx, 0) if out.dtype in _FLOATS else Tensor._make(out, None, 0)
-            if ctx.to_save:
-                ctx._pack(args, (y,))
-            else:
-                ctx._meta = ()
-            return y
-        ctx.num_outputs = len(outs)
-        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
-        for nr, o in enumerate(outs):
-            if o.dtype in _FLOATS and nr not in cls.nondiff_outputs:
-                o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
-        if ctx.to_save:
-            ctx._pack(args, outs)
+            return _make(out, None, 0)
+        if cls.broadcasts:
+            shape = out.shape
+            for a in arrays:
+                if getattr(a, "shape", shape) != shape:
+                    ctx.in_shapes = tuple([getattr(a, "shape", None) for a in arrays])
+                    break
+        if state.anomaly:
+            ctx.trace = traceback.format_stack()[:-1]
+        if out.dtype in _FLOATS:
+            y = _make(out, ctx, 0)
         else:
-            ctx._meta = ()
-        return outs
+            y = _make(out, None, 0)
+        if ctx.to_save:
+            ctx._pack(args, (y,))
+        return y
 
     nondiff_outputs = ()
+
+
+def _wrap_outputs(ctx, cls, args, out, record):
+    """Wrap the outputs of a multi-output op; mark the differentiable ones as this node's."""
+    outs = tuple(_make(o if not isinstance(o, _generic) else np.asarray(o), None, 0) for o in out)
+    if not record:
+        return outs
+    ctx.num_outputs = len(outs)
+    ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
+    if state.anomaly:
+        ctx.trace = traceback.format_stack()[:-2]
+    for nr, o in enumerate(outs):
+        if o.dtype in _FLOATS and nr not in cls.nondiff_outputs:
+            o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
+    if ctx.to_save:
+        ctx._pack(args, outs)
+    return outs
 
 
 def _dual():

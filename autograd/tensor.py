@@ -8,9 +8,13 @@ from .grad_mode import state
 class Tensor:
     """A multi-dimensional array that records the ops applied to it when it requires grad."""
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "_output_nr", "_version", "_base", "_hooks",
-                 "__weakref__")
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
     __array_priority__ = 1000
+    # rarely changed, so class-level defaults (set on an instance only when they differ)
+    _output_nr = 0  # which output of grad_fn this tensor is
+    _version = 0  # bumped by in-place changes (a view reads its base's)
+    _base = None  # the tensor whose memory this view shares
+    _hooks = None  # gradient hooks
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
         from .creation import _to_array
@@ -18,10 +22,6 @@ class Tensor:
         self.data = _to_array(data, dtype, device)
         self.grad = None
         self.grad_fn = None
-        self._output_nr = 0
-        self._version = 0
-        self._base = None
-        self._hooks = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -34,10 +34,8 @@ class Tensor:
         t.grad = None
         t.grad_fn = grad_fn
         t.requires_grad = grad_fn is not None
-        t._output_nr = nr
-        t._version = 0
-        t._base = None
-        t._hooks = None
+        if nr:
+            t._output_nr = nr
         return t
 
     # ----------------------------------------------------------------- attributes
@@ -370,4 +368,5 @@ class _HookHandle:
 
 
 function.Tensor = Tensor
+function._make = Tensor._make
 engine._Tensor = Tensor

@@ -8,6 +8,17 @@ from . import dual
 
 _SCALARS = (int, float, bool)
 _default = dtypes._Default
+_FLOATS = dtypes.FLOATS
+
+
+def _fast(a, b):
+    """True when a and b need no promotion or device check: a float tensor with a float, or equal-typed tensors."""
+    if b.__class__ is float:
+        return isinstance(a, Tensor) and a.data.dtype in _FLOATS
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        da, db = a.data, b.data
+        return da.dtype == db.dtype and da.__class__ is db.__class__
+    return False
 
 
 def _device_error(op, a, b):
@@ -79,6 +90,8 @@ class Sub(Op):
 
 def add(input, other, alpha=1):
     """input + alpha * other."""
+    if alpha == 1 and _fast(input, other):
+        return Add.apply(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "add"))
@@ -87,6 +100,8 @@ def add(input, other, alpha=1):
 
 def sub(input, other, alpha=1):
     """input - alpha * other."""
+    if alpha == 1 and _fast(input, other):
+        return Sub.apply(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "sub"))
@@ -131,6 +146,8 @@ class Div(Op):
 
 def mul(input, other):
     """Elementwise product."""
+    if _fast(input, other):
+        return Mul.apply(input, other)
     return Mul.apply(*_cast_scalar_op(*operands(input, other, "mul")))
 
 
@@ -148,6 +165,8 @@ def _float_operands(a, b, op):
 def div(input, other, rounding_mode=None):
     """input / other: true division (ints give floats), or rounding_mode 'trunc' / 'floor'."""
     if rounding_mode is None:
+        if _fast(input, other) and input.data.dtype in _FLOATS:
+            return Div.apply(input, other)
         return Div.apply(*_float_operands(input, other, "div"))
     if rounding_mode == "floor":
         return floor_divide(input, other)

@@ -10,6 +10,7 @@ from . import dual
 from .arith import _cast_scalar_op, operands
 
 _default = dtypes._Default
+_FLOAT_DTYPES = dtypes.FLOATS
 
 
 def _float_input(x, op):
@@ -22,13 +23,16 @@ def _float_input(x, op):
 def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     """Build an Op class and its function from a forward on arrays and a duck-typed backward."""
 
-    def forward(ctx, x):
-        y = fwd(dual.xp(x), x)
-        if save == "x":
-            ctx.save_for_backward(x)
-        elif save == "y":
-            ctx.save_for_backward(y)
-        return y
+    if isinstance(fwd, np.ufunc):  # numpy ufuncs dispatch to cupy through __array_ufunc__
+        def forward(ctx, x):
+            y = fwd(x)
+            ctx.to_save = (y,) if save == "y" else (x,)
+            return y
+    else:
+        def forward(ctx, x):
+            y = fwd(dual.xp(x), x)
+            ctx.to_save = (y,) if save == "y" else (x,)
+            return y
 
     def backward(ctx, gy):
         (s,) = ctx.saved_tensors if save else (None,)
@@ -37,7 +41,9 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": ()})
 
     def fn(input):
-        return cls.apply(_float_input(input, name) if floats else input)
+        if floats and (not isinstance(input, Tensor) or input.data.dtype not in _FLOAT_DTYPES):
+            input = _float_input(input, name)
+        return cls.apply(input)
 
     fn.__name__ = name
     fn.__doc__ = doc or f"Elementwise {name}."
@@ -48,30 +54,30 @@ _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 _TABLE = {
-    "exp": (lambda m, x: m.exp(x), lambda g, y: g * y, "y"),
-    "expm1": (lambda m, x: m.expm1(x), lambda g, y: g * (y + 1), "y"),
-    "log": (lambda m, x: m.log(x), lambda g, x: g / x, "x"),
-    "log1p": (lambda m, x: m.log1p(x), lambda g, x: g / (x + 1), "x"),
-    "log2": (lambda m, x: m.log2(x), lambda g, x: g / (x * _LN2), "x"),
-    "log10": (lambda m, x: m.log10(x), lambda g, x: g / (x * _LN10), "x"),
-    "sqrt": (lambda m, x: m.sqrt(x), lambda g, y: g / (y * 2), "y"),
+    "exp": (np.exp, lambda g, y: g * y, "y"),
+    "expm1": (np.expm1, lambda g, y: g * (y + 1), "y"),
+    "log": (np.log, lambda g, x: g / x, "x"),
+    "log1p": (np.log1p, lambda g, x: g / (x + 1), "x"),
+    "log2": (np.log2, lambda g, x: g / (x * _LN2), "x"),
+    "log10": (np.log10, lambda g, x: g / (x * _LN10), "x"),
+    "sqrt": (np.sqrt, lambda g, y: g / (y * 2), "y"),
     "rsqrt": (lambda m, x: 1 / m.sqrt(x), lambda g, y: g * y * y * y * -0.5, "y"),
-    "square": (lambda m, x: x * x, lambda g, x: g * x * 2, "x"),
-    "reciprocal": (lambda m, x: 1 / x, lambda g, y: -g * y * y, "y"),
-    "sin": (lambda m, x: m.sin(x), lambda g, x: g * dual.cos(x), "x"),
-    "cos": (lambda m, x: m.cos(x), lambda g, x: -g * dual.sin(x), "x"),
-    "tan": (lambda m, x: m.tan(x), lambda g, y: g * (y * y + 1), "y"),
-    "asin": (lambda m, x: m.arcsin(x), lambda g, x: g / dual.sqrt(1 - x * x), "x"),
-    "acos": (lambda m, x: m.arccos(x), lambda g, x: -g / dual.sqrt(1 - x * x), "x"),
-    "atan": (lambda m, x: m.arctan(x), lambda g, x: g / (x * x + 1), "x"),
-    "sinh": (lambda m, x: m.sinh(x), lambda g, x: g * dual.cosh(x), "x"),
-    "cosh": (lambda m, x: m.cosh(x), lambda g, x: g * dual.sinh(x), "x"),
-    "tanh": (lambda m, x: m.tanh(x), lambda g, y: g * (1 - y * y), "y"),
+    "square": (np.square, lambda g, x: g * x * 2, "x"),
+    "reciprocal": (np.reciprocal, lambda g, y: -g * y * y, "y"),
+    "sin": (np.sin, lambda g, x: g * dual.cos(x), "x"),
+    "cos": (np.cos, lambda g, x: -g * dual.sin(x), "x"),
+    "tan": (np.tan, lambda g, y: g * (y * y + 1), "y"),
+    "asin": (np.arcsin, lambda g, x: g / dual.sqrt(1 - x * x), "x"),
+    "acos": (np.arccos, lambda g, x: -g / dual.sqrt(1 - x * x), "x"),
+    "atan": (np.arctan, lambda g, x: g / (x * x + 1), "x"),
+    "sinh": (np.sinh, lambda g, x: g * dual.cosh(x), "x"),
+    "cosh": (np.cosh, lambda g, x: g * dual.sinh(x), "x"),
+    "tanh": (np.tanh, lambda g, y: g * (1 - y * y), "y"),
     "sigmoid": (lambda m, x: dual.sigmoid(x), lambda g, y: g * y * (1 - y), "y"),
     "logsigmoid": (lambda m, x: -m.logaddexp(0, -x).astype(x.dtype, copy=False),
                    lambda g, x: g * dual.sigmoid(-x), "x"),
     "erf": (lambda m, x: _erf(m, x), lambda g, x: g * _SQRT_PI_2 * dual.exp(-x * x), "x"),
-    "abs": (lambda m, x: m.abs(x), lambda g, x: g * dual.sign(x), "x"),
+    "abs": (np.abs, lambda g, x: g * dual.sign(x), "x"),
 }
 
 
