@@ -227,7 +227,12 @@ class Op(Function):
         else:
             for a in args:
                 arrays.append(a.data if isinstance(a, Tensor) else a)
-        out = cls.forward(ctx, *arrays, **params)
+        try:
+            out = cls.forward(ctx, *arrays, **params)
+        except ValueError as err:
+            if cls.broadcasts:
+                _broadcast_error(cls, arrays, err)
+            raise
         if type(out) is tuple:
             return _wrap_outputs(ctx, cls, args, out, record)
         if isinstance(out, _generic):
@@ -251,6 +256,18 @@ class Op(Function):
         return y
 
     nondiff_outputs = ()
+
+
+def _broadcast_error(cls, arrays, err):
+    """Replace numpy's broadcasting error by one that names the op and the shapes."""
+    shapes = [tuple(a.shape) for a in arrays if hasattr(a, "shape")]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        listed = " and ".join(str(s) for s in shapes)
+        raise ValueError(f"{cls.__name__.lower()}: shapes {listed} cannot be broadcast together (each dimension "
+                         "must match or be 1, aligned from the right); reshape or unsqueeze an operand") from None
+    raise err
 
 
 def _wrap_outputs(ctx, cls, args, out, record):

@@ -38,3 +38,20 @@ def report(name, ours, theirs, unit="ms", scale=1e3):
     else:
         print(f"{name:40s} tapegrad {ours * scale:9.3f} {unit}   torch {theirs * scale:9.3f} {unit}   "
               f"ratio {ours / theirs:5.2f}")
+
+
+def peak_memory_mb(code):
+    """Extra peak resident memory (MB) of running `code` (a Python snippet defining setup() and step()).
+
+    Runs in a fresh process: setup() and one warm-up step, then the peak RSS growth over five more steps.
+    """
+    import subprocess
+    import sys
+
+    script = code + (
+        "\nimport resource\nstate = setup()\nstep(state)\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "for _ in range(5):\n    step(state)\n"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
