@@ -127,3 +127,13 @@ def install_stand_in(module, array_type):
     _stand_in = module
     if module is not None:
         _modules[array_type] = ("cuda", module)
+
+
+def erf(x):
+    """The error function of a device array (cupyx.scipy.special on cupy; the stand-in brings its own)."""
+    mod = array_module(x)
+    if mod is cupy:
+        import cupyx.scipy.special
+
+        return cupyx.scipy.special.erf(x)
+    return mod.erf(x)

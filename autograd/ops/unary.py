@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
@@ -83,9 +83,7 @@ _TABLE = {
 
 def _erf(m, x):
     if m is not np:
-        import cupyx.scipy.special as sp  # only reached for cupy arrays
-
-        return sp.erf(x)
+        return backend.erf(x)
     if _scipy_erf is not None:
         return _scipy_erf(x).astype(x.dtype, copy=False)
     return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()

@@ -44,3 +44,33 @@ def test_gradcheck(case):
                          ids=[c.name for c in CASES if c.grad and c.gradgrad])
 def test_gradgradcheck(case):
     assert ag.gradgradcheck(case.fn, case.inputs(), atol=case.atol, rtol=case.rtol)
+
+
+def _run(case, inputs):
+    outs = [o for o in _as_list(case.fn(*inputs)) if isinstance(o, ag.Tensor)]
+    diff = [o for o in outs if o.requires_grad]
+    leaves = [x for x in inputs if isinstance(x, ag.Tensor) and x.requires_grad]
+    grads = []
+    if diff and leaves:
+        gos = [ag.ones_like(o) for o in diff]
+        grads = ag.grad(diff, leaves, grad_outputs=gos, allow_unused=True)
+    return outs, grads
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_same_results_on_the_gpu_backend(case, stand_in):
+    """Forward and gradients on "cuda" (the cupy stand-in in CI) equal the CPU's."""
+    cpu_inputs = case.inputs()
+    gpu_inputs = [x.detach().to("cuda").requires_grad_(x.requires_grad) if isinstance(x, ag.Tensor) else x
+                  for x in case.inputs()]
+    cpu_outs, cpu_grads = _run(case, cpu_inputs)
+    gpu_outs, gpu_grads = _run(case, gpu_inputs)
+    for c, g in zip(cpu_outs, gpu_outs):
+        assert g.device == "cuda"
+        np.testing.assert_allclose(g.detach().cpu().numpy(), c.detach().numpy(), rtol=1e-6, atol=1e-9)
+    for c, g in zip(cpu_grads, gpu_grads):
+        if c is None:
+            assert g is None
+            continue
+        assert g.device == "cuda"
+        np.testing.assert_allclose(g.detach().cpu().numpy(), c.detach().numpy(), rtol=1e-6, atol=1e-9)
