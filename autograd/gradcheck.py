@@ -24,15 +24,14 @@ def _fail(msg, raise_exception):
 def _numeric_jacobian(fn, inputs, i, eps, out_sizes):
     """Columns d(outputs)/d(inputs[i][j]) by central differences, as a (n_in, n_out) array."""
     x = inputs[i]
-    flat = x.data.reshape(-1)
-    cols = np.zeros((flat.size, sum(out_sizes)))
-    for j in range(flat.size):
-        orig = flat[j].item()
-        flat[j] = orig + eps
+    cols = np.zeros((x.numel(), sum(out_sizes)))
+    for j, idx in enumerate(np.ndindex(x.shape)):  # writes through x.data, contiguous or not
+        orig = x.data[idx].item()
+        x.data[idx] = orig + eps
         plus = np.concatenate([np.asarray(o.data, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
-        flat[j] = orig - eps
+        x.data[idx] = orig - eps
         minus = np.concatenate([np.asarray(o.data, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
-        flat[j] = orig
+        x.data[idx] = orig
         cols[j] = (plus - minus) / (2 * eps)
     return cols
 

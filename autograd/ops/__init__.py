@@ -7,8 +7,8 @@ FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "index", 
             "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout"]
 
 __all__ = []
-for _name in FAMILIES:
-    _mod = importlib.import_module(f".{_name}", __name__)
+_modules = [importlib.import_module(f".{_name}", __name__) for _name in FAMILIES]
+for _mod in _modules:  # functions win over same-named family modules (norm, dropout, embedding)
     for _fn in _mod.__all__:
         globals()[_fn] = getattr(_mod, _fn)
     __all__ += _mod.__all__
