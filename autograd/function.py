@@ -16,6 +16,11 @@ _make = None  # Tensor._make, set by tensor.py
 _new = object.__new__
 
 
+def _version_of(t):
+    """The version counter a tensor shares with its base (views see their base's changes)."""
+    return (t._base if t._base is not None else t)._version
+
+
 def _leaf_edge(t):
     fn = t.grad_fn
     return (t, 0) if fn is None else (fn, t._output_nr)
@@ -58,7 +63,7 @@ class Function:
             if entry is None:
                 for nr, o in enumerate(outputs):
                     if o.data is data:
-                        entry = (2, (weakref.ref(o), nr), o._version, data)
+                        entry = (2, (weakref.ref(o), nr), _version_of(o), data)
                         break
             meta.append(entry or (0, None, 0, data))
         self._meta = meta
@@ -81,8 +86,8 @@ class Function:
                 out.append(ref if self._create else data)
             elif kind == 2:
                 o = ref[0]()
-                if o is not None and o._version != version:
-                    self._version_error(o, version, o._version)
+                if o is not None and _version_of(o) != version:
+                    self._version_error(o, version, _version_of(o))
                 out.append(Tensor._make(data, self, ref[1]) if self._create else data)
             else:
                 out.append(Tensor._make(data, None, 0) if self._create and type(data) in _modules else data)
