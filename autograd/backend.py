@@ -137,3 +137,8 @@ def erf(x):
 
         return cupyx.scipy.special.erf(x)
     return mod.erf(x)
+
+
+def is_writeable(x):
+    """False for read-only arrays (numpy broadcast views); cupy arrays are always writeable."""
+    return getattr(x.flags, "writeable", True)

@@ -8,16 +8,20 @@ from .tensor import Tensor
 def _infer_dtype(data):
     """PyTorch's dtype for Python data: float -> default float, int -> int64, bool -> bool."""
     arr = np.asarray(data)
-    if arr.dtype.kind == "f":
-        return dtypes.get_default_dtype() if not isinstance(data, np.ndarray) else arr.dtype
-    if arr.dtype.kind in "iu":
-        return dtypes.int64 if not isinstance(data, np.ndarray) else arr.dtype
+    numpy_data = isinstance(data, (np.ndarray, np.generic))  # numpy arrays and scalars keep their dtype
     if arr.dtype.kind == "b":
         return dtypes.bool_
     if arr.dtype.kind == "c":
         raise TypeError("complex tensors are not supported")
-    raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
-                    "pass numbers, nested lists of numbers, or an array")
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
+                        "pass numbers, nested lists of numbers, or an array")
+    if not numpy_data:
+        return dtypes.get_default_dtype() if arr.dtype.kind == "f" else dtypes.int64
+    if arr.dtype not in dtypes.SUPPORTED:
+        raise TypeError(f"cannot make a tensor from numpy dtype {arr.dtype}: it is not supported (supported: "
+                        f"{sorted(str(d) for d in dtypes.SUPPORTED)}); convert with .astype() first or pass dtype=")
+    return arr.dtype
 
 
 def _to_array(data, dtype=None, device=None):
@@ -168,6 +172,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         start, end = 0, start
     if step == 0:
         raise ValueError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise ValueError(f"arange: the range from {start} to {end} is inconsistent with the sign of step {step}")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64

@@ -53,8 +53,8 @@ def as_dtype(d):
         return None
     if isinstance(d, str) and d in _NAMES and _NAMES[d] is not None:
         return _NAMES[d]
-    if d is builtins.float:
-        return _Default.dtype
+    if d is builtins.float:  # as in PyTorch: dtype=float means float64
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:
@@ -88,6 +88,14 @@ def promote(a, b):
         other = b if a == bfloat16 else a
         return float32 if other == float16 else other
     return np.result_type(a, b)
+
+
+def promote_tensors(a, a_ndim, b, b_ndim):
+    """PyTorch's promotion of two tensors: a 0-d tensor only decides the dtype when its category is higher."""
+    if (a_ndim == 0) == (b_ndim == 0):
+        return promote(a, b)
+    zero, full = (a, b) if a_ndim == 0 else (b, a)
+    return zero if _category(zero) > _category(full) else full
 
 
 def scalar_result(tensor_dtype, scalar):

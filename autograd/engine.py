@@ -1,6 +1,7 @@
 """Reverse-mode engine: a topological order over the tape, then one loop that runs nodes in reverse."""
 import sys
 
+from .backend import is_writeable
 from .function import _FREED
 from .grad_mode import state
 
@@ -35,7 +36,7 @@ def _dependencies(roots):
 
 def _own(g):
     """A gradient array that no one else holds, fit to become a leaf's .grad."""
-    if getattr(g, "base", None) is not None or sys.getrefcount(g) > 4 or not g.flags.writeable:
+    if getattr(g, "base", None) is not None or sys.getrefcount(g) > 4 or not is_writeable(g):
         return g.copy()
     return g
 
@@ -166,7 +167,7 @@ def _finish_leaves(leaf_grads, captured, wanted, create_graph):
             t.grad = Tensor._make(_own(g), None, 0)
         else:
             gd = t.grad.data
-            if gd.shape == g.shape and gd.dtype == g.dtype and gd.flags.writeable and t.grad.grad_fn is None:
+            if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
                 gd += g
             else:
                 t.grad = Tensor._make(gd + g, None, 0)

@@ -240,8 +240,8 @@ class Op(Function):
             raise
         if type(out) is tuple:
             return _wrap_outputs(ctx, cls, args, out, record)
-        if isinstance(out, _generic):
-            out = np.asarray(out)
+        if isinstance(out, _generic):  # numpy gives scalars for 0-d results; keep arrays (and saved identity)
+            out = _scalar_to_array(ctx, out)
         if not record:
             return _make(out, None, 0)
         if cls.broadcasts:
@@ -263,6 +263,14 @@ class Op(Function):
     nondiff_outputs = ()
 
 
+def _scalar_to_array(ctx, scalar):
+    """A 0-d array for a numpy scalar output, also replacing it among the values saved for backward."""
+    arr = np.asarray(scalar)
+    if ctx.to_save:
+        ctx.to_save = tuple(arr if v is scalar else v for v in ctx.to_save)
+    return arr
+
+
 def _broadcast_error(cls, arrays, err):
     """Replace numpy's broadcasting error by one that names the op and the shapes."""
     shapes = [tuple(a.shape) for a in arrays if hasattr(a, "shape")]
@@ -277,7 +285,7 @@ def _broadcast_error(cls, arrays, err):
 
 def _wrap_outputs(ctx, cls, args, out, record):
     """Wrap the outputs of a multi-output op; mark the differentiable ones as this node's."""
-    outs = tuple(_make(o if not isinstance(o, _generic) else np.asarray(o), None, 0) for o in out)
+    outs = tuple(_make(o if not isinstance(o, _generic) else _scalar_to_array(ctx, o), None, 0) for o in out)
     if not record:
         return outs
     ctx.num_outputs = len(outs)

@@ -1,42 +1,126 @@
 """PyTorch-style reprs: tensor([...], requires_grad=True) or tensor([...], grad_fn=<MulBackward0>)."""
+import math
+
 import numpy as np
 
 from . import backend, dtypes
 
-_IMPLIED = (dtypes.float32, dtypes.int64, dtypes.bool_)
+# PyTorch's default print options
+_LINEWIDTH = 80
+_PRECISION = 4
+_THRESHOLD = 1000
+_EDGEITEMS = 3
 
 
-def _format(arr):
-    if arr.size == 0:
-        return "[]" if arr.ndim == 1 else f"size={arr.shape}"
-    opts = dict(separator=", ", prefix="tensor(", threshold=1000, edgeitems=3)
-    if arr.dtype.kind == "f" or arr.dtype == dtypes.bfloat16:
-        shown = arr.astype(np.float64)
-        finite = shown[np.isfinite(shown)]
-        integral = finite.size == 0 or bool(np.all(finite == np.round(finite)))
-        big = finite.size and (np.abs(finite).max() >= 1e8 or 0 < np.abs(finite[finite != 0]).min(initial=1) < 1e-4)
-        if integral and not big:
-            return np.array2string(shown, formatter={"float_kind": lambda v: f"{v:.0f}." if np.isfinite(v)
-                                   else str(v)}, **opts)
-        if big:
-            return np.array2string(shown, formatter={"float_kind": lambda v: f"{v:.4e}"}, **opts)
-        return np.array2string(shown, precision=4, floatmode="fixed", **opts)
-    return np.array2string(arr, **opts)
+class _Formatter:
+    """Formats the elements of one tensor to a common width: integer-valued, fixed or scientific, as PyTorch does."""
+
+    def __init__(self, arr):
+        self.floating = arr.dtype.kind == "f" or arr.dtype == dtypes.bfloat16
+        self.int_mode = True
+        self.sci_mode = False
+        self.width = 1
+        if not self.floating:
+            self.width = max((len(str(v)) for v in arr.ravel().tolist()), default=1)
+            return
+        vals = arr.astype(np.float64).ravel()
+        vals = vals[np.isfinite(vals) & (vals != 0)]
+        if vals.size == 0:
+            return
+        lo, hi = np.abs(vals).min(), np.abs(vals).max()
+        self.int_mode = bool(np.all(vals == np.ceil(vals)))
+        if self.int_mode:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
+        else:
+            self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
+        if self.sci_mode:
+            self.width = max(len(f"{v:.{_PRECISION}e}") for v in vals.tolist())
+        elif self.int_mode:
+            self.width = max(len(f"{v:.0f}") + 1 for v in vals.tolist())
+        else:
+            self.width = max(len(f"{v:.{_PRECISION}f}") for v in vals.tolist())
+
+    def format(self, v):
+        if not self.floating:
+            s = str(v)
+        elif self.sci_mode:
+            s = f"{v:{self.width}.{_PRECISION}e}"
+        elif self.int_mode:
+            s = f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
+        else:
+            s = f"{v:.{_PRECISION}f}"
+        return s.rjust(self.width)
+
+
+def _summarized(arr):
+    """The first and last edge items along every dim (what a summarized repr shows)."""
+    if arr.ndim == 0:
+        return arr
+    if arr.shape[0] > 2 * _EDGEITEMS:
+        arr = np.concatenate([arr[:_EDGEITEMS], arr[-_EDGEITEMS:]])
+    return np.stack([_summarized(x) for x in arr]) if arr.ndim > 1 else arr
+
+
+def _body(arr, indent, summarize, fmt):
+    if arr.ndim == 0:
+        return fmt.format(arr.item())
+    n = arr.shape[0]
+    if arr.ndim == 1:
+        per_line = max(1, math.floor((_LINEWIDTH - indent) / (fmt.width + 2)))
+        vals = arr.tolist()
+        if summarize and n > 2 * _EDGEITEMS:
+            data = [fmt.format(v) for v in vals[:_EDGEITEMS]] + [" ..."] + [fmt.format(v) for v in vals[-_EDGEITEMS:]]
+        else:
+            data = [fmt.format(v) for v in vals]
+        lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
+        return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
+    if summarize and n > 2 * _EDGEITEMS:
+        rows = ([_body(arr[i], indent + 1, summarize, fmt) for i in range(_EDGEITEMS)] + ["..."]
+                + [_body(arr[i], indent + 1, summarize, fmt) for i in range(n - _EDGEITEMS, n)])
+    else:
+        rows = [_body(arr[i], indent + 1, summarize, fmt) for i in range(n)]
+    return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
+
+
+def _format(arr, indent=len("tensor(")):
+    """The bracketed values of a non-empty array, laid out as PyTorch does."""
+    summarize = arr.size > _THRESHOLD
+    return _body(arr, indent, summarize, _Formatter(_summarized(arr) if summarize else arr))
+
+
+def _add_suffixes(text, suffixes, indent):
+    """Append ', suffix' items, wrapping onto a new line where the line would pass the line width."""
+    parts = [text]
+    last = len(text) - text.rfind("\n") + 1
+    for s in suffixes:
+        if last + len(s) + 2 > _LINEWIDTH:
+            parts.append(",\n" + " " * indent + s)
+            last = indent + len(s)
+        else:
+            parts.append(", " + s)
+            last += len(s) + 2
+    return "".join(parts) + ")"
 
 
 def tensor_repr(t):
     """The repr of a Tensor, in PyTorch's form."""
     arr = backend.to_device(t.data, "cpu")
-    parts = [_format(arr)]
+    prefix = "tensor("
+    suffixes = []
     if t.device.type != "cpu":
-        parts.append(f"device='{t.device}'")
-    if arr.size == 0 and arr.ndim != 1:
-        parts[0] = "[]"
-        parts.append(f"size={arr.shape}")
-    if arr.dtype not in _IMPLIED:
-        parts.append(f"dtype={arr.dtype}")
+        suffixes.append(f"device='{t.device}'")
+    if arr.size == 0:
+        body = "[]"
+        if arr.ndim != 1:
+            suffixes.append(f"size={arr.shape}")
+    else:
+        body = _format(arr, len(prefix))
+    implied = (dtypes.get_default_dtype(),) if arr.size == 0 else (dtypes.get_default_dtype(), dtypes.int64,
+                                                                   dtypes.bool_)
+    if arr.dtype not in implied:  # an empty tensor has no values that imply int64 or bool
+        suffixes.append(f"dtype={arr.dtype}")
     if t.grad_fn is not None:
-        parts.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
     elif t.requires_grad:
-        parts.append("requires_grad=True")
-    return "tensor(" + ", ".join(parts) + ")"
+        suffixes.append("requires_grad=True")
+    return _add_suffixes(prefix + body, suffixes, len(prefix))

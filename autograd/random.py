@@ -100,6 +100,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers drawn uniformly from [low, high); randint(high, size) starts at 0."""
+    if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     if size is None:
@@ -113,6 +115,8 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
 
 def randperm(n, generator=None, dtype=None, device=None):
     """A random permutation of 0..n-1."""
+    if n < 0:
+        raise ValueError(f"randperm: n must be non-negative, got {n}")
     rng = (generator or default_generator).rng
     return _draw(rng.permutation(n), dtypes.as_dtype(dtype) or dtypes.int64, device, False)
 
@@ -125,10 +129,15 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     m = mean.data if isinstance(mean, Tensor) else mean
     s = std.data if isinstance(std, Tensor) else std
     if size is None:
-        size = np.broadcast_shapes(np.shape(m), np.shape(s))
-        if isinstance(mean, Tensor):
-            device = device or mean.device
-            dtype = dtype or mean.dtype
+        try:
+            size = np.broadcast_shapes(np.shape(m), np.shape(s))
+        except ValueError:
+            raise ValueError(f"normal: mean of shape {np.shape(m)} and std of shape {np.shape(s)} cannot be "
+                             "broadcast together") from None
+        for t in (mean, std):
+            if isinstance(t, Tensor):
+                device = device or t.device
+                dtype = dtype or t.dtype
     if np.any(np.asarray(backend.to_device(np.asarray(s) if not hasattr(s, "shape") else s, "cpu")) < 0):
         raise ValueError("normal: std must be non-negative")
     z = rng.standard_normal(_shape(tuple(size)))

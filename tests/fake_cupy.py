@@ -96,7 +96,7 @@ class FakeArray:
 
     @property
     def flags(self):
-        return self._a.flags
+        return _Flags(self._a.flags)
 
     @property
     def shape(self):
@@ -150,6 +150,15 @@ class FakeArray:
 
     def __deepcopy__(self, memo):
         return FakeArray(self._a.copy())
+
+
+class _Flags:
+    """cupy's flags: only c_contiguous, f_contiguous and owndata (no writeable)."""
+
+    __slots__ = ("c_contiguous", "f_contiguous", "owndata")
+
+    def __init__(self, flags):
+        self.c_contiguous, self.f_contiguous, self.owndata = flags.c_contiguous, flags.f_contiguous, flags.owndata
 
 
 def _binary(name):

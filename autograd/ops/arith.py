@@ -34,7 +34,7 @@ def operands(a, b, op):
         if type(da) is not type(db):
             _device_error(op, a, b)
         if da.dtype != db.dtype:
-            d = dtypes.promote(da.dtype, db.dtype)
+            d = dtypes.promote_tensors(da.dtype, da.ndim, db.dtype, db.ndim)
             a, b = a.to(d), b.to(d)
         return a, b
     if ta:
@@ -47,6 +47,9 @@ def operands(a, b, op):
 def _other(s, t, op):
     """Make the non-tensor operand of a binary op fit the tensor operand `t`."""
     if isinstance(s, _SCALARS):
+        dt = t.data.dtype
+        if type(s) is int and dt in dtypes.INTEGERS and not np.iinfo(dt).min <= s <= np.iinfo(dt).max:
+            return int(np.array(s).astype(dt))  # PyTorch wraps out-of-range integers, numpy 2 refuses them
         return s
     if isinstance(s, np.generic):  # numpy scalars behave like Python scalars, as in PyTorch
         return s.item()
@@ -105,7 +108,7 @@ def sub(input, other, alpha=1):
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "sub"))
-    if a.dtype == dtypes.bool_ if isinstance(a, Tensor) else False:
+    if any(isinstance(v, Tensor) and v.dtype == dtypes.bool_ for v in (a, b)):
         raise TypeError("sub: subtracting bool tensors is not supported; use logical_xor() or ~ instead")
     return Sub.apply(a, b)
 

@@ -47,7 +47,8 @@ def sigmoid(x):
     if isinstance(x, Tensor):
         return x.sigmoid()
     m = array_module(x)
-    return m.exp(-m.logaddexp(0, -x)).astype(x.dtype, copy=False)
+    e = m.exp(-m.abs(x))  # never overflows; exact in both tails
+    return m.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 def where(cond, a, b):

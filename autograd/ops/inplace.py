@@ -1,7 +1,7 @@
 """In-place ops (add_, mul_, zero_, copy_, clamp_, exp_, ...): they bump the version counter and rebind the tape."""
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..function import Op
 from ..grad_mode import state
 from ..tensor import Tensor
@@ -51,7 +51,7 @@ def commit(x, r, op):
                            "modified in place; convert the tensor first (e.g. x = x.float())")
     if r.grad_fn is not None:
         _snapshot(r.grad_fn, x)
-    if not x.data.flags.writeable:
+    if not backend.is_writeable(x.data):
         raise RuntimeError(f"{op}: the tensor's memory is read-only (an expanded view); clone() it first")
     x.data[...] = r.data
     if r.grad_fn is not None:

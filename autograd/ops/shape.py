@@ -1,3 +1,952 @@
-"""(being written)"""
-__all__ = []
-METHODS = {}
+"""Shapes and views: reshape, permute, expand, repeat, flip, roll, split, cat, stack, pad, tril, diagonal, narrow."""
+import math
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor, _dim
+from . import dual
+
+
+# ---------------------------------------------------------------------------- helpers
+def _run(cls, *args, **params):
+    """Op `cls` on gradients: recorded when they are Tensors (create_graph), straight on arrays otherwise."""
+    for a in args:
+        if isinstance(a, Tensor):
+            return cls.apply(*args, **params)
+    return cls.forward(cls.__new__(cls), *args, **params)
+
+
+def _view(y, x):
+    """Give y (whose data is a view of x's) x's version counter."""
+    y._base = x._base if x._base is not None else x
+    return y
+
+
+def _shares(y, x):
+    """True when array y is a view of array x's memory (numpy and cupy point .base at the owner)."""
+    b = y.base
+    if b is not None and (b is x or b is x.base):
+        return True
+    return bool(dual.xp(x).may_share_memory(y, x))  # a copy; or a backend whose .base is not the owner itself
+
+
+def _sizes(args):
+    """Sizes given as varargs (2, 3) or as one tuple/list ((2, 3))."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return args
+
+
+def _dims(dims, ndim, op):
+    """Normalize an int or a sequence of dims; repeated dims raise."""
+    if not isinstance(dims, (tuple, list)):
+        dims = (dims,)
+    out = tuple(_dim(d, ndim, op) for d in dims)
+    if len(set(out)) != len(out):
+        seen = set()
+        for d, n in zip(dims, out):
+            if n in seen:
+                raise RuntimeError(f"{op}: dim {d} appears multiple times in the list of dims {tuple(dims)}")
+            seen.add(n)
+    return out
+
+
+def _check_tensor(x, op):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: expected a tensor, got {type(x).__name__}")
+
+
+# ---------------------------------------------------------------------------- reshape / view family
+class Reshape(Op):
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(ctx, gy):
+        return gy.reshape(ctx.in_shape)
+
+
+class View(Reshape):
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        y = x.reshape(shape)
+        if y.size and not _shares(y, x):
+            item = x.itemsize
+            raise RuntimeError(
+                f"view: a tensor of shape {tuple(x.shape)} and strides {tuple(s // item for s in x.strides)} "
+                f"cannot be viewed as shape {tuple(y.shape)} without copying (its memory layout is not "
+                "compatible); use .reshape(...) instead, which copies when it must")
+        return y
+
+
+class Squeeze(Reshape):
+    pass
+
+
+class Unsqueeze(Reshape):
+    pass
+
+
+def _reshape_error(op, x, shape, err):
+    n = x.data.size
+    return RuntimeError(f"{op}: shape {tuple(shape)} is invalid for a tensor of shape {tuple(x.shape)} ({n} "
+                        f"elements): the sizes must be non-negative integers multiplying to {n}, with at most "
+                        f"one -1 to infer a size ({err})")
+
+
+def _check_sizes(op, x, shape):
+    if any(s < -1 for s in shape):
+        raise _reshape_error(op, x, shape, "negative size")
+
+
+def _dim_new(d, ndim, op):
+    """Normalize a dim of a result with one more dim than the input (unsqueeze, stack)."""
+    if not -ndim - 1 <= d <= ndim:
+        raise IndexError(f"{op}: dim {d} is out of range for a tensor of {ndim} dimensions (expected a dim in "
+                         f"[{-ndim - 1}, {ndim}], positions in the result)")
+    return d % (ndim + 1)
+
+
+def reshape(input, *shape):
+    """input with a new shape (sizes as varargs or a tuple, one -1 inferred); a view when possible."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    try:
+        y = Reshape.apply(input, shape)
+    except (ValueError, TypeError) as err:
+        raise _reshape_error("reshape", input, shape, err) from None
+    if y.data.shape != shape:  # -1 inferred (or a list given): numpy would also accept -2, ... as unknown
+        _check_sizes("reshape", input, shape)
+    if _shares(y.data, input.data):
+        y._base = input._base if input._base is not None else input
+    return y
+
+
+def _view_dtype(input, dtype):
+    try:
+        data = input.data.view(dtype)
+    except (ValueError, TypeError) as err:
+        raise RuntimeError(f"view: cannot view a tensor of shape {tuple(input.shape)} and dtype {input.dtype} as "
+                           f"dtype {dtype}: {err}") from None
+    return _view(Tensor._make(data, None, 0), input)
+
+
+def view(input, *shape):
+    """input with a new shape, sharing its memory; raises when that needs a copy (use reshape then)."""
+    if len(shape) == 1:
+        s = shape[0]
+        if isinstance(s, (tuple, list)):
+            shape = s
+        elif isinstance(s, (type, str, np.dtype)):
+            return _view_dtype(input, dtypes.as_dtype(s))
+    try:
+        y = View.apply(input, shape)
+    except (ValueError, TypeError) as err:
+        raise _reshape_error("view", input, shape, err) from None
+    if y.data.shape != shape:
+        _check_sizes("view", input, shape)
+    return _view(y, input)
+
+
+def view_as(input, other):
+    """input viewed with other's shape."""
+    return view(input, other.shape)
+
+
+def reshape_as(input, other):
+    """input reshaped to other's shape."""
+    return reshape(input, other.shape)
+
+
+def ravel(input):
+    """input flattened to 1-D (a view when possible)."""
+    return reshape(input, -1)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dims start_dim..end_dim into one."""
+    shape = input.data.shape
+    nd = len(shape)
+    if nd == 0:
+        return reshape(input, 1)
+    s, e = _dim(start_dim, nd, "flatten"), _dim(end_dim, nd, "flatten")
+    if s > e:
+        raise RuntimeError(f"flatten: start_dim ({start_dim}) must not come after end_dim ({end_dim}) for a "
+                           f"tensor of {nd} dimensions")
+    return reshape(input, shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    """Split dim `dim` into the dims `sizes` (one -1 inferred)."""
+    shape = input.data.shape
+    if not shape:
+        raise RuntimeError("unflatten: cannot unflatten a 0-d tensor")
+    d = _dim(dim, len(shape), "unflatten")
+    sizes = tuple(sizes)
+    n = shape[d]
+    known = math.prod(s for s in sizes if s != -1)
+    unknown = sum(1 for s in sizes if s == -1)
+    bad = (not sizes or unknown > 1 or any(s < -1 for s in sizes) or
+           (unknown == 0 and known != n) or (unknown == 1 and (known == 0 or n % known)))
+    if bad:
+        raise RuntimeError(f"unflatten: sizes {sizes} don't multiply up to the size {n} of dim {dim} of a tensor "
+                           f"of shape {tuple(shape)} (at most one -1 may be inferred)")
+    sizes = tuple(n // known if s == -1 else s for s in sizes)
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def squeeze(input, dim=None):
+    """Remove dims of size 1 (all, or those among `dim`, an int or a tuple)."""
+    shape = input.data.shape
+    if dim is None:
+        new = tuple(n for n in shape if n != 1)
+    else:
+        dims = _dims(dim, len(shape), "squeeze")
+        new = tuple(n for i, n in enumerate(shape) if n != 1 or i not in dims)
+    return _view(Squeeze.apply(input, new), input)
+
+
+def unsqueeze(input, dim):
+    """Insert a dim of size 1 at position `dim` (negative counts from the end of the result)."""
+    shape = input.data.shape
+    d = _dim_new(dim, len(shape), "unsqueeze")
+    return _view(Unsqueeze.apply(input, shape[:d] + (1,) + shape[d:]), input)
+
+
+# ---------------------------------------------------------------------------- permute / transpose
+class Permute(Op):
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return x.transpose(axes)
+
+    def backward(ctx, gy):
+        axes = ctx.axes
+        inv = [0] * len(axes)
+        for i, a in enumerate(axes):
+            inv[a] = i
+        return dual.transpose(gy, tuple(inv))
+
+
+class Transpose(Op):
+    def forward(ctx, x, d0, d1):
+        ctx.dims = (d0, d1)
+        return x.swapaxes(d0, d1)
+
+    def backward(ctx, gy):
+        return gy.swapaxes(*ctx.dims)
+
+
+def permute(input, *dims):
+    """Reorder the dims: result dim i is input dim dims[i]."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = dims[0]
+    nd = input.data.ndim
+    if len(dims) != nd:
+        raise RuntimeError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of {nd} dimensions "
+                           f"(shape {tuple(input.shape)}); give one entry per dimension")
+    axes = tuple(d if 0 <= d < nd else _dim(d, nd, "permute") for d in dims)
+    if len(set(axes)) != nd:
+        raise RuntimeError(f"permute: dims {tuple(dims)} repeat a dimension; give each dim exactly once")
+    y = Permute.apply(input, axes)
+    y._base = input._base if input._base is not None else input
+    return y
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dims (a view)."""
+    nd = input.data.ndim
+    d0 = dim0 if 0 <= dim0 < nd else _dim(dim0, nd, "transpose")
+    d1 = dim1 if 0 <= dim1 < nd else _dim(dim1, nd, "transpose")
+    y = Transpose.apply(input, d0, d1) if nd else Permute.apply(input, ())
+    y._base = input._base if input._base is not None else input
+    return y
+
+
+def swapaxes(input, axis0, axis1):
+    """Alias of transpose."""
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input, dim0, dim1):
+    """Alias of transpose."""
+    return transpose(input, dim0, dim1)
+
+
+def movedim(input, source, destination):
+    """Move dims `source` (an int or a tuple) to positions `destination`; the others keep their order."""
+    nd = input.data.ndim
+    src = _dims(source, nd, "movedim")
+    dst = _dims(destination, nd, "movedim")
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: source {source} and destination {destination} must have the same number "
+                           "of dims")
+    order = [d for d in range(nd) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return _view(Permute.apply(input, tuple(order)), input)
+
+
+moveaxis = movedim
+
+
+def t(input):
+    """Transpose of a matrix; tensors of fewer than 2 dims are returned as they are (as a view)."""
+    nd = input.data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got shape {tuple(input.shape)} "
+                           f"({nd}-D); use transpose(dim0, dim1) or .mT for batches of matrices")
+    return _view(Permute.apply(input, tuple(range(nd))[::-1]), input)
+
+
+def _T(self):
+    """All dims reversed (PyTorch deprecates it for ndim != 2; kept working here)."""
+    return _view(Permute.apply(self, tuple(range(self.data.ndim))[::-1]), self)
+
+
+def _mT(self):
+    """The last two dims swapped (a batch of matrix transposes)."""
+    nd = self.data.ndim
+    if nd < 2:
+        raise RuntimeError(f"mT: needs a matrix or a batch of matrices, got a {nd}-D tensor of shape "
+                           f"{tuple(self.shape)}")
+    return _view(Transpose.apply(self, nd - 2, nd - 1), self)
+
+
+Tensor.T = property(_T, doc=_T.__doc__)
+Tensor.mT = property(_mT, doc=_mT.__doc__)
+
+
+# ---------------------------------------------------------------------------- expand / broadcast / repeat
+class Expand(Op):
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        if shape == x.shape:
+            return x.view()
+        if x.size and x.size == math.prod(shape):  # only leading 1s added: a plain (writable) view
+            return x.reshape(shape)
+        return dual.xp(x).broadcast_to(x, shape)  # a read-only view, as memory is shared between elements
+
+    def backward(ctx, gy):
+        return dual.sum_to(gy, ctx.in_shape)
+
+
+def _expand_shape(shape, sizes, op):
+    nd, n = len(shape), len(sizes)
+    if n < nd:
+        raise RuntimeError(f"{op}: the number of sizes given ({n}, {tuple(sizes)}) must be at least the number of "
+                           f"dimensions of the tensor ({nd}, shape {tuple(shape)})")
+    lead = n - nd
+    out = list(sizes)
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"{op}: size {s} is not allowed in the new leading dim {i} (shape "
+                                   f"{tuple(shape)} -> {tuple(sizes)}); give the actual size")
+            continue
+        d = shape[i - lead]
+        if s == -1:
+            out[i] = d
+        elif s != d and (d != 1 or s < 0):
+            raise RuntimeError(f"{op}: cannot expand a tensor of shape {tuple(shape)} to {tuple(sizes)}: size {d} "
+                               f"at dim {i - lead} must equal the target size {s} or be 1")
+    return tuple(out)
+
+
+def expand(input, *sizes):
+    """A broadcast view with sizes `sizes` (-1 keeps a dim; new dims go in front). Read-only memory."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    shape = input.data.shape
+    if sizes != shape:
+        sizes = _expand_shape(shape, sizes, "expand")
+    y = Expand.apply(input, sizes)
+    y._base = input._base if input._base is not None else input
+    return y
+
+
+def expand_as(input, other):
+    """input expanded to other's shape."""
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, size):
+    """input broadcast to `size` (as expand)."""
+    return expand(input, tuple(size))
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (views)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    shapes = [tuple(t.shape) for t in tensors]
+    out = ()
+    for i, s in enumerate(shapes):
+        n = max(len(out), len(s))
+        a, b = (1,) * (n - len(out)) + out, (1,) * (n - len(s)) + s
+        if any(p != q and p != 1 and q != 1 for p, q in zip(a, b)):
+            raise RuntimeError(f"broadcast_tensors: shapes {shapes} cannot be broadcast together (tensor {i} of "
+                               f"shape {s} does not fit {out})")
+        out = tuple(q if p == 1 else p for p, q in zip(a, b))
+    return tuple(expand(t, out) for t in tensors)
+
+
+class Repeat(Op):
+    """Tile x: x viewed as (1, s0, 1, s1, ...) is broadcast into a new (r0, s0, r1, s1, ...) array, then merged."""
+
+    def forward(ctx, x, reps):
+        shape = (1,) * (len(reps) - x.ndim) + x.shape
+        ctx.in_shape, ctx.split = x.shape, tuple(v for r, s in zip(reps, shape) for v in (r, s))
+        out = dual.xp(x).empty(tuple(r * s for r, s in zip(reps, shape)), x.dtype)
+        out.reshape(ctx.split)[...] = x.reshape(tuple(v for s in shape for v in (1, s)))
+        return out
+
+    def backward(ctx, gy):
+        g = dual.sum(gy.reshape(ctx.split), axis=tuple(range(0, len(ctx.split), 2)))
+        return g.reshape(ctx.in_shape)
+
+
+def repeat(input, *sizes):
+    """Tile input sizes[i] times along dim i (len(sizes) >= ndim; extra sizes add leading dims)."""
+    sizes = _sizes(sizes)
+    nd = input.data.ndim
+    if len(sizes) < nd:
+        raise RuntimeError(f"repeat: got {len(sizes)} repeat counts {tuple(sizes)} for a tensor of {nd} dimensions "
+                           f"(shape {tuple(input.shape)}); give at least one per dimension")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"repeat: repeat counts must be non-negative, got {tuple(sizes)}")
+    return Repeat.apply(input, tuple(sizes))
+
+
+def tile(input, *dims):
+    """Tile input dims[i] times along dim i; missing leading counts are 1."""
+    dims = _sizes(dims)
+    nd = input.data.ndim
+    return repeat(input, (1,) * (nd - len(dims)) + tuple(dims))
+
+
+# ---------------------------------------------------------------------------- flip / roll
+class Flip(Op):
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return dual.xp(x).flip(x, dims).copy()
+
+    def backward(ctx, gy):
+        return _run(Flip, gy, ctx.dims)
+
+
+def flip(input, *dims):
+    """Reverse the order of elements along `dims` (a copy, as in PyTorch)."""
+    dims = _dims(_sizes(dims), input.data.ndim, "flip") if input.data.ndim else ()
+    return Flip.apply(input, dims)
+
+
+def fliplr(input):
+    """Flip dim 1 (left/right); needs at least 2 dims."""
+    if input.data.ndim < 2:
+        raise RuntimeError(f"fliplr: input must be at least 2-D, got shape {tuple(input.shape)}")
+    return flip(input, 1)
+
+
+def flipud(input):
+    """Flip dim 0 (up/down); needs at least 1 dim."""
+    if input.data.ndim < 1:
+        raise RuntimeError("flipud: input must be at least 1-D, got a 0-d tensor")
+    return flip(input, 0)
+
+
+class Roll(Op):
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return dual.xp(x).roll(x, shifts, dims)
+
+    def backward(ctx, gy):
+        s = ctx.shifts
+        return _run(Roll, gy, -s if isinstance(s, int) else tuple(-v for v in s), ctx.dims)
+
+
+def roll(input, shifts, dims=None):
+    """Rotate elements along dims by shifts (without dims: over the flattened tensor, shape kept)."""
+    nd = input.data.ndim
+    if dims is None or nd == 0:
+        if isinstance(shifts, (tuple, list)):
+            if len(shifts) != 1:
+                raise RuntimeError(f"roll: without dims, shifts must be one number, got {tuple(shifts)}")
+            shifts = shifts[0]
+        return Roll.apply(input, int(shifts), None)
+    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims = dims if isinstance(dims, (tuple, list)) else (dims,)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"roll: shifts {shifts} and dims {tuple(dims)} must have the same length")
+    dims = tuple(_dim(d, nd, "roll") for d in dims)
+    return Roll.apply(input, tuple(int(s) for s in shifts), dims)
+
+
+# ---------------------------------------------------------------------------- split / chunk / unbind
+class Split(Op):
+    """Several views of x along dim: one node for all of them."""
+
+    def forward(ctx, x, sizes, dim):
+        ctx.dim = dim
+        pre = (slice(None),) * dim
+        outs, start = [], 0
+        for s in sizes:
+            outs.append(x[pre + (slice(start, start + s),)])
+            start += s
+        return tuple(outs)
+
+    def backward(ctx, *gys):
+        return _run(Cat, *gys, dim=ctx.dim)
+
+
+class Cat(Op):
+    def forward(ctx, *xs, dim):
+        ctx.dim, ctx.sizes = dim, tuple(x.shape[dim] for x in xs)
+        return dual.xp(xs[0]).concatenate(xs, axis=dim)
+
+    def backward(ctx, gy):
+        return _run(Split, gy, ctx.sizes, ctx.dim)
+
+
+class Unbind(Op):
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return tuple(dual.xp(x).moveaxis(x, dim, 0))
+
+    def backward(ctx, *gys):
+        return _run(Stack, *gys, dim=ctx.dim)
+
+
+class Stack(Op):
+    def forward(ctx, *xs, dim):
+        ctx.dim = dim
+        return dual.xp(xs[0]).stack(xs, axis=dim)
+
+    def backward(ctx, gy):
+        return _run(Unbind, gy, ctx.dim)
+
+
+def _split_views(input, sizes, dim):
+    outs = Split.apply(input, tuple(sizes), dim)
+    base = input._base if input._base is not None else input
+    for o in outs:
+        o._base = base
+    return outs
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    """Views of pieces along dim: of size split_size (the last may be smaller), or of the given sizes."""
+    shape = tensor.data.shape
+    d = _dim(dim, len(shape), "split")
+    if not shape:
+        raise RuntimeError("split: cannot split a 0-d tensor")
+    n = shape[d]
+    s = split_size_or_sections
+    if isinstance(s, (tuple, list)):
+        sizes = tuple(int(v) for v in s)
+        if any(v < 0 for v in sizes) or sum(sizes) != n:
+            raise RuntimeError(f"split: sections {sizes} must be non-negative and sum to the size {n} of dim {dim} "
+                               f"(tensor of shape {tuple(shape)})")
+    else:
+        s = int(s)
+        if s < 0 or (s == 0 and n):
+            raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {s} for dim "
+                               f"{dim} of size {n}")
+        sizes = (s,) * (n // s) + ((n % s,) if n % s else ()) if n else (0,)
+    return _split_views(tensor, sizes, d)
+
+
+def chunk(input, chunks, dim=0):
+    """Split into `chunks` views of equal size (the last may be smaller; there may be fewer)."""
+    if not isinstance(chunks, int) or chunks <= 0:
+        raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
+    shape = input.data.shape
+    if not shape:
+        raise RuntimeError("chunk: cannot chunk a 0-d tensor")
+    d = _dim(dim, len(shape), "chunk")
+    n = shape[d]
+    if n == 0:
+        return _split_views(input, (0,) * chunks, d)
+    return split(input, -(-n // chunks), d)
+
+
+def unbind(input, dim=0):
+    """The slices along dim, as a tuple of views (one node for all)."""
+    nd = input.data.ndim
+    if nd == 0:
+        raise RuntimeError("unbind: cannot unbind a 0-d tensor")
+    outs = Unbind.apply(input, _dim(dim, nd, "unbind"))
+    base = input._base if input._base is not None else input
+    for o in outs:
+        o._base = base
+    return outs
+
+
+# ---------------------------------------------------------------------------- cat / stack
+def _seq(tensors, op):
+    """Check a list of tensors (same device) and promote them to one dtype."""
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{op}: expected a non-empty list of tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: expected a list of tensors, but element {i} is a {type(t).__name__}")
+    first = tensors[0]
+    kind = type(first.data)
+    dt = first.data.dtype
+    for i, t in enumerate(tensors):
+        if type(t.data) is not kind:
+            raise RuntimeError(f"{op}: expected all tensors on the same device, but tensor 0 is on {first.device} "
+                               f"and tensor {i} is on {t.device}; move them with .to(device) first")
+        if t.data.dtype != dt:
+            dt = dtypes.promote(dt, t.data.dtype)
+    return [t if t.data.dtype == dt else t.to(dt) for t in tensors]
+
+
+def cat(tensors, dim=0):
+    """Concatenate tensors along an existing dim (dtypes promoted; 1-D empty tensors are skipped)."""
+    ts = _seq(tensors, "cat")
+    if len({t.data.ndim for t in ts}) > 1:  # PyTorch's legacy rule: 1-D empty tensors are ignored
+        kept = [t for t in ts if t.data.shape != (0,)]
+        ts = kept or ts[:1]
+    ref = ts[0].data.shape
+    nd = len(ref)
+    if nd == 0:
+        raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack() or unsqueeze them")
+    d = _dim(dim, nd, "cat")
+    for i, t in enumerate(ts):
+        s = t.data.shape
+        if len(s) != nd:
+            raise RuntimeError(f"cat: tensors must have the same number of dimensions: tensor 0 has shape {ref} "
+                               f"and tensor {i} has shape {s}")
+        if s[:d] != ref[:d] or s[d + 1:] != ref[d + 1:]:
+            raise RuntimeError(f"cat: sizes of tensors must match except in dim {dim}: tensor 0 has shape {ref} "
+                               f"and tensor {i} has shape {s}")
+    if len(ts) == 1:
+        return ts[0].clone()
+    return Cat.apply(*ts, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of equal shape along a new dim."""
+    ts = _seq(tensors, "stack")
+    ref = ts[0].data.shape
+    for i, t in enumerate(ts):
+        if t.data.shape != ref:
+            raise RuntimeError(f"stack: expects each tensor to have the same shape, but tensor 0 has shape {ref} "
+                               f"and tensor {i} has shape {t.data.shape}")
+    return Stack.apply(*ts, dim=_dim_new(dim, len(ref), "stack"))
+
+
+def _atleast(tensors, n, op):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        return tuple(_atleast_list(tensors[0], n, op))
+    out = _atleast_list(tensors, n, op)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _atleast_list(tensors, n, op):
+    out = []
+    for t in tensors:
+        _check_tensor(t, op)
+        s = t.data.shape
+        if len(s) < n:
+            if n == 3 and len(s) == 2:
+                t = reshape(t, s + (1,))
+            elif n == 3 and len(s) == 1:
+                t = reshape(t, (1,) + s + (1,))
+            else:
+                t = reshape(t, (1,) * (n - len(s)) + s)
+        out.append(t)
+    return out
+
+
+def atleast_1d(*tensors):
+    """Tensors with at least 1 dim (0-d become shape (1,))."""
+    return _atleast(tensors, 1, "atleast_1d")
+
+
+def atleast_2d(*tensors):
+    """Tensors with at least 2 dims ((n,) becomes (1, n))."""
+    return _atleast(tensors, 2, "atleast_2d")
+
+
+def atleast_3d(*tensors):
+    """Tensors with at least 3 dims ((n,) becomes (1, n, 1), (m, n) becomes (m, n, 1))."""
+    return _atleast(tensors, 3, "atleast_3d")
+
+
+def _as_list(tensors, op):
+    if not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
+    return list(tensors)
+
+
+def hstack(tensors):
+    """Concatenate along dim 1 (dim 0 for 1-D tensors)."""
+    ts = _as_list(tensors, "hstack")
+    ts = [atleast_1d(t) for t in ts]
+    return cat(ts, 0 if ts and ts[0].data.ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Concatenate along dim 0 after making every tensor at least 2-D."""
+    return cat([atleast_2d(t) for t in _as_list(tensors, "vstack")], 0)
+
+
+def dstack(tensors):
+    """Concatenate along dim 2 after making every tensor at least 3-D."""
+    return cat([atleast_3d(t) for t in _as_list(tensors, "dstack")], 2)
+
+
+# ---------------------------------------------------------------------------- pad / narrow
+class ConstantPadNd(Op):
+    """Pad (or, with negative widths, crop) every dim by widths[i] = (before, after), filling with value."""
+
+    def forward(ctx, x, widths, value):
+        ctx.widths = widths
+        xp = dual.xp(x)
+        src, dst, shape = [], [], []
+        for (b, a), n in zip(widths, x.shape):
+            lo, hi = max(-b, 0), n - max(-a, 0)
+            m = max(hi - lo, 0)
+            src.append(slice(lo, lo + m))
+            dst.append(slice(max(b, 0), max(b, 0) + m))
+            shape.append(n + b + a)
+        out = xp.zeros(shape, x.dtype) if value == 0 else xp.full(shape, value, x.dtype)
+        out[tuple(dst)] = x[tuple(src)]
+        return out
+
+    def backward(ctx, gy):
+        return _run(ConstantPadNd, gy, tuple((-b, -a) for b, a in ctx.widths), 0)
+
+
+class GatherAxes(Op):
+    """x indexed along some axes in turn: y = take(take(x, i0, a0), i1, a1)...; pads by reflect/replicate/circular."""
+
+    def forward(ctx, x, index, sizes):
+        ctx.index, ctx.sizes = index, sizes
+        xp = dual.xp(x)
+        for axis, idx in index:
+            x = xp.take(x, idx, axis=axis)
+        return x
+
+    def backward(ctx, gy):
+        return _run(ScatterAddAxes, gy, ctx.index, ctx.sizes)
+
+
+class ScatterAddAxes(Op):
+    """The adjoint of GatherAxes: values summed back into positions idx, axis by axis in reverse."""
+
+    def forward(ctx, g, index, sizes):
+        ctx.index, ctx.sizes = index, sizes
+        xp = dual.xp(g)
+        for (axis, idx), n in zip(reversed(index), reversed(sizes)):
+            shape = list(g.shape)
+            shape[axis] = n
+            out = xp.zeros(shape, g.dtype)
+            xp.add.at(out, (slice(None),) * axis + (idx,), g)
+            g = out
+        return g
+
+    def backward(ctx, gy):
+        return _run(GatherAxes, gy, ctx.index, ctx.sizes)
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Pad (negative: crop) the last dims: pad = (left, right) of the last dim, then of the one before, ..."""
+    _check_tensor(input, "pad")
+    pad = tuple(int(p) for p in pad)
+    shape = input.data.shape
+    nd = len(shape)
+    if len(pad) % 2:
+        raise RuntimeError(f"pad: the padding length must be even (pairs of before/after), got {pad}")
+    if len(pad) // 2 > nd:
+        raise RuntimeError(f"pad: padding {pad} covers {len(pad) // 2} dims but the input has shape {tuple(shape)} "
+                           f"({nd} dims); give at most 2 * ndim = {2 * nd} values")
+    if mode not in _PAD_MODES:
+        raise ValueError(f"pad: mode must be one of {_PAD_MODES}, got {mode!r}")
+    widths = [(0, 0)] * nd
+    for i in range(len(pad) // 2):
+        widths[nd - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    for axis, ((b, a), n) in enumerate(zip(widths, shape)):
+        if n + b + a < 0:
+            raise RuntimeError(f"pad: dim {axis} of size {n} padded by ({b}, {a}) gives a negative size "
+                               f"{n + b + a} (input shape {tuple(shape)}, pad {pad})")
+    if mode == "constant":
+        return ConstantPadNd.apply(input, tuple(widths), 0 if value is None else value)
+    if value is not None and value != 0:
+        raise RuntimeError(f"pad: mode {mode!r} does not take a value (got {value}); use mode='constant'")
+    xp = input.xp
+    index, sizes = [], []
+    for axis, ((b, a), n) in enumerate(zip(widths, shape)):
+        if b == a == 0:
+            continue
+        lo, m = max(-b, 0), n - max(-b, 0) - max(-a, 0)  # negative widths crop first, as in PyTorch
+        limit = n - 1 if mode == "reflect" else (m if mode == "circular" else math.inf)
+        if b > limit or a > limit or m <= 0 < max(a, b):
+            rule = {"reflect": "less than the dim's size", "circular": "at most the dim's size after cropping"}
+            raise RuntimeError(f"pad: padding ({b}, {a}) of dim {axis} (size {n}) with mode {mode!r} must be "
+                               f"{rule.get(mode, 'used on a non-empty dim')} (input shape {tuple(shape)}, pad {pad})")
+        idx = xp.arange(-b, n + a)
+        if mode == "reflect":
+            idx = xp.abs(idx)
+            idx = xp.where(idx >= n, 2 * (n - 1) - idx, idx)
+        elif mode == "replicate":
+            idx = xp.clip(idx, 0, n - 1)
+        else:
+            idx = (idx - lo) % m + lo if m else idx
+        index.append((axis, idx))
+        sizes.append(n)
+    if not index:
+        return input.clone()
+    return GatherAxes.apply(input, tuple(index), tuple(sizes))
+
+
+class Narrow(Op):
+    def forward(ctx, x, dim, start, length):
+        ctx.widths = tuple((start, n - start - length) if i == dim else (0, 0) for i, n in enumerate(x.shape))
+        return x[(slice(None),) * dim + (slice(start, start + length),)]
+
+    def backward(ctx, gy):
+        return _run(ConstantPadNd, gy, ctx.widths, 0)
+
+
+def narrow(input, dim, start, length):
+    """The view of `length` entries of dim `dim` from `start` (negative start counts from the end)."""
+    shape = input.data.shape
+    d = _dim(dim, len(shape), "narrow")
+    if not shape:
+        raise RuntimeError("narrow: cannot narrow a 0-d tensor")
+    n = shape[d]
+    start, length = int(start), int(length)
+    if not -n <= start <= n:
+        raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {n} (expected a start in "
+                         f"[{-n}, {n}])")
+    if start < 0:
+        start += n
+    if length < 0 or start + length > n:
+        raise RuntimeError(f"narrow: start ({start}) + length ({length}) exceeds the size {n} of dim {dim} (shape "
+                           f"{tuple(shape)}), or length is negative")
+    return _view(Narrow.apply(input, d, start, length), input)
+
+
+# ---------------------------------------------------------------------------- triangles and diagonals
+class Tril(Op):
+    def forward(ctx, x, k):
+        ctx.k = k
+        return dual.xp(x).tril(x, k)
+
+    def backward(ctx, gy):
+        return _run(Tril, gy, ctx.k)
+
+
+class Triu(Op):
+    def forward(ctx, x, k):
+        ctx.k = k
+        return dual.xp(x).triu(x, k)
+
+    def backward(ctx, gy):
+        return _run(Triu, gy, ctx.k)
+
+
+def tril(input, diagonal=0):
+    """The lower triangle of the last two dims (entries above diagonal `diagonal` zeroed)."""
+    if input.data.ndim < 2:
+        raise RuntimeError(f"tril: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
+    return Tril.apply(input, int(diagonal))
+
+
+def triu(input, diagonal=0):
+    """The upper triangle of the last two dims (entries below diagonal `diagonal` zeroed)."""
+    if input.data.ndim < 2:
+        raise RuntimeError(f"triu: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
+    return Triu.apply(input, int(diagonal))
+
+
+def _diag_view(x, offset, d1, d2):
+    """The writable view of a diagonal of x (last axis of the result)."""
+    y = dual.xp(x).diagonal(x, offset, d1, d2)
+    flags = y.flags
+    if not getattr(flags, "writeable", True) and x.flags.writeable:
+        flags.writeable = True  # numpy makes diagonals read-only by default; the memory is x's
+    return y
+
+
+class Diagonal(Op):
+    def forward(ctx, x, offset, d1, d2):
+        ctx.shape, ctx.params = x.shape, (offset, d1, d2)
+        return _diag_view(x, offset, d1, d2)
+
+    def backward(ctx, gy):
+        return _run(DiagScatter, gy, ctx.shape, *ctx.params)
+
+
+class DiagScatter(Op):
+    """Zeros of `shape` with x written on a diagonal (the adjoint of Diagonal)."""
+
+    def forward(ctx, x, shape, offset, d1, d2):
+        ctx.params = (offset, d1, d2)
+        out = dual.xp(x).zeros(shape, x.dtype)
+        _diag_view(out, offset, d1, d2)[...] = x
+        return out
+
+    def backward(ctx, gy):
+        return _run(Diagonal, gy, *ctx.params)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal of dims dim1, dim2 (offset > 0 above the main one) as the last dim of a view."""
+    nd = input.data.ndim
+    if nd < 2:
+        raise RuntimeError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
+    d1, d2 = _dim(dim1, nd, "diagonal"), _dim(dim2, nd, "diagonal")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
+    return _view(Diagonal.apply(input, int(offset), d1, d2), input)
+
+
+_diagonal = diagonal
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Put the last dim of input on a diagonal (of dims dim1, dim2) of a new zero tensor with one more dim."""
+    shape = input.data.shape
+    nd = len(shape)
+    if nd == 0:
+        raise RuntimeError("diag_embed: input must have at least 1 dimension, got a 0-d tensor")
+    d1, d2 = _dim_new(dim1, nd, "diag_embed"), _dim_new(dim2, nd, "diag_embed")
+    if d1 == d2:
+        raise RuntimeError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
+    n = shape[-1] + abs(int(offset))
+    rest = iter(shape[:-1])
+    out = tuple(n if i in (d1, d2) else next(rest) for i in range(nd + 1))
+    return DiagScatter.apply(input, out, int(offset), d1, d2)
+
+
+def diag(input, diagonal=0):
+    """1-D input: a matrix with input on a diagonal; 2-D input: its diagonal (a copy)."""
+    nd = input.data.ndim
+    if nd == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if nd == 2:
+        return _diagonal(input, diagonal).clone()
+    raise RuntimeError(f"diag: expected a 1-D or 2-D tensor, got shape {tuple(input.shape)}")
+
+
+__all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unflatten", "squeeze", "unsqueeze",
+           "permute", "transpose", "swapaxes", "swapdims", "movedim", "moveaxis", "t", "expand", "expand_as",
+           "broadcast_to", "broadcast_tensors", "repeat", "tile", "flip", "fliplr", "flipud", "roll", "split",
+           "chunk", "unbind", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "atleast_1d",
+           "atleast_2d", "atleast_3d", "pad", "narrow", "tril", "triu", "diagonal", "diag_embed", "diag"]
+_FUNCTIONS_ONLY = {"broadcast_tensors", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
+                   "atleast_1d", "atleast_2d", "atleast_3d", "pad"}
+METHODS = {n: globals()[n] for n in __all__ if n not in _FUNCTIONS_ONLY}
