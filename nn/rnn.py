@@ -1,2 +1,425 @@
-"""(being written)"""
-__all__ = []
+"""Recurrent layers: RNN, LSTM, GRU (multi-layer, bidirectional) and their single-step cells."""
+import math
+import numbers
+import warnings
+
+import autograd
+from autograd.ops.embedding import linear
+
+from . import init
+from .module import Layer, Parameter
+
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+
+Tensor = autograd.Tensor
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+# ---------------------------------------------------------------------------- one time step
+# x_proj is input @ W_ih.T + b_ih (for RNN and LSTM it may carry b_hh too, then b_hh is None here).
+def _pre(x_proj, h, w_hh, b_hh):
+    """x_proj + h @ w_hh.T (+ b_hh): without b_hh, x_proj rides in linear's bias slot (one node, no extra add)."""
+    if b_hh is None:
+        return linear(h, w_hh, x_proj)
+    return x_proj + linear(h, w_hh, b_hh)
+
+
+def _rnn_step(x_proj, h, w_hh, b_hh, relu):
+    pre = _pre(x_proj, h, w_hh, b_hh)
+    return autograd.relu(pre) if relu else autograd.tanh(pre)
+
+
+def _lstm_step(x_proj, h, c, w_hh, b_hh, w_hr=None):
+    gates = _pre(x_proj, h, w_hh, b_hh)
+    i, f, g, o = gates.chunk(4, -1)
+    c = autograd.sigmoid(f) * c + autograd.sigmoid(i) * autograd.tanh(g)
+    h = autograd.sigmoid(o) * autograd.tanh(c)
+    if w_hr is not None:
+        h = linear(h, w_hr)
+    return h, c
+
+
+def _gru_step(x_proj, h, w_hh, b_hh):
+    hidden = h.shape[-1]
+    h_proj = linear(h, w_hh, b_hh)
+    x_rz, x_n = x_proj.split([2 * hidden, hidden], -1)
+    h_rz, h_n = h_proj.split([2 * hidden, hidden], -1)
+    r, z = autograd.sigmoid(x_rz + h_rz).chunk(2, -1)
+    n = autograd.tanh(x_n + r * h_n)
+    return n + z * (h - n)  # = (1 - z) * n + z * h
+
+
+def _check_size(value, name, layer, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{layer}: {name} should be of type int, got: {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{layer}: {name} must be greater than zero, got {value}")
+
+
+def _check_dtype(layer, input, weight):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{layer._get_name()}: expected a tensor input, got {type(input).__name__} "
+                        "(packed sequences are not supported)")
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"{layer._get_name()}: input has dtype {input.dtype} but the parameters have dtype "
+                           f"{weight.dtype}; convert the input (e.g. input.float()) or the layer (e.g. "
+                           "layer.double())")
+    if input.device != weight.device:
+        raise RuntimeError(f"{layer._get_name()}: input is on {input.device} but the parameters are on "
+                           f"{weight.device}; move one with .to(device)")
+
+
+# ---------------------------------------------------------------------------- full-sequence layers
+class RNNBase(Layer):
+    """Shared body of RNN, LSTM and GRU: parameters weight_ih_l{k}[_reverse] etc., and the time loop."""
+
+    def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__()
+        name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
+        if mode not in _GATES:
+            raise ValueError(f"Unrecognized RNN mode: {mode}")
+        _check_size(input_size, "input_size", name, 0)
+        _check_size(hidden_size, "hidden_size", name)
+        _check_size(num_layers, "num_layers", name)
+        if isinstance(dropout, bool) or not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1:
+            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
+                             "element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
+                          f"expects num_layers greater than 1, but got dropout={dropout} and "
+                          f"num_layers={num_layers}", stacklevel=3)
+        if isinstance(proj_size, bool) or not isinstance(proj_size, int) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        num_directions = 2 if bidirectional else 1
+        gate_size = _GATES[mode] * hidden_size
+        real_hidden = proj_size if proj_size > 0 else hidden_size
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            for direction in range(num_directions):
+                layer_input = input_size if layer == 0 else real_hidden * num_directions
+                suffix = "_reverse" if direction == 1 else ""
+                shapes = [("weight_ih", (gate_size, layer_input)), ("weight_hh", (gate_size, real_hidden))]
+                if bias:
+                    shapes += [("bias_ih", (gate_size,)), ("bias_hh", (gate_size,))]
+                if proj_size > 0:
+                    shapes += [("weight_hr", (proj_size, hidden_size))]
+                names = []
+                for kind, shape in shapes:
+                    pname = f"{kind}_l{layer}{suffix}"
+                    setattr(self, pname, Parameter(autograd.empty(*shape, device=device, dtype=dtype)))
+                    names.append(pname)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def flatten_parameters(self):
+        """A no-op (cuDNN weight packing does not apply here); kept for PyTorch compatibility."""
+
+    @property
+    def _flat_weights(self):
+        return [self._parameters.get(n) for n in self._flat_weights_names]
+
+    @property
+    def all_weights(self):
+        """The parameters, one list per layer and direction."""
+        return [[self._parameters[n] for n in names] for names in self._all_weights]
+
+    def _weights(self, layer, direction):
+        p = self._parameters
+        suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+        get = p.get
+        return (p["weight_ih" + suffix], p["weight_hh" + suffix], get("bias_ih" + suffix), get("bias_hh" + suffix),
+                get("weight_hr" + suffix))
+
+    def _expected_hidden(self, batch):
+        real = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (self.num_layers * (2 if self.bidirectional else 1), batch, real)
+
+    def _check_hidden(self, hx, expected, what="hidden"):
+        if tuple(hx.shape) != tuple(expected):
+            raise RuntimeError(f"{self._get_name()}: Expected {what} size {tuple(expected)}, got {tuple(hx.shape)}")
+
+    def _run_direction(self, x, state, weights, reverse):
+        """One layer, one direction, over the whole sequence x (L, N, F): (outputs (L, N, H), final state)."""
+        w_ih, w_hh, b_ih, b_hh, w_hr = weights
+        mode = self.mode
+        if mode != "GRU" and b_ih is not None:  # fold b_hh into the projection computed once for all steps
+            x_proj = linear(x, w_ih, b_ih + b_hh)
+            b_hh = None
+        else:
+            x_proj = linear(x, w_ih, b_ih)
+        steps = x_proj.unbind(0)
+        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+        outs = [None] * len(steps)
+        if mode == "LSTM":
+            h, c = state
+            for t in order:
+                h, c = _lstm_step(steps[t], h, c, w_hh, b_hh, w_hr)
+                outs[t] = h
+            return autograd.stack(outs, 0), (h, c)
+        h = state
+        if mode == "GRU":
+            for t in order:
+                h = _gru_step(steps[t], h, w_hh, b_hh)
+                outs[t] = h
+        else:
+            relu = mode == "RNN_RELU"
+            for t in order:
+                h = _rnn_step(steps[t], h, w_hh, b_hh, relu)
+                outs[t] = h
+        return autograd.stack(outs, 0), h
+
+    def forward(self, input, hx=None):
+        """input (L, N, H_in), (N, L, H_in) when batch_first, or unbatched (L, H_in); returns (output, h_n)."""
+        name = self._get_name()
+        is_lstm = self.mode == "LSTM"
+        first = self._parameters[self._flat_weights_names[0]]
+        _check_dtype(self, input, first)
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D instead")
+        batched = input.ndim == 3
+        states = (hx if isinstance(hx, (tuple, list)) else (hx,)) if hx is not None else ()
+        if is_lstm and hx is not None and len(states) != 2:
+            raise RuntimeError(f"{name}: hx must be a tuple (h_0, c_0)")
+        for s in states:
+            if not isinstance(s, Tensor):
+                raise TypeError(f"{name}: expected the initial states to be tensors, got {type(s).__name__}")
+            if s.ndim != input.ndim:
+                raise RuntimeError(f"{name}: For {'batched 3-D' if batched else 'unbatched 2-D'} input, hx should "
+                                   f"also be {input.ndim}-D but got {s.ndim}-D tensor")
+        if not batched:
+            input = input.unsqueeze(1)
+            states = tuple(s.unsqueeze(1) for s in states)
+        elif self.batch_first:
+            input = input.transpose(0, 1)
+        seq_len, batch, features = input.shape
+        if features != self.input_size:
+            raise RuntimeError(f"{name}: input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                               f"got {features}")
+        if seq_len == 0:
+            raise RuntimeError(f"{name}: Expected sequence length to be larger than 0")
+        expected = self._expected_hidden(batch)
+        if not states:
+            h0 = autograd.zeros(*expected, dtype=input.dtype, device=input.device)
+            states = (h0, autograd.zeros(expected[0], batch, self.hidden_size, dtype=input.dtype,
+                                         device=input.device)) if is_lstm else (h0,)
+        else:
+            self._check_hidden(states[0], expected)
+            if is_lstm:
+                self._check_hidden(states[1], (expected[0], batch, self.hidden_size), "hidden[1]")
+            for s in states:
+                _check_dtype(self, s, first)
+        per_layer = [s.unbind(0) for s in states]
+        directions = 2 if self.bidirectional else 1
+        h_n, c_n = [], []
+        layer_input = input
+        for layer in range(self.num_layers):
+            outputs = []
+            for d in range(directions):
+                k = layer * directions + d
+                state = (per_layer[0][k], per_layer[1][k]) if is_lstm else per_layer[0][k]
+                out, last = self._run_direction(layer_input, state, self._weights(layer, d), d == 1)
+                outputs.append(out)
+                if is_lstm:
+                    h_n.append(last[0])
+                    c_n.append(last[1])
+                else:
+                    h_n.append(last)
+            layer_input = outputs[0] if directions == 1 else autograd.cat(outputs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                from autograd.ops.dropout import dropout
+
+                layer_input = dropout(layer_input, self.dropout, True)
+        output = layer_input
+        hidden = autograd.stack(h_n, 0)
+        if is_lstm:
+            hidden = (hidden, autograd.stack(c_n, 0))
+        if not batched:
+            output = output.squeeze(1)
+            hidden = tuple(h.squeeze(1) for h in hidden) if is_lstm else hidden.squeeze(1)
+        elif self.batch_first:
+            output = output.transpose(0, 1)
+        return output, hidden
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh) (or relu)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, device=None, dtype=None):
+        if nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
+        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+
+class LSTM(RNNBase):
+    """Long short-term memory; gates i, f, g, o; returns (output, (h_n, c_n)); optional projection (proj_size)."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, proj_size=0, device=None, dtype=None):
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         proj_size, device=device, dtype=dtype)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit; gates r, z, n with n = tanh(W_in x + b_in + r * (W_hn h + b_hn))."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False, device=None, dtype=None):
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype)
+
+
+# ---------------------------------------------------------------------------- cells
+class RNNCellBase(Layer):
+    """Shared body of the cells: weight_ih (G*H, in), weight_hh (G*H, H), bias_ih, bias_hh (G*H,)."""
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        name = type(self).__name__
+        _check_size(input_size, "input_size", name, 0)
+        _check_size(hidden_size, "hidden_size", name)
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        kw = {"device": device, "dtype": dtype}
+        self.weight_ih = Parameter(autograd.empty(num_chunks * hidden_size, input_size, **kw))
+        self.weight_hh = Parameter(autograd.empty(num_chunks * hidden_size, hidden_size, **kw))
+        if bias:
+            self.bias_ih = Parameter(autograd.empty(num_chunks * hidden_size, **kw))
+            self.bias_hh = Parameter(autograd.empty(num_chunks * hidden_size, **kw))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Every weight and bias from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))."""
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def _prepare(self, input, states):
+        """Check shapes; return (batched input, batched states, was_batched)."""
+        name = self._get_name()
+        _check_dtype(self, input, self.weight_ih)
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.ndim}D instead")
+        batched = input.ndim == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        if input.shape[1] != self.input_size:
+            raise RuntimeError(f"{name}: input has inconsistent input_size: got {input.shape[1]}, expected "
+                               f"{self.input_size}")
+        out = []
+        for s in states:
+            if s is None:
+                s = autograd.zeros(input.shape[0], self.hidden_size, dtype=input.dtype, device=input.device)
+            else:
+                _check_dtype(self, s, self.weight_ih)
+                if s.ndim != input.ndim - (0 if batched else 1):
+                    raise RuntimeError(f"{name}: hidden state should be {2 if batched else 1}-D for "
+                                       f"{'batched' if batched else 'unbatched'} input, got {s.ndim}-D")
+                if not batched:
+                    s = s.unsqueeze(0)
+                if tuple(s.shape) != (input.shape[0], self.hidden_size):
+                    raise RuntimeError(f"{name}: expected hidden state of shape {(input.shape[0], self.hidden_size)}"
+                                       f", got {tuple(s.shape)}")
+            out.append(s)
+        return input, out, batched
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+
+class RNNCell(RNNCellBase):
+    """One Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu)."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        """input (N, in) or (in,), hx (N, H) or (H,) (zeros when None); returns h'."""
+        x, (h,), batched = self._prepare(input, [hx])
+        h = _rnn_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh,
+                      self.nonlinearity == "relu")
+        return h if batched else h.squeeze(0)
+
+
+class LSTMCell(RNNCellBase):
+    """One LSTM step; hx = (h, c); returns (h', c')."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input, hx=None):
+        """input (N, in) or (in,), hx (h, c) each (N, H) or (H,) (zeros when None); returns (h', c')."""
+        if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
+            raise RuntimeError(f"{self._get_name()}: hx must be a tuple (h_0, c_0)")
+        x, (h, c), batched = self._prepare(input, list(hx) if hx is not None else [None, None])
+        h, c = _lstm_step(linear(x, self.weight_ih, self.bias_ih), h, c, self.weight_hh, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+class GRUCell(RNNCellBase):
+    """One GRU step: r, z, n gates; returns h'."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    def forward(self, input, hx=None):
+        """input (N, in) or (in,), hx (N, H) or (H,) (zeros when None); returns h'."""
+        x, (h,), batched = self._prepare(input, [hx])
+        h = _gru_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)
