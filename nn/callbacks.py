@@ -175,7 +175,6 @@ class LearningRateScheduler(Callback):
                 self.schedule.step(logs.get("val_loss", logs["loss"]))
             else:
                 self.schedule.step()
-        logs["lr"] = self.model.optimizer.param_groups[0]["lr"]
 
 
 class CSVLogger(Callback):

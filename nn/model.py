@@ -115,6 +115,7 @@ class Model:
             if validation_data is not None:
                 val = self.evaluate(*validation_data, metrics=tuple(metric_fns.values()), batch_size=batch_size)
                 logs.update({f"val_{k}": v for k, v in val.items()})
+            logs["lr"] = self.optimizer.param_groups[0]["lr"]  # the rate this epoch trained with
             self.history.append(epoch, logs)
             for cb in cbs:
                 cb.on_epoch_end(epoch, logs)

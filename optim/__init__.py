@@ -1,1 +1,15 @@
-"""Optimizers and learning-rate schedulers (being written)."""
+"""Optimizers (SGD, Adam, AdamW, ..., LBFGS) and learning-rate schedulers (optim.lr_scheduler), as torch.optim."""
+from . import lr_scheduler
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .adamax import Adamax
+from .lbfgs import LBFGS
+from .nadam import NAdam
+from .optimizer import Optimizer
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad", "Adadelta",
+           "LBFGS", "lr_scheduler"]

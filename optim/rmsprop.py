@@ -1,0 +1,92 @@
+"""RMSprop: gradients divided by a running root-mean-square, optionally centered and with momentum."""
+import autograd
+
+from .optimizer import (Optimizer, _check_eps, _check_flags, _check_lr, _check_weight_decay, _effective_grad,
+                        _incr_step, _new_step, _update, _zeros_like)
+
+__all__ = ["RMSprop", "rmsprop_update"]
+
+
+def rmsprop_update(p, g, square_avg, grad_avg, momentum_buffer, *, lr, alpha, eps, weight_decay, momentum, centered,
+                   maximize):
+    """One parameter's RMSprop update on raw arrays, in place.
+
+    v = alpha*v + (1-alpha)*g^2; gbar = lerp(gbar, g, 1-alpha) (centered); avg = sqrt(v - gbar^2 or v) + eps;
+    b = momentum*b + g/avg, p -= lr*b (momentum > 0), else p -= lr*g/avg.
+    """
+    xp = autograd.backend.array_module(p)
+    g = _effective_grad(p, g, weight_decay, maximize)
+    square_avg *= alpha
+    avg = xp.multiply(g, g)
+    avg *= 1 - alpha
+    square_avg += avg
+    if centered:
+        xp.subtract(g, grad_avg, out=avg)
+        avg *= 1 - alpha
+        grad_avg += avg
+        xp.multiply(grad_avg, grad_avg, out=avg)
+        xp.subtract(square_avg, avg, out=avg)
+        xp.sqrt(avg, out=avg)
+    else:
+        xp.sqrt(square_avg, out=avg)
+    avg += eps
+    if momentum > 0:
+        momentum_buffer *= momentum
+        xp.divide(g, avg, out=avg)
+        momentum_buffer += avg
+        xp.multiply(momentum_buffer, lr, out=avg)
+    else:
+        xp.divide(g, avg, out=avg)
+        avg *= lr
+    p -= avg
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton's lecture 6e; centered variant of Graves, 2013), as torch.optim.RMSprop."""
+
+    def __init__(self, params=None, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
+                        capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group):
+        _check_lr(group["lr"])
+        _check_eps(group["eps"])
+        if not group["momentum"] >= 0.0:
+            raise ValueError(f"Invalid momentum value: {group['momentum']} (momentum must be >= 0)")
+        _check_weight_decay(group["weight_decay"])
+        if not group["alpha"] >= 0.0:
+            raise ValueError(f"Invalid alpha value: {group['alpha']} (alpha must be >= 0)")
+        _check_flags(group)
+
+    @autograd.no_grad()
+    def step(self, closure=None):
+        """Perform one RMSprop step; returns the closure's loss when a closure is given."""
+        loss = self._eval_closure(closure)
+        for group in self.param_groups:
+            momentum, centered = group["momentum"], group["centered"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = _new_step()
+                    state["square_avg"] = _zeros_like(p)
+                    if momentum > 0:
+                        state["momentum_buffer"] = _zeros_like(p)
+                    if centered:
+                        state["grad_avg"] = _zeros_like(p)
+                if momentum > 0 and "momentum_buffer" not in state:
+                    state["momentum_buffer"] = _zeros_like(p)
+                if centered and "grad_avg" not in state:
+                    state["grad_avg"] = _zeros_like(p)
+                _incr_step(state["step"])
+                rmsprop_update(p.data, p.grad.data, state["square_avg"].data,
+                               state["grad_avg"].data if centered else None,
+                               state["momentum_buffer"].data if momentum > 0 else None,
+                               lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
+                               weight_decay=group["weight_decay"], momentum=momentum, centered=centered,
+                               maximize=group["maximize"])
+                _update(p)
+        return loss

@@ -1,0 +1,76 @@
+"""SGD: stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay."""
+import autograd
+
+from .optimizer import Optimizer, _check_flags, _check_lr, _check_weight_decay, _effective_grad, _update
+
+__all__ = ["SGD", "sgd_update"]
+
+
+def sgd_update(p, g, buf, *, lr, momentum, dampening, nesterov, weight_decay, maximize):
+    """One parameter's SGD update on raw arrays, in place; returns the momentum buffer (new on the first step).
+
+    g_t = (-)g + wd*p; b_t = g_t (first step) or momentum*b + (1-dampening)*g_t;
+    d = g_t + momentum*b_t (nesterov) or b_t; p -= lr*d.
+    """
+    xp = autograd.backend.array_module(p)
+    raw = g
+    g = _effective_grad(p, g, weight_decay, maximize)
+    d = g
+    if momentum != 0:
+        if buf is None:
+            buf = g.copy() if g is raw else g
+        else:
+            buf *= momentum
+            if dampening == 0:
+                buf += g
+            else:
+                buf += (1 - dampening) * g
+        if nesterov:
+            d = xp.multiply(buf, momentum)
+            d += g
+        else:
+            d = buf
+    p -= d * lr
+    return buf
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (optionally with momentum), as torch.optim.SGD."""
+
+    def __init__(self, params=None, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+                 maximize=False, foreach=None, differentiable=False, fused=None):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
+                        maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused)
+        super().__init__(params, defaults)
+
+    def _validate_group(self, group):
+        _check_lr(group["lr"])
+        if not group["momentum"] >= 0.0:
+            raise ValueError(f"Invalid momentum value: {group['momentum']} (momentum must be >= 0)")
+        _check_weight_decay(group["weight_decay"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening "
+                             f"(got momentum={group['momentum']}, dampening={group['dampening']})")
+        _check_flags(group)
+
+    @autograd.no_grad()
+    def step(self, closure=None):
+        """Perform one SGD step; returns the closure's loss when a closure is given."""
+        loss = self._eval_closure(closure)
+        for group in self.param_groups:
+            momentum = group["momentum"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                buf = None
+                if momentum != 0:
+                    state = self.state[p]
+                    buf_t = state.get("momentum_buffer")
+                    buf = None if buf_t is None else buf_t.data
+                new_buf = sgd_update(p.data, p.grad.data, buf, lr=group["lr"], momentum=momentum,
+                                     dampening=group["dampening"], nesterov=group["nesterov"],
+                                     weight_decay=group["weight_decay"], maximize=group["maximize"])
+                if momentum != 0 and buf is None:
+                    state["momentum_buffer"] = autograd.as_tensor(new_buf)
+                _update(p)
+        return loss
