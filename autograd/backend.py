@@ -142,3 +142,16 @@ def erf(x):
 def is_writeable(x):
     """False for read-only arrays (numpy broadcast views); cupy arrays are always writeable."""
     return getattr(x.flags, "writeable", True)
+
+
+def matmul(a, b):
+    """a @ b at BLAS speed: numpy's matmul skips BLAS for transposed operands, so use dot or make them contiguous."""
+    if type(a) is not np.ndarray:
+        return array_module(a).matmul(a, b)
+    if a.ndim == 2 and b.ndim == 2:
+        return np.dot(a, b)
+    if a.ndim >= 2 and a.strides[-1] != a.itemsize:
+        a = np.ascontiguousarray(a)
+    if b.ndim >= 2 and b.strides[-1] != b.itemsize:
+        b = np.ascontiguousarray(b)
+    return np.matmul(a, b)

@@ -36,22 +36,30 @@ def report(name, ours, theirs, unit="ms", scale=1e3):
     if theirs is None:
         print(f"{name:40s} tapegrad {ours * scale:9.3f} {unit}   (torch not installed)")
     else:
+        ratio = f"{ours / theirs:5.2f}" if theirs else "  n/a"
         print(f"{name:40s} tapegrad {ours * scale:9.3f} {unit}   torch {theirs * scale:9.3f} {unit}   "
-              f"ratio {ours / theirs:5.2f}")
+              f"ratio {ratio}")
 
 
 def peak_memory_mb(code):
-    """Extra peak resident memory (MB) of running `code` (a Python snippet defining setup() and step()).
+    """Peak resident memory (MB) a training step adds, measured in a fresh process running `code`.
 
-    Runs in a fresh process: setup() and one warm-up step, then the peak RSS growth over five more steps.
+    `code` defines setup() and step(). After setup() and one warm-up step, the kernel's peak-RSS mark is reset
+    (Linux /proc/self/clear_refs) and five steps run; the result is the new peak minus the RSS before them.
     """
     import subprocess
     import sys
 
     script = code + (
-        "\nimport resource\nstate = setup()\nstep(state)\n"
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "\nimport gc\n"
+        "def status(key):\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith(key):\n"
+        "            return int(line.split()[1])\n"
+        "state = setup()\nstep(state)\ngc.collect()\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        "base = status('VmRSS')\n"
         "for _ in range(5):\n    step(state)\n"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)\n")
+        "print((status('VmHWM') - base) / 1024)\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])

@@ -30,7 +30,7 @@ class Linear(Op):
         n_out, n_in = w.shape
         lead = x.shape[:-1]
         rows = math.prod(lead)
-        y = dual.xp(x).matmul(x.reshape(rows, n_in), w.T).reshape(lead + (n_out,))
+        y = backend.matmul(x.reshape(rows, n_in), w.T).reshape(lead + (n_out,))
         if b is not None:
             y += b
             ctx.bshape = b.shape
@@ -43,8 +43,8 @@ class Linear(Op):
         n_out, n_in = w.shape
         rows = math.prod(x.shape[:-1])
         g2 = dual.reshape(gy, (rows, n_out))
-        gx = dual.reshape(g2 @ w, x.shape) if need[0] else None
-        gw = dual.swap_last(g2) @ dual.reshape(x, (rows, n_in)) if need[1] else None
+        gx = dual.reshape(dual.matmul(g2, w), x.shape) if need[0] else None
+        gw = dual.matmul(dual.swap_last(g2), dual.reshape(x, (rows, n_in))) if need[1] else None
         gb = dual.sum_to(gy, ctx.bshape) if len(need) > 2 and need[2] else None
         return gx, gw, gb
 

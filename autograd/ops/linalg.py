@@ -5,7 +5,7 @@ import string
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
@@ -30,7 +30,7 @@ class Mm(Op):
     def forward(ctx, a, b, ta=False, tb=False):
         ctx.save_for_backward(a, b)
         ctx.t = (ta, tb)
-        return dual.xp(a).matmul(a.swapaxes(-1, -2) if ta else a, b.swapaxes(-1, -2) if tb else b)
+        return backend.matmul(a.swapaxes(-1, -2) if ta else a, b.swapaxes(-1, -2) if tb else b)
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
@@ -65,7 +65,7 @@ def _mm(x, y, tx, ty):
     """op(x) @ op(y), op = transpose when the flag is set: arrays directly, Tensors recorded."""
     if isinstance(x, Tensor) or isinstance(y, Tensor):
         return Mm.apply(x, y, ta=tx, tb=ty)
-    return dual.xp(x).matmul(x.swapaxes(-1, -2) if tx else x, y.swapaxes(-1, -2) if ty else y)
+    return backend.matmul(x.swapaxes(-1, -2) if tx else x, y.swapaxes(-1, -2) if ty else y)
 
 
 def _matmul_shapes(sa, sb, op):
