@@ -35,8 +35,12 @@ def _dependencies(roots):
 
 
 def _own(g):
-    """A gradient array that no one else holds, fit to become a leaf's .grad."""
-    if getattr(g, "base", None) is not None or sys.getrefcount(g) > 4 or not is_writeable(g):
+    """g itself when nothing else holds it (nor its memory), else a copy: a leaf's .grad must not alias."""
+    # references to g here: the caller's local, this parameter and getrefcount's argument
+    if sys.getrefcount(g) > 3 or not is_writeable(g):
+        return g.copy()
+    base = g.base
+    if base is not None and sys.getrefcount(base) > 3:  # held by g, the local `base` and the argument
         return g.copy()
     return g
 
@@ -104,6 +108,7 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
                 deps[target] = left
                 if left == 0:
                     ready.append(target)
+        grads = outs = g = buf = None  # drop this frame's references, so _own can see who holds a gradient
         return _finish_leaves(leaf_grads, captured, wanted if captured is not None else None, create_graph)
     finally:
         state.enabled = prev_mode
@@ -150,7 +155,8 @@ def _fill_missing(node, grads):
 def _finish_leaves(leaf_grads, captured, wanted, create_graph):
     from .tensor import Tensor
 
-    for t, g in leaf_grads.items():
+    while leaf_grads:
+        t, g = leaf_grads.popitem()
         if t._hooks:
             for fn in t._hooks:
                 res = fn(g if create_graph else Tensor._make(g, None, 0))
