@@ -1,3 +1,410 @@
-"""(being written)"""
-__all__ = []
-METHODS = {}
+"""Activations: relu6, leaky_relu, elu, selu, celu, gelu, silu, mish, softplus, glu, softmax, log_softmax, ..."""
+import math
+import warnings
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from . import dual, unary
+
+
+def _float(x, op):
+    """Raise unless x is a floating point tensor (activations are not defined on ints, as in PyTorch)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: expected a tensor as input, got {type(x).__name__}")
+    if x.data.dtype not in dtypes.FLOATS:
+        raise TypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}; convert it with .float()")
+    return x
+
+
+def _finish(input, out, inplace, op):
+    """Return out, or write it into input when inplace=True (rebinding input on the tape)."""
+    if not inplace:
+        return out
+    from .inplace import check_inplace, commit
+
+    check_inplace(input, f"{op}_")
+    return commit(input, out, f"{op}_")
+
+
+def _erf(x):
+    """erf of an array or a Tensor."""
+    if isinstance(x, Tensor):
+        return x.erf()
+    return unary._erf(dual.xp(x), x)
+
+
+def _log1pexp(x):
+    """log(1 + exp(x)) computed stably, on an array or a Tensor."""
+    if isinstance(x, Tensor):
+        return Softplus.apply(x, 1.0, math.inf)
+    return dual.xp(x).logaddexp(0, x).astype(x.dtype, copy=False)
+
+
+# ---------------------------------------------------------------------------- elementwise activations
+class _Elementwise(Op):
+    """y = f(x) elementwise; backward is the duck-typed df(ctx, gy, x, y) (x and y are saved)."""
+
+    __slots__ = ()
+
+    def forward(ctx, x, *params):
+        ctx.params = params
+        m = dual.xp(x)
+        y = m.asarray(type(ctx).f(m, x, *params), dtype=x.dtype)  # 0-d inputs give numpy scalars: make arrays
+        ctx.save_for_backward(x, y)
+        return y
+
+    def backward(ctx, gy):
+        x, y = ctx.saved_tensors
+        return (type(ctx).df(gy, x, y, *ctx.params),) + (None,) * len(ctx.params)
+
+
+def _elementwise(name, f, df):
+    """An elementwise activation Op class from a forward f(xp, x, *params) and a duck-typed df(gy, x, y, *params)."""
+    return type(name, (_Elementwise,), {"f": staticmethod(f), "df": staticmethod(df), "__slots__": ()})
+
+
+def _zero(gy):
+    return gy * 0
+
+
+Hardtanh = _elementwise(
+    "Hardtanh", lambda m, x, lo, hi: m.clip(x, lo, hi),
+    lambda gy, x, y, lo, hi: dual.where((dual.data(x) > lo) & (dual.data(x) < hi), gy, _zero(gy)))
+
+LeakyRelu = _elementwise(
+    "LeakyRelu", lambda m, x, s: m.where(x > 0, x, x * s),
+    lambda gy, x, y, s: dual.where(dual.data(x) > 0, gy, gy * s))
+
+# elu with output scale `scale` and input scale `input_scale` (elu, selu and celu are special cases):
+# y = scale * x for x > 0, else scale * alpha * (exp(x * input_scale) - 1).
+Elu = _elementwise(
+    "Elu", lambda m, x, alpha, scale, iscale: m.where(x > 0, x * scale,
+                                                       scale * alpha * m.expm1(m.minimum(x, 0) * iscale)),
+    lambda gy, x, y, alpha, scale, iscale: dual.where(dual.data(x) > 0, gy * scale,
+                                                      gy * ((y + scale * alpha) * iscale)))
+
+_SQRT_2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_K = math.sqrt(2.0 / math.pi)
+
+
+def _cdf(x):
+    """The standard normal CDF of an array or a Tensor."""
+    return (_erf(x * (1 / _SQRT_2)) + 1) * 0.5
+
+
+class Gelu(Op):
+    """x * Phi(x); on the CPU the forward's Phi(x) is kept for backward (erf is slow on numpy)."""
+
+    def forward(ctx, x):
+        m = dual.xp(x)
+        cdf = m.asarray(_cdf(x), dtype=x.dtype)
+        ctx.cdf = cdf if m is np else None
+        ctx.save_for_backward(x)
+        return x * cdf
+
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        cdf = ctx.cdf if ctx.cdf is not None and not isinstance(x, Tensor) else _cdf(x)
+        return gy * (cdf + x * dual.exp(x * x * -0.5) * _INV_SQRT_2PI)
+
+
+def _gelu_tanh(m, x):
+    return x * (m.tanh((x + x * x * x * 0.044715) * _GELU_K) + 1) * 0.5
+
+
+def _gelu_tanh_grad(gy, x, y):
+    t = dual.tanh((x + x * x * x * 0.044715) * _GELU_K)
+    return gy * ((t + 1) * 0.5 + x * (1 - t * t) * ((x * x * (3 * 0.044715) + 1) * (0.5 * _GELU_K)))
+
+
+GeluTanh = _elementwise("GeluTanh", _gelu_tanh, _gelu_tanh_grad)
+
+
+def _silu_grad(gy, x, y):
+    s = dual.sigmoid(x)
+    return gy * (s * (x * (1 - s) + 1))
+
+
+Silu = _elementwise("Silu", lambda m, x: x * dual.sigmoid(x), _silu_grad)
+
+
+def _mish_grad(gy, x, y):
+    t = dual.tanh(_log1pexp(x))
+    return gy * (t + x * (1 - t * t) * dual.sigmoid(x))
+
+
+Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad)
+
+
+# softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as in PyTorch)
+Softplus = _elementwise(
+    "Softplus", lambda m, x, beta, thr: m.where(x * beta > thr, x, m.logaddexp(0, x * beta) / beta),
+    lambda gy, x, y, beta, thr: dual.where(dual.data(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)))
+
+Softsign = _elementwise(
+    "Softsign", lambda m, x: x / (m.abs(x) + 1),
+    lambda gy, x, y: gy / dual.square(dual.abs(x) + 1))
+
+Hardswish = _elementwise(
+    "Hardswish", lambda m, x: x * m.clip(x + 3, 0, 6) / 6,
+    lambda gy, x, y: dual.where(dual.data(x) < -3, _zero(gy),
+                                dual.where(dual.data(x) <= 3, gy * (x * (1 / 3) + 0.5), gy)))
+
+Hardsigmoid = _elementwise(
+    "Hardsigmoid", lambda m, x: m.clip(x + 3, 0, 6) / 6,
+    lambda gy, x, y: dual.where((dual.data(x) > -3) & (dual.data(x) < 3), gy * (1 / 6), _zero(gy)))
+
+Tanhshrink = _elementwise("Tanhshrink", lambda m, x: x - m.tanh(x), lambda gy, x, y: gy * dual.square(dual.tanh(x)))
+
+Hardshrink = _elementwise(
+    "Hardshrink", lambda m, x, lam: m.where((x > lam) | (x < -lam), x, 0),
+    lambda gy, x, y, lam: dual.where((dual.data(x) > lam) | (dual.data(x) < -lam), gy, _zero(gy)))
+
+Softshrink = _elementwise(
+    "Softshrink", lambda m, x, lam: m.where(x > lam, x - lam, m.where(x < -lam, x + lam, 0)),
+    lambda gy, x, y, lam: dual.where((dual.data(x) > lam) | (dual.data(x) < -lam), gy, _zero(gy)))
+
+Threshold = _elementwise(
+    "Threshold", lambda m, x, thr, value: m.where(x > thr, x, value),
+    lambda gy, x, y, thr, value: dual.where(dual.data(x) > thr, gy, _zero(gy)))
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """Clamp to [min_val, max_val] (gradient 1 strictly inside)."""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
+    return _finish(input, Hardtanh.apply(_float(input, "hardtanh"), min_val, max_val), inplace, "hardtanh")
+
+
+def relu6(input, inplace=False):
+    """min(max(0, x), 6)."""
+    return _finish(input, Hardtanh.apply(_float(input, "relu6"), 0.0, 6.0), inplace, "relu6")
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x for x > 0, else negative_slope * x."""
+    return _finish(input, LeakyRelu.apply(_float(input, "leaky_relu"), negative_slope), inplace, "leaky_relu")
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x for x > 0, else alpha * (exp(x) - 1)."""
+    return _finish(input, Elu.apply(_float(input, "elu"), alpha, 1.0, 1.0), inplace, "elu")
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with the self-normalizing constants."""
+    return _finish(input, Elu.apply(_float(input, "selu"), _SELU_ALPHA, _SELU_SCALE, 1.0), inplace, "selu")
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (it divides the input)")
+    return _finish(input, Elu.apply(_float(input, "celu"), alpha, 1.0, 1.0 / alpha), inplace, "celu")
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x) (Phi the standard normal CDF); approximate='tanh' uses the tanh formula."""
+    if approximate == "none":
+        return Gelu.apply(_float(input, "gelu"))
+    if approximate == "tanh":
+        return GeluTanh.apply(_float(input, "gelu"))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def silu(input, inplace=False):
+    """x * sigmoid(x) (swish)."""
+    return _finish(input, Silu.apply(_float(input, "silu")), inplace, "silu")
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    return _finish(input, Mish.apply(_float(input, "mish")), inplace, "mish")
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta * x)) / beta, computed stably; linear where beta * x > threshold."""
+    if beta == 0:
+        raise ValueError("softplus: beta must not be 0")
+    return Softplus.apply(_float(input, "softplus"), beta, threshold)
+
+
+def softsign(input):
+    """x / (1 + |x|)."""
+    return Softsign.apply(_float(input, "softsign"))
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6."""
+    return _finish(input, Hardswish.apply(_float(input, "hardswish")), inplace, "hardswish")
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6."""
+    return _finish(input, Hardsigmoid.apply(_float(input, "hardsigmoid")), inplace, "hardsigmoid")
+
+
+def tanhshrink(input):
+    """x - tanh(x)."""
+    return Tanhshrink.apply(_float(input, "tanhshrink"))
+
+
+def hardshrink(input, lambd=0.5):
+    """x where |x| > lambd, else 0."""
+    return Hardshrink.apply(_float(input, "hardshrink"), lambd)
+
+
+def softshrink(input, lambd=0.5):
+    """x - lambd above lambd, x + lambd below -lambd, else 0."""
+    if lambd < 0:
+        raise ValueError(f"softshrink: lambd must be non-negative, got {lambd}")
+    return Softshrink.apply(_float(input, "softshrink"), lambd)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    return _finish(input, Threshold.apply(_float(input, "threshold"), threshold, value), inplace, "threshold")
+
+
+def relu(input, inplace=False):
+    """max(x, 0)."""
+    return _finish(input, unary.relu(input), inplace, "relu")
+
+
+def relu_(input):
+    """relu in place."""
+    return relu(input, inplace=True)
+
+
+def glu(input, dim=-1):
+    """a * sigmoid(b), where a and b are the two halves of input along dim."""
+    _float(input, "glu")
+    if input.ndim == 0:
+        raise ValueError("glu: does not support 0-d (scalar) tensors")
+    n = input.shape[dim % input.ndim] if -input.ndim <= dim < input.ndim else None
+    if n is None:
+        raise IndexError(f"glu: dim {dim} is out of range for a tensor of {input.ndim} dimensions")
+    if n % 2:
+        raise ValueError(f"glu: halving dimension must be even, but dimension {dim} of shape {tuple(input.shape)} "
+                         f"has size {n}")
+    a, b = input.split(n // 2, dim)
+    return a * unary.sigmoid(b)
+
+
+def prelu(input, weight):
+    """max(0, x) + weight * min(0, x), weight having one value or one per channel (dim 1)."""
+    _float(input, "prelu")
+    c = weight.numel()
+    if weight.ndim > 1:
+        raise ValueError(f"prelu: weight must be 0-d or 1-d, got shape {tuple(weight.shape)}")
+    if c != 1:
+        channels = input.shape[1] if input.ndim >= 2 else (input.shape[0] if input.ndim == 1 else 1)
+        if channels != c:
+            raise ValueError(f"prelu: weight has {c} values but the input of shape {tuple(input.shape)} has "
+                             f"{channels} channels; give one value, or one per channel")
+        if input.ndim >= 2:
+            weight = weight.reshape((c,) + (1,) * (input.ndim - 2))
+    return unary.where(input > 0, input, weight * input)
+
+
+# ---------------------------------------------------------------------------- softmax family
+def _softmax_dim(ndim, op):
+    warnings.warn(f"Implicit dimension choice for {op} has been deprecated. Change the call to include dim=X "
+                  "as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _axis(dim, ndim, op):
+    n = max(ndim, 1)
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise IndexError(f"{op}: dim {dim} is out of range for a tensor of {ndim} dimensions "
+                         f"(expected a dim in [{-n}, {n - 1}])")
+    return None if ndim == 0 else dim % n
+
+
+def _shifted(x, axis, safe):
+    """x - max(x) along axis (rows that are all -inf get a shift of 0 when safe)."""
+    m = dual.xp(x)
+    mx = x.max(axis=axis, keepdims=True) if x.size else m.zeros_like(x.sum(axis=axis, keepdims=True))
+    if safe:
+        mx = m.where(m.isfinite(mx), mx, 0)
+    return x - mx
+
+
+class Softmax(Op):
+    """exp(x) / sum(exp(x)) along an axis (x shifted by its max); backward y * (g - sum(g * y))."""
+
+    def forward(ctx, x, axis, safe):
+        m = dual.xp(x)
+        e = m.exp(_shifted(x, axis, safe))
+        s = e.sum(axis=axis, keepdims=True)
+        if safe:  # rows with nothing to attend to give zeros instead of NaN
+            s = m.where(s == 0, 1, s)
+        e = m.asarray(e / s)
+        ctx.axis = axis
+        ctx.save_for_backward(e)
+        return e
+
+    def backward(ctx, gy):
+        (y,) = ctx.saved_tensors
+        return y * (gy - dual.sum(gy * y, ctx.axis, True)), None, None
+
+
+class LogSoftmax(Op):
+    """x - max - log(sum(exp(x - max))) along an axis; backward g - exp(y) * sum(g)."""
+
+    def forward(ctx, x, axis):
+        m = dual.xp(x)
+        z = _shifted(x, axis, False)
+        z = m.asarray(z - m.log(m.exp(z).sum(axis=axis, keepdims=True)))
+        ctx.axis = axis
+        ctx.save_for_backward(z)
+        return z
+
+    def backward(ctx, gy):
+        (y,) = ctx.saved_tensors
+        return gy - dual.exp(y) * dual.sum(gy, ctx.axis, True), None
+
+
+def _softmax_input(input, dim, dtype, op):
+    if dtype is not None:
+        input = input.to(dtypes.as_dtype(dtype))
+    _float(input, op)
+    if dim is None:
+        dim = _softmax_dim(input.ndim, op)
+    return input, _axis(dim, input.ndim, op)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along dim, computed stably."""
+    x, axis = _softmax_input(input, dim, dtype, "softmax")
+    return Softmax.apply(x, axis, False)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along dim, computed stably."""
+    x, axis = _softmax_input(input, dim, dtype, "log_softmax")
+    return LogSoftmax.apply(x, axis)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along dim."""
+    x, axis = _softmax_input(input, dim, dtype, "softmin")
+    return Softmax.apply(-x, axis, False)
+
+
+__all__ = ["hardtanh", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus", "softsign",
+           "hardswish", "hardsigmoid", "tanhshrink", "hardshrink", "softshrink", "threshold", "relu", "relu_", "glu",
+           "prelu", "softmax", "log_softmax", "softmin"]
+METHODS = {"softmax": softmax, "log_softmax": log_softmax, "hardshrink": hardshrink,
+           "prelu": prelu}

@@ -1,3 +1,729 @@
-"""(being written)"""
-__all__ = []
+"""Losses: mse, l1, smooth_l1, huber, cross_entropy, nll, binary_cross_entropy (with logits), kl_div, margins, ..."""
+import math
+import warnings
+
+import numpy as np
+
+from .. import dtypes
+from ..function import Op
+from ..tensor import Tensor
+from . import dual, unary
+from .activation import LogSoftmax, Softmax, _log1pexp
+from .norm import pairwise_distance
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+# ---------------------------------------------------------------------------- helpers
+def _reduction(reduction, size_average, reduce, op, extra=()):
+    """The reduction mode, from `reduction` or the deprecated size_average / reduce flags (as PyTorch)."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else ("mean" if size_average else "sum")
+        warnings.warn(f"{op}: size_average and reduce args will be deprecated, please use "
+                      f"reduction='{reduction}' instead.", stacklevel=3)
+    if reduction not in _REDUCTIONS + extra:
+        allowed = ", ".join(repr(r) for r in _REDUCTIONS + extra)
+        raise ValueError(f"{op}: reduction must be one of {allowed}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _const(a):
+    """A constant tensor (no gradient) from an array (0-d comparisons give numpy scalars: made arrays here)."""
+    return Tensor._make(dual.xp(a).asarray(a), None, 0)
+
+
+def _tensor(x, what, op, floating=True):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {what} must be a tensor, got {type(x).__name__}")
+    if floating and x.dtype not in dtypes.FLOATS:
+        raise TypeError(f"{op}: {what} must be a floating point tensor, got dtype {x.dtype}; convert it with "
+                        ".float()")
+    return x
+
+
+def _pair(input, target, op, strict=False):
+    """Check an (input, target) pair of float tensors: a size mismatch warns and broadcasts (strict: raises)."""
+    _tensor(input, "input", op)
+    _tensor(target, "target", op)
+    if input.shape != target.shape:
+        try:
+            np.broadcast_shapes(input.shape, target.shape)
+            ok = not strict
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{op}: target of shape {tuple(target.shape)} does not match the input of shape "
+                             f"{tuple(input.shape)}; they must have the same shape")
+        warnings.warn(f"{op}: using a target size {tuple(target.shape)} that is different to the input size "
+                      f"{tuple(input.shape)}. This will likely lead to incorrect results due to broadcasting. "
+                      "Please ensure they have the same size.", stacklevel=3)
+    return input, target
+
+
+def _weighted(loss, weight, reduction, input, op, mean_by_weight=True):
+    """Apply per-element weights (same size as input) and reduce; 'mean' divides by sum(weight) (as PyTorch)."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    _tensor(weight, "weight", op)
+    if weight.shape != input.shape:
+        raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} must have the input's shape "
+                         f"{tuple(input.shape)}")
+    loss = loss * weight
+    if reduction == "mean" and mean_by_weight:
+        return loss.sum() / weight.sum()
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- regression losses
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error (input - target)^2, reduced."""
+    reduction = _reduction(reduction, size_average, reduce, "mse_loss")
+    input, target = _pair(input, target, "mse_loss")
+    d = input - target
+    return _weighted(d * d, weight, reduction, input, "mse_loss")
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error |input - target|, reduced."""
+    reduction = _reduction(reduction, size_average, reduce, "l1_loss")
+    input, target = _pair(input, target, "l1_loss")
+    return _weighted(unary.abs(input - target), weight, reduction, input, "l1_loss")
+
+
+def _piecewise_quadratic(d, width, linear_scale):
+    """scale * (0.5 d^2 / width) where |d| < width, else scale * (|d| - 0.5 width): smooth_l1 and huber."""
+    a = unary.abs(d)
+    return unary.where(a < width, d * d * (0.5 * linear_scale / width), (a - 0.5 * width) * linear_scale)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
+    reduction = _reduction(reduction, size_average, reduce, "smooth_l1_loss")
+    input, target = _pair(input, target, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    d = input - target
+    if beta == 0:
+        return _reduce(unary.abs(d), reduction)
+    return _reduce(_piecewise_quadratic(d, beta, 1.0), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """0.5 d^2 where |d| < delta, else delta * (|d| - 0.5 delta) (d = input - target)."""
+    reduction = _reduction(reduction, None, None, "huber_loss")
+    input, target = _pair(input, target, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    loss = _piecewise_quadratic(input - target, delta, delta)
+    return _weighted(loss, weight, reduction, input, "huber_loss", mean_by_weight=False)
+
+
+# ---------------------------------------------------------------------------- class-index losses (fused)
+class TakeFlat(Op):
+    """y = x.reshape(-1)[idx] (idx holds distinct positions)."""
+
+    def forward(ctx, x, idx):
+        ctx.idx, ctx.shape = idx, x.shape
+        return x.reshape(-1)[idx]
+
+    def backward(ctx, gy):
+        return _put_flat(gy, ctx.idx, ctx.shape), None
+
+
+class PutFlat(Op):
+    """y = zeros(shape) with y.reshape(-1)[idx] = v (idx holds distinct positions)."""
+
+    def forward(ctx, v, idx, shape):
+        ctx.idx = idx
+        return _put_flat(v, idx, shape)
+
+    def backward(ctx, gy):
+        return _take_flat(gy, ctx.idx), None, None
+
+
+def _take_flat(x, idx):
+    if isinstance(x, Tensor):
+        return TakeFlat.apply(x, idx)
+    return x.reshape(-1)[idx]
+
+
+def _put_flat(v, idx, shape):
+    if isinstance(v, Tensor):
+        return PutFlat.apply(v, idx, shape)
+    m = dual.xp(v)
+    out = m.zeros(math.prod(shape), dtype=v.dtype)
+    out[idx] = v
+    return out.reshape(shape)
+
+
+def _sub_at(g, idx, v):
+    """g - (v placed at the flat positions idx); in place on a fresh array, recorded on Tensors."""
+    if isinstance(g, Tensor) or isinstance(v, Tensor):
+        return g - _put_flat(v, idx, tuple(g.shape))
+    g = dual.xp(g).ascontiguousarray(g)  # so that reshape(-1) is a view (elementwise ops keep F order)
+    g.reshape(-1)[idx] -= v
+    return g
+
+
+class ClassLoss(Op):
+    """Cross entropy (logits=True: log_softmax inside) or nll (input holds log-probabilities) on class indices.
+
+    x is viewed as (N, C, D); the loss of element (n, d) is -(1 - eps) w[t] logp[n, t, d]
+    - eps / C * sum_c w[c] logp[n, c, d] (eps: label smoothing), 0 where the target is ignored. Reduction
+    happens inside; 'mean' divides by the summed weights of the targets that are not ignored. Backward is
+    g * (softmax * sum(q) - q) for the target distribution q, or -g * w[t] scattered for nll.
+    """
+
+    def forward(ctx, x, cfg):
+        shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = cfg
+        m = dual.xp(x)
+        x3 = x.reshape(shape3)
+        c = shape3[1]
+        ctx.cfg, ctx.in_shape, ctx.den = cfg, x.shape, wt.sum()
+        if logits:
+            z = x3 - x3.max(axis=1, keepdims=True) if x3.size else x3.copy()
+            e = m.exp(z)
+            s = e.sum(axis=1, keepdims=True)
+            lse = m.log(s)
+            loss = (z.reshape(-1)[idx] - lse[:, 0, :]) * wt
+            if eps:
+                loss *= 1 - eps
+                wc = m.ones(c, dtype=x.dtype) if w is None else w
+                smooth = (z * wc[:, None]).sum(axis=1) - lse[:, 0, :] * wc.sum()
+                loss += smooth * valid * (eps / c)
+            e /= s
+            ctx.p = e  # the softmax, for the plain backward
+            ctx.save_for_backward(x)
+        else:
+            loss = x3.reshape(-1)[idx] * wt
+        loss = -loss
+        if reduction == "none":
+            return loss.reshape(out_shape)
+        total = loss.sum()
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                total = total / ctx.den
+        return total.astype(x.dtype, copy=False)
+
+    def backward(ctx, gy):
+        shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = ctx.cfg
+        g = dual.reshape(gy, idx.shape) if reduction == "none" else gy
+        if reduction == "mean":
+            g = g / ctx.den
+        if not logits:
+            return dual.reshape(_put_flat(-(g * wt), idx, shape3), ctx.in_shape), None
+        (x,) = ctx.saved_tensors
+        # under create_graph the softmax is recomputed on the tape from the input, so it can be differentiated
+        p = Softmax.apply(dual.reshape(x, shape3), 1, False) if isinstance(x, Tensor) else ctx.p
+        c = shape3[1]
+        coef = wt * (1 - eps)
+        if eps:
+            wc = dual.xp(wt).ones(c, dtype=wt.dtype) if w is None else w
+            coef = coef + valid * (wc.sum() * (eps / c))
+        gx = p * dual.expand_dims(g * coef, (1,))
+        gx = _sub_at(gx, idx, g * (wt * (1 - eps)))
+        if eps:
+            gx = gx - dual.expand_dims(g * valid, (1,)) * (wc[:, None] * (eps / c))
+        return dual.reshape(gx, ctx.in_shape), None
+
+
+def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op):
+    """Check the inputs of cross_entropy / nll_loss with class indices and run the fused ClassLoss node."""
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if input.ndim == 0:
+        raise ValueError(f"{op}: expected an input of shape (C,), (N, C) or (N, C, d1, ...), got a 0-d tensor")
+    batched = input.ndim >= 2
+    c = ishape[1] if batched else ishape[0]
+    expected = (ishape[0],) + ishape[2:] if batched else ()
+    if target.dtype == dtypes.bool_ or target.dtype in dtypes.FLOATS:
+        raise TypeError(f"{op}: expected class indices as an integer tensor (dtype int64) of shape {expected} "
+                        f"for input of shape {ishape}, got a target of dtype {target.dtype} and shape {tshape}; "
+                        "use target.long()")
+    if tshape == ishape:
+        raise TypeError(f"{op}: a target with the input's shape {ishape} is read as class probabilities and must "
+                        f"be floating point, got dtype {target.dtype}; for class indices give a target of shape "
+                        f"{expected}")
+    if tshape != expected:
+        raise ValueError(f"{op}: expected a target of shape {expected} (class indices) for input of shape {ishape}, "
+                         f"got target of shape {tshape}")
+    if type(target.data) is not type(input.data):
+        raise RuntimeError(f"{op}: input is on {input.device} but target is on {target.device}; move one with "
+                           ".to(device)")
+    xp = input.xp
+    n = ishape[0] if batched else 1
+    dsize = math.prod(ishape[2:]) if batched else 1
+    t = target.data.reshape(n, dsize)
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= c))
+    if bool(bad.any()):
+        value = int(t[bad].reshape(-1)[0])
+        raise IndexError(f"{op}: target class index {value} is out of range for {c} classes (expected values in "
+                         f"[0, {c - 1}], or ignore_index={ignore_index})")
+    ts = xp.where(valid, t, 0)
+    idx = (xp.arange(n)[:, None] * (c * dsize) + ts * dsize + xp.arange(dsize)[None, :]).astype(np.int64)
+    dt = input.dtype
+    validf = valid.astype(dt)
+    w = None
+    if weight is not None:
+        _tensor(weight, "weight", op)
+        if tuple(weight.shape) != (c,):
+            raise ValueError(f"{op}: weight must have shape ({c},), one value per class, got "
+                             f"{tuple(weight.shape)}")
+        w = weight.data.astype(dt, copy=False)
+        wt = w[ts] * validf
+    else:
+        wt = validf
+    cfg = ((n, c, dsize), idx, wt, w, validf, float(eps), logits, reduction, expected)
+    return ClassLoss.apply(input, cfg)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """Cross entropy of logits (N, C, ...) against class indices (N, ...) or class probabilities (N, C, ...)."""
+    reduction = _reduction(reduction, size_average, reduce, "cross_entropy")
+    _tensor(input, "input", "cross_entropy")
+    _tensor(target, "target", "cross_entropy", floating=False)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    if target.dtype in dtypes.FLOATS and tuple(target.shape) == tuple(input.shape):
+        return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
+    return _class_loss(input, target, weight, ignore_index, reduction, label_smoothing, True, "cross_entropy")
+
+
+def _cross_entropy_probs(input, target, weight, reduction, eps):
+    """Cross entropy against class probabilities (soft labels): -sum_c w_c q_c log_softmax(x)_c."""
+    if input.ndim == 0:
+        raise ValueError("cross_entropy: expected an input of shape (C,), (N, C) or (N, C, d1, ...), got 0-d")
+    axis = 1 if input.ndim >= 2 else 0
+    c = input.shape[axis]
+    if eps:
+        target = target * (1 - eps) + eps / c
+    logp = LogSoftmax.apply(input, axis)
+    prod = logp * target
+    if weight is not None:
+        _tensor(weight, "weight", "cross_entropy")
+        if tuple(weight.shape) != (c,):
+            raise ValueError(f"cross_entropy: weight must have shape ({c},), one value per class, got "
+                             f"{tuple(weight.shape)}")
+        prod = prod * weight.reshape((c,) + (1,) * (input.ndim - axis - 1))
+    loss = -prod.sum(axis)
+    if reduction == "mean":
+        return loss.sum() / max(input.numel() // max(c, 1), 1) if input.numel() else loss.sum() / 0.0
+    return _reduce(loss, reduction)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """Negative log likelihood: -input[n, target[n]] (input holds log-probabilities, (N, C, ...) or (C,))."""
+    reduction = _reduction(reduction, size_average, reduce, "nll_loss")
+    _tensor(input, "input", "nll_loss")
+    _tensor(target, "target", "nll_loss", floating=False)
+    return _class_loss(input, target, weight, ignore_index, reduction, 0.0, False, "nll_loss")
+
+
+# ---------------------------------------------------------------------------- binary losses
+class BinaryCrossEntropy(Op):
+    """-(t log x + (1 - t) log(1 - x)), the logs clamped to >= -100 (as PyTorch)."""
+
+    def forward(ctx, x, t):
+        m = dual.xp(x)
+        with np.errstate(divide="ignore"):
+            lx = m.maximum(m.log(x), -100)
+            l1x = m.maximum(m.log(1 - x), -100)
+        ctx.save_for_backward(x, t)
+        return -(t * lx + (1 - t) * l1x)
+
+    def backward(ctx, gy):
+        x, t = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = gt = None
+        if need[0]:
+            gx = gy * (x - t) / dual.maximum(x * (1 - x), 1e-12)
+        if need[1]:
+            with np.errstate(divide="ignore"):
+                gt = gy * (dual.maximum(dual.log(1 - x), -100) - dual.maximum(dual.log(x), -100))
+        return gx, gt
+
+
+def _bce_weight(loss, weight, op):
+    if weight is None:
+        return loss
+    _tensor(weight, "weight", op)
+    try:
+        np.broadcast_shapes(weight.shape, loss.shape)
+    except ValueError:
+        raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} cannot be broadcast to the input's shape "
+                         f"{tuple(loss.shape)}") from None
+    return loss * weight
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Binary cross entropy of probabilities in [0, 1] against targets in [0, 1]."""
+    reduction = _reduction(reduction, size_average, reduce, "binary_cross_entropy")
+    input, target = _pair(input, target, "binary_cross_entropy", strict=True)
+    d = input.data
+    if d.size and bool(((d < 0) | (d > 1)).any()):
+        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1 (pass "
+                         "probabilities, e.g. sigmoid(logits), or use binary_cross_entropy_with_logits)")
+    if target.dtype != input.dtype:
+        target = target.to(input.dtype)
+    loss = BinaryCrossEntropy.apply(input, target)
+    return _reduce(_bce_weight(loss, weight, "binary_cross_entropy"), reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """Binary cross entropy of sigmoid(input), computed stably from the logits."""
+    op = "binary_cross_entropy_with_logits"
+    reduction = _reduction(reduction, size_average, reduce, op)
+    input, target = _pair(input, target, op, strict=True)
+    if pos_weight is None:
+        loss = _log1pexp(input) - input * target  # softplus(x) - x t
+    else:
+        _tensor(pos_weight, "pos_weight", op)
+        try:
+            np.broadcast_shapes(pos_weight.shape, input.shape)
+        except ValueError:
+            raise ValueError(f"{op}: pos_weight of shape {tuple(pos_weight.shape)} cannot be broadcast to the "
+                             f"input's shape {tuple(input.shape)} (give one value per class, the last dim)") from None
+        lw = (pos_weight - 1) * target + 1
+        loss = (1 - target) * input + lw * _log1pexp(-input)
+    return _reduce(_bce_weight(loss, weight, op), reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """log(1 + exp(-target * input)) for targets in {1, -1}."""
+    reduction = _reduction(reduction, size_average, reduce, "soft_margin_loss")
+    input, target = _pair(input, target, "soft_margin_loss")
+    return _reduce(_log1pexp(-target * input), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Binary logistic loss per class, averaged over the classes (last dim)."""
+    reduction = _reduction(reduction, size_average, reduce, "multilabel_soft_margin_loss")
+    input, target = _pair(input, target, "multilabel_soft_margin_loss", strict=True)
+    loss = target * _log1pexp(-input) + (1 - target) * _log1pexp(input)
+    loss = _bce_weight(loss, weight, "multilabel_soft_margin_loss")
+    c = input.shape[-1] if input.ndim else 1
+    loss = loss.sum(-1) / c if input.ndim else loss
+    return _reduce(loss, reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    """x where target is 1, max(0, margin - x) where target is -1."""
+    reduction = _reduction(reduction, size_average, reduce, "hinge_embedding_loss")
+    _tensor(input, "input", "hinge_embedding_loss")
+    _tensor(target, "target", "hinge_embedding_loss", floating=False)
+    t = target.data
+    zero = input * 0
+    out = unary.where(_const(t != 1), unary.clamp(margin - input, min=0), zero)
+    out = out + unary.where(_const(t != -1), input, zero)
+    return _reduce(out, reduction)
+
+
+# ---------------------------------------------------------------------------- distribution losses
+def _xlogx(t):
+    """t * log(t), 0 where t == 0."""
+    pos = _const(t.data > 0)
+    if not t.requires_grad:
+        d = t.data
+        m = dual.xp(d)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _const(m.where(d > 0, d * m.log(m.where(d > 0, d, 1)), 0).astype(d.dtype))
+    safe = unary.where(pos, t, t * 0 + 1)
+    return unary.where(pos, t * unary.log(safe), t * 0)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """KL(target || exp(input)) pointwise: target * (log(target) - input); input holds log-probabilities."""
+    reduction = _reduction(reduction, size_average, reduce, "kl_div", extra=("batchmean",))
+    input, target = _pair(input, target, "kl_div")
+    if log_target:
+        loss = unary.exp(target) * (target - input)
+    else:
+        loss = _xlogx(target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    if reduction == "mean":
+        warnings.warn("kl_div: reduction='mean' divides the total loss by both the batch size and the support "
+                      "size; 'batchmean' divides only by the batch size, and aligns with the KL divergence math "
+                      "definition.", stacklevel=2)
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    """Poisson negative log likelihood: exp(input) - target * input, or input - target * log(input + eps)."""
+    reduction = _reduction(reduction, size_average, reduce, "poisson_nll_loss")
+    input, target = _pair(input, target, "poisson_nll_loss")
+    if log_input:
+        loss = unary.exp(input) - target * input
+    else:
+        loss = input - target * unary.log(input + eps)
+    if full:
+        big = _const(target.data > 1)
+        safe = unary.where(big, target, target * 0 + 2)
+        stirling = safe * unary.log(safe) - safe + unary.log(safe * (2 * math.pi)) * 0.5
+        loss = loss + unary.where(big, stirling, stirling * 0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Gaussian negative log likelihood 0.5 (log var + (input - target)^2 / var) (+ 0.5 log 2 pi when full)."""
+    _tensor(input, "input", "gaussian_nll_loss")
+    _tensor(target, "target", "gaussian_nll_loss")
+    if isinstance(var, (int, float)) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+        var = Tensor._make(input.xp.full(input.shape, var, dtype=input.dtype), None, 0)
+    _tensor(var, "var", "gaussian_nll_loss")
+    if bool((var.data < 0).any()):
+        raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+    if var.shape != input.shape:
+        if tuple(input.shape[:-1]) == tuple(var.shape):
+            var = var.unsqueeze(-1)
+        elif not (input.ndim == var.ndim and
+                  sum(b for a, b in zip(input.shape, var.shape) if a != b) == 1):
+            raise ValueError(f"gaussian_nll_loss: var of shape {tuple(var.shape)} is of incorrect size for input "
+                             f"of shape {tuple(input.shape)} (expected the input's shape, or it with the last dim "
+                             "1 or removed)")
+    reduction = _reduction(reduction, None, None, "gaussian_nll_loss")
+    # clamp var to >= eps, the gradient passing through unchanged (PyTorch clamps it under no_grad)
+    d = var.data
+    shift = dual.xp(d).maximum(d, eps) - d
+    if shift.any():
+        var = var + _const(shift)
+    diff = input - target
+    loss = (unary.log(var) + diff * diff / var) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- embedding / ranking losses
+def _same_ndim(op, **tensors):
+    dims = {k: v.ndim for k, v in tensors.items()}
+    if len(set(dims.values())) != 1:
+        desc = ", ".join(f"{k}: {tuple(v.shape)}" for k, v in tensors.items())
+        raise ValueError(f"{op}: all input tensors should have the same number of dimensions, got {desc}")
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where target is -1."""
+    op = "cosine_embedding_loss"
+    reduction = _reduction(reduction, size_average, reduce, op)
+    _tensor(input1, "input1", op)
+    _tensor(input2, "input2", op)
+    _tensor(target, "target", op, floating=False)
+    if input1.shape != input2.shape or input1.ndim not in (1, 2) or \
+            tuple(target.shape) != tuple(input1.shape[:-1]):
+        raise ValueError(f"{op}: expected input1 and input2 of shape (N, D) or (D,) and target of shape (N,) or (), "
+                         f"got {tuple(input1.shape)}, {tuple(input2.shape)} and {tuple(target.shape)}")
+    eps = 1e-12
+    dot = (input1 * input2).sum(-1)
+    mag = ((input1 * input1).sum(-1) + eps) * ((input2 * input2).sum(-1) + eps)
+    cos = dot / unary.sqrt(mag)
+    t = target.data
+    zero = cos * 0
+    pos = unary.where(_const(t == 1), 1 - cos, zero)
+    neg = unary.where(_const(t == -1), unary.clamp(cos - margin, min=0), zero)
+    return _reduce(pos + neg, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    """max(0, -target * (input1 - input2) + margin)."""
+    op = "margin_ranking_loss"
+    reduction = _reduction(reduction, size_average, reduce, op)
+    _tensor(input1, "input1", op)
+    _tensor(input2, "input2", op)
+    _tensor(target, "target", op, floating=False)
+    _same_ndim(op, input1=input1, input2=input2, target=target)
+    return _reduce(unary.clamp(-target * (input1 - input2) + margin, min=0), reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    """max(0, d(anchor, positive) - d(anchor, negative) + margin) with the pairwise p-norm distance d."""
+    op = "triplet_margin_loss"
+    reduction = _reduction(reduction, size_average, reduce, op)
+    for t, what in ((anchor, "anchor"), (positive, "positive"), (negative, "negative")):
+        _tensor(t, what, op)
+    _same_ndim(op, anchor=anchor, positive=positive, negative=negative)
+    if anchor.ndim not in (1, 2):
+        raise ValueError(f"{op}: expected 1-D (D,) or 2-D (N, D) inputs, got shape {tuple(anchor.shape)}")
+    if margin <= 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    d_ap = pairwise_distance(anchor, positive, p, eps)
+    d_an = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_an = unary.minimum(d_an, pairwise_distance(positive, negative, p, eps))
+    return _reduce(unary.clamp(d_ap - d_an + margin, min=0), reduction)
+
+
+# ---------------------------------------------------------------------------- connectionist temporal classification
+def _lse(*xs):
+    """Elementwise log(sum(exp(x))) of arrays that may hold -inf."""
+    m = dual.xp(xs[0])
+    top = xs[0]
+    for x in xs[1:]:
+        top = m.maximum(top, x)
+    top = m.where(m.isfinite(top), top, 0)
+    total = sum(m.exp(x - top) for x in xs)
+    with np.errstate(divide="ignore"):
+        return m.log(total) + top
+
+
+def _shift(a, k, fill):
+    """a shifted by k along the last axis (right for k > 0, left for k < 0); vacated entries become fill."""
+    m = dual.xp(a)
+    out = m.full(a.shape, fill, dtype=a.dtype)
+    n = a.shape[-1]
+    if k >= 0:
+        out[..., k:] = a[..., :n - k]
+    else:
+        out[..., :n + k] = a[..., -k:]
+    return out
+
+
+class CTCLoss(Op):
+    """Per-sample CTC negative log likelihood by the forward-backward algorithm in log space.
+
+    The gradient (posteriors of the alignment states) is computed in forward; it is not differentiable again.
+    """
+
+    def forward(ctx, lp, ext, skip, in_len, tgt_len, zero_infinity):
+        m = dual.xp(lp)
+        t_max, n, c = lp.shape
+        s_len = ext.shape[1]
+        lpe = m.take_along_axis(lp, m.broadcast_to(ext[None], (t_max, n, s_len)), axis=2)  # (T, N, S')
+        ninf = -m.inf
+        states = m.arange(s_len)[None, :]
+        ends = 2 * tgt_len[:, None]
+        init = (states <= 1) & (states <= ends)
+        alpha = m.full((t_max, n, s_len), ninf, dtype=lp.dtype)
+        alpha[0] = m.where(init, lpe[0], ninf)
+        for t in range(1, t_max):
+            a = alpha[t - 1]
+            alpha[t] = _lse(a, _shift(a, 1, ninf), m.where(skip, _shift(a, 2, ninf), ninf)) + lpe[t]
+        last = m.clip(in_len - 1, 0, None)
+        a_end = alpha[last, m.arange(n)]  # (N, S')
+        final = (states == ends) | (states == ends - 1)
+        nll = -_lse(*(m.where(states == e, a_end, ninf).max(axis=1) for e in (ends, ends - 1)))
+        beta = m.full((t_max, n, s_len), ninf, dtype=lp.dtype)
+        tcol = in_len[:, None] - 1
+        skip_next = _shift(skip, -2, False)  # may state s jump to s + 2?
+        for t in range(t_max - 1, -1, -1):
+            if t + 1 < t_max:
+                b = beta[t + 1]
+                nxt = _lse(b, _shift(b, -1, ninf), m.where(skip_next, _shift(b, -2, ninf), ninf))
+            else:
+                nxt = m.full((n, s_len), ninf, dtype=lp.dtype)
+            cur = m.where(t == tcol, m.where(final, 0.0, ninf), nxt) + lpe[t]
+            beta[t] = m.where(t <= tcol, cur, ninf)
+        with np.errstate(invalid="ignore", over="ignore"):
+            post = m.exp(alpha + beta - lpe + nll[None, :, None])
+        bad = ~m.isfinite(nll)
+        post = m.where(m.isfinite(post) & ~bad[None, :, None], post, 0)
+        onehot = (ext[:, :, None] == m.arange(c)[None, None, :]).astype(lp.dtype)  # (N, S', C)
+        ctx.grad = -m.einsum("tns,nsc->tnc", post, onehot)
+        ctx.save_for_backward(lp)
+        if zero_infinity:
+            nll = m.where(bad, 0, nll)
+        return nll.astype(lp.dtype, copy=False)
+
+    def backward(ctx, gy):
+        (lp,) = ctx.saved_tensors
+        if isinstance(lp, Tensor):  # create_graph: the gradient is recorded as a node that refuses to differentiate
+            g = _const(ctx.grad) * dual.expand_dims(gy, (0, 2))
+            return _OnceDifferentiable.apply(g, lp), None, None, None, None, None
+        return ctx.grad * gy[None, :, None], None, None, None, None, None
+
+
+class _OnceDifferentiable(Op):
+    """Identity on x, attached to `source` on the tape; its backward refuses (a gradient that is final)."""
+
+    def forward(ctx, x, source):
+        return x
+
+    def backward(ctx, gy):
+        raise RuntimeError("ctc_loss: the gradient of ctc_loss is not differentiable (double backward is not "
+                           "supported)")
+
+
+def _lengths(x, n, what, xp):
+    if isinstance(x, Tensor):
+        x = x.data
+    arr = xp.asarray(x).reshape(-1).astype(np.int64)
+    if arr.shape != (n,):
+        raise ValueError(f"ctc_loss: {what} must hold one length per sample ({n}), got shape {tuple(arr.shape)}")
+    return arr
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist temporal classification loss of log_probs (T, N, C) (log_softmax outputs) against targets."""
+    op = "ctc_loss"
+    reduction = _reduction(reduction, None, None, op)
+    _tensor(log_probs, "log_probs", op)
+    _tensor(targets, "targets", op, floating=False)
+    unbatched = log_probs.ndim == 2
+    lp = log_probs.unsqueeze(1) if unbatched else log_probs
+    if lp.ndim != 3:
+        raise ValueError(f"{op}: log_probs must have shape (T, N, C) or (T, C), got {tuple(log_probs.shape)}")
+    t_max, n, c = lp.shape
+    if not 0 <= blank < c:
+        raise ValueError(f"{op}: blank ({blank}) must be a class index in [0, {c - 1}]")
+    xp = lp.xp
+    in_len = _lengths(input_lengths, n, "input_lengths", xp)
+    tgt_len = _lengths(target_lengths, n, "target_lengths", xp)
+    tg = targets.data.astype(np.int64)
+    if unbatched and tg.ndim == 1:
+        tg = tg[None]
+    if bool((in_len > t_max).any()) or bool((in_len < 1).any()):
+        raise ValueError(f"{op}: input_lengths must be between 1 and the time steps of log_probs ({t_max}), got "
+                         f"{in_len.tolist()}")
+    s_max = int(tgt_len.max()) if n else 0
+    if tg.ndim == 1:  # concatenated targets: split them into a padded (N, S) array
+        if tg.shape[0] != int(tgt_len.sum()):
+            raise ValueError(f"{op}: concatenated targets hold {tg.shape[0]} labels but target_lengths sum to "
+                             f"{int(tgt_len.sum())}")
+        starts = xp.concatenate([xp.zeros(1, dtype=np.int64), xp.cumsum(tgt_len)[:-1]])
+        pos = xp.minimum(starts[:, None] + xp.arange(max(s_max, 1))[None, :], max(tg.shape[0] - 1, 0))
+        tg = tg[pos] if tg.shape[0] else xp.zeros((n, max(s_max, 1)), dtype=np.int64)
+    elif tg.ndim != 2 or tg.shape[0] != n or tg.shape[1] < s_max:
+        raise ValueError(f"{op}: targets must have shape (N, S) with S >= max(target_lengths) = {s_max}, or be the "
+                         f"1-D concatenation of the targets, got {tuple(targets.shape)}")
+    tg = tg[:, :max(s_max, 1)] if tg.shape[1] else xp.full((n, 1), blank, dtype=np.int64)
+    live = xp.arange(tg.shape[1])[None, :] < tgt_len[:, None]
+    bad = live & ((tg < 0) | (tg >= c) | (tg == blank))
+    if bool(bad.any()):
+        raise ValueError(f"{op}: targets must be class indices in [0, {c - 1}] other than blank ({blank}), got "
+                         f"{int(tg[bad].reshape(-1)[0])}")
+    tg = xp.where(live, tg, blank)
+    s_len = 2 * tg.shape[1] + 1
+    ext = xp.full((n, s_len), blank, dtype=np.int64)
+    ext[:, 1::2] = tg
+    prev2 = xp.full((n, s_len), -1, dtype=np.int64)
+    prev2[:, 2:] = ext[:, :-2]
+    skip = (ext != blank) & (ext != prev2)
+    loss = CTCLoss.apply(lp, ext, skip, in_len, tgt_len, zero_infinity)
+    if reduction == "mean":
+        return (loss / _const(xp.maximum(tgt_len, 1).astype(loss.dtype))).mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss[0] if unbatched else loss
+
+
+__all__ = ["mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "soft_margin_loss",
+           "multilabel_soft_margin_loss", "hinge_embedding_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
+           "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss", "ctc_loss"]
 METHODS = {}
