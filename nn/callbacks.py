@@ -77,7 +77,8 @@ class ProgressBar(Callback):
         except ImportError:
             self.bar = None
             return
-        self.bar = tqdm(desc=f"epoch {epoch + 1}", unit="batch", leave=True)
+        self.bar = tqdm(desc=f"epoch {epoch + 1}", total=getattr(self.model, "steps_per_epoch", None),
+                        unit="batch", leave=True)
         self._step = 0
 
     def on_batch_end(self, step, logs):

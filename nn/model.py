@@ -93,6 +93,8 @@ class Model:
                 raise TypeError(f"Model.fit: callbacks must subclass nn.Callback, got {type(cb).__name__}")
             cb.set_model(self)
         self.stop_training = False
+        self.steps_per_epoch = (-(-len(X) // batch_size) if Y is not None else
+                                (len(X) if hasattr(X, "__len__") else None))
         for cb in cbs:
             cb.on_train_begin()
         for epoch in range(epochs):
