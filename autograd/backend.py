@@ -155,3 +155,33 @@ def matmul(a, b):
     if b.ndim >= 2 and b.strides[-1] != b.itemsize:
         b = np.ascontiguousarray(b)
     return np.matmul(a, b)
+
+
+_peak = [0]
+
+
+def _tracking_malloc(size):
+    """cupy allocations through the default pool, remembering the peak of used bytes."""
+    pool = cupy.get_default_memory_pool()
+    mem = pool.malloc(size)
+    used = pool.used_bytes()
+    if used > _peak[0]:
+        _peak[0] = used
+    return mem
+
+
+if cupy is not None and cuda_unavailable_reason() is None:
+    cupy.cuda.set_allocator(_tracking_malloc)
+
+
+def memory_stats():
+    """GPU memory in bytes: used by arrays, the peak of that, and reserved by the pool (zeros without CUDA)."""
+    if cupy is None or cuda_unavailable_reason() is not None:
+        return {"used": 0, "peak": 0, "reserved": 0}
+    pool = cupy.get_default_memory_pool()
+    return {"used": pool.used_bytes(), "peak": max(_peak[0], pool.used_bytes()), "reserved": pool.total_bytes()}
+
+
+def reset_peak_memory():
+    """Restart the peak from the current usage."""
+    _peak[0] = memory_stats()["used"]
