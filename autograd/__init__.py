@@ -1,5 +1,5 @@
 """tapegrad's engine: tensors on numpy (CPU) or cupy (GPU), a dynamic tape, and reverse-mode autograd."""
-from . import backend, dtypes
+from . import backend, cuda, dtypes
 from .tensor import Tensor
 from .function import Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
