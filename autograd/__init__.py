@@ -17,6 +17,7 @@ from .ops import *  # noqa: F401,F403  (the op library: add, exp, sum, reshape, 
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .gradcheck import gradcheck, gradgradcheck
 from .serialization import load, save
+from .interop import from_dlpack
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)
 __version__ = "0.1.0"

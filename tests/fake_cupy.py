@@ -37,6 +37,11 @@ def _unwrap(x, where):
 
 def _wrap(x):
     if isinstance(x, np.ndarray):
+        if not x.flags.writeable:  # cupy has no read-only arrays (diagonal() views can be written)
+            try:
+                x.flags.writeable = True
+            except ValueError:  # numpy refuses for broadcast views; leave those read-only
+                pass
         return FakeArray(x)
     if isinstance(x, np.generic):  # cupy returns 0-d device arrays, never numpy scalars
         return FakeArray(np.asarray(x))

@@ -13,7 +13,7 @@ _FLOATS = dtypes.FLOATS
 
 def _fast(a, b):
     """True when a and b need no promotion or device check: a float tensor with a float, or equal-typed tensors."""
-    if b.__class__ is float:
+    if b.__class__ is float:  # exactly float: numpy's float64 scalars take the slow path (they must not upcast)
         return isinstance(a, Tensor) and a.data.dtype in _FLOATS
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         da, db = a.data, b.data
@@ -46,13 +46,17 @@ def operands(a, b, op):
 
 def _other(s, t, op):
     """Make the non-tensor operand of a binary op fit the tensor operand `t`."""
+    if isinstance(s, np.generic):  # numpy scalars behave like Python scalars, as in PyTorch
+        s = s.item()
     if isinstance(s, _SCALARS):
         dt = t.data.dtype
         if type(s) is int and dt in dtypes.INTEGERS and not np.iinfo(dt).min <= s <= np.iinfo(dt).max:
             return int(np.array(s).astype(dt))  # PyTorch wraps out-of-range integers, numpy 2 refuses them
         return s
-    if isinstance(s, np.generic):  # numpy scalars behave like Python scalars, as in PyTorch
-        return s.item()
+    if isinstance(s, (list, tuple, np.ndarray)) and t.device.type != "cpu":
+        raise RuntimeError(f"{op}: expected all tensors on the same device, but found one on {t.device} and host "
+                           f"data ({type(s).__name__}) on cpu; make it a tensor on {t.device} first (nothing is "
+                           "copied implicitly)")
     if isinstance(s, (list, tuple)) or hasattr(s, "__array__") or hasattr(s, "__cuda_array_interface__"):
         from ..creation import as_tensor
 
