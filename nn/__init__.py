@@ -4,7 +4,7 @@ import importlib
 from . import functional, init, utils
 
 _MODULES = ["module", "container", "linear", "activation", "conv", "pooling", "normalization", "dropout",
-            "sparse", "rnn", "transformer", "loss", "net", "model", "metrics", "callbacks"]
+            "sparse", "rnn", "transformer", "loss", "net", "model", "metrics", "callbacks", "parallel"]
 
 __all__ = ["functional", "init", "utils"]
 for _name in _MODULES:
