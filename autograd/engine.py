@@ -17,18 +17,18 @@ def _check_nan(node, grads):
 
 
 def _dependencies(roots):
-    """Count, for every node reachable from `roots`, how many edges lead into it (iteratively)."""
+    """Count, for every node and leaf reachable from `roots`, how many edges lead into it (iteratively)."""
     deps = {}
     stack = list(roots)
     seen = set(stack)
     while stack:
         node = stack.pop()
         for edge in node.next_edges:
-            if edge is None or isinstance(edge[0], _Tensor):
+            if edge is None:
                 continue
             child = edge[0]
             deps[child] = deps.get(child, 0) + 1
-            if child not in seen:
+            if child not in seen and not isinstance(child, _Tensor):
                 seen.add(child)
                 stack.append(child)
     return deps
@@ -68,6 +68,8 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
             root_nodes.append(node)
     deps = _dependencies(root_nodes)
     ready = [n for n in root_nodes if n not in deps]
+    done = []  # leaves whose last gradient just arrived
+    want = wanted if captured is not None else None
     prev_mode = state.enabled
     state.enabled = create_graph
     anomaly = state.anomaly
@@ -98,6 +100,10 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
                 if isinstance(target, _Tensor):
                     if g is not None:
                         leaf_grads[target] = g if target not in leaf_grads else leaf_grads[target] + g
+                    left = deps[target] - 1
+                    deps[target] = left
+                    if left == 0:
+                        done.append(target)
                     continue
                 if g is not None:
                     buf = buffers.get(target)
@@ -108,8 +114,16 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
                 deps[target] = left
                 if left == 0:
                     ready.append(target)
-        grads = outs = g = buf = None  # drop this frame's references, so _own can see who holds a gradient
-        return _finish_leaves(leaf_grads, captured, wanted if captured is not None else None, create_graph)
+            if done:  # these leaves have their whole gradient: hooks and .grad now, as backward goes on
+                grads = outs = g = buf = None  # drop references, so _own can see who else holds a gradient
+                while done:
+                    t = done.pop()
+                    if t in leaf_grads:
+                        _finish_leaf(leaf_grads, t, captured, want, create_graph)
+        grads = outs = g = buf = None
+        while leaf_grads:  # leaves that were roots themselves
+            _finish_leaf(leaf_grads, next(iter(leaf_grads)), captured, want, create_graph)
+        return captured
     finally:
         state.enabled = prev_mode
 
@@ -152,32 +166,31 @@ def _fill_missing(node, grads):
     return out
 
 
-def _finish_leaves(leaf_grads, captured, wanted, create_graph):
+def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
+    """Run t's hooks on its total gradient, then capture it (autograd.grad) or accumulate it into t.grad."""
     from .tensor import Tensor
 
-    while leaf_grads:
-        t, g = leaf_grads.popitem()
-        if t._hooks:
-            for fn in t._hooks:
-                res = fn(g if create_graph else Tensor._make(g, None, 0))
-                if res is not None:
-                    g = res if create_graph else res.data
-        if wanted is not None:
-            for i in wanted.get((id(t), 0), ()):
-                captured[i] = g
-            continue
-        if create_graph:
-            g = g if isinstance(g, Tensor) else Tensor._make(g, None, 0)
-            t.grad = g if t.grad is None else t.grad + g
-        elif t.grad is None:
-            t.grad = Tensor._make(_own(g), None, 0)
+    g = leaf_grads.pop(t)
+    if t._hooks:
+        for fn in t._hooks:
+            res = fn(g if create_graph else Tensor._make(g, None, 0))
+            if res is not None:
+                g = res if create_graph else res.data
+    if wanted is not None:
+        for i in wanted.get((id(t), 0), ()):
+            captured[i] = g
+        return
+    if create_graph:
+        g = g if isinstance(g, Tensor) else Tensor._make(g, None, 0)
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is None:
+        t.grad = Tensor._make(_own(g), None, 0)
+    else:
+        gd = t.grad.data
+        if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
+            gd += g
         else:
-            gd = t.grad.data
-            if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
-                gd += g
-            else:
-                t.grad = Tensor._make(gd + g, None, 0)
-    return captured
+            t.grad = Tensor._make(gd + g, None, 0)
 
 
 _Tensor = None  # set by tensor.py

@@ -1,6 +1,7 @@
 """The default process group: init_process_group, rank and world size, and taking the job down on an error."""
 import os
 import sys
+import time
 
 _group = None  # the active backend object (MPIBackend or NCCLBackend), or None
 _checks = True  # verify shapes/dtypes across ranks before each collective (TAPEGRAD_DISTRIBUTED_CHECKS=0: off)
@@ -114,6 +115,7 @@ def _fatal_excepthook(exc_type, exc, tb):
     sys.stderr.write(f"autograd.distributed: rank {group.rank} of {group.size} failed with {exc_type.__name__}: "
                      f"{exc}; aborting the whole job so that the other ranks do not hang\n")
     sys.stderr.flush()
+    time.sleep(0.5)  # let mpiexec forward the message before the abort tears down its I/O
     group.abort(1)
 
 

@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 import traceback
 
 INSTALL_HINT = "pip install mpi4py mpich (the mpich wheel brings mpiexec)"
@@ -55,6 +56,7 @@ def _abort(comm, code, what):
     sys.stderr.write(f"autograd.distributed.run: rank {comm.Get_rank()} of {comm.Get_size()} {what}; aborting "
                      "all ranks\n")
     sys.stderr.flush()
+    time.sleep(0.5)  # let mpiexec forward the message before the abort tears down its I/O
     comm.Abort(code)
 
 
