@@ -33,6 +33,7 @@ class Function:
     to_save = ()
     _meta = ()
     needs_input_grad = ()
+    next_edges = ()
     non_differentiable = ()
     num_outputs = 1
     pre_hooks = None
@@ -227,8 +228,7 @@ class Op(Function):
                     arrays.append(a)
                 edges.append(None)
             if record:
-                ctx.next_edges = edges = tuple(edges)
-                ctx.needs_input_grad = tuple([e is not None for e in edges])
+                ctx.next_edges = tuple(edges)
         else:
             for a in args:
                 arrays.append(a.data if isinstance(a, Tensor) else a)
@@ -246,8 +246,8 @@ class Op(Function):
             return _make(out, None, 0)
         if cls.broadcasts:
             shape = out.shape
-            for a in arrays:
-                if getattr(a, "shape", shape) != shape:
+            for a in args:
+                if isinstance(a, Tensor) and a.data.shape != shape:
                     ctx.in_shapes = tuple([getattr(a, "shape", None) for a in arrays])
                     break
         if state.anomaly:
@@ -261,6 +261,11 @@ class Op(Function):
         return y
 
     nondiff_outputs = ()
+
+    @property
+    def needs_input_grad(self):
+        """One bool per forward argument: does its gradient need computing? (Derived from the edges.)"""
+        return tuple([e is not None for e in self.next_edges])
 
 
 def _scalar_to_array(ctx, scalar):

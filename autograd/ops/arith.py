@@ -127,7 +127,7 @@ class Mul(Op):
     broadcasts = True
 
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.to_save = (a, b)
         return a * b
 
     def backward(ctx, gy):
@@ -151,8 +151,23 @@ class Div(Op):
         return ga, gb
 
 
+class MulScalar(Op):
+    """x * c for a Python float c: nothing saved but c."""
+
+    def forward(ctx, x, c):
+        ctx.c = c
+        return x * c
+
+    def backward(ctx, gy):
+        return gy * ctx.c, None
+
+
 def mul(input, other):
     """Elementwise product."""
+    if other.__class__ is float and isinstance(input, Tensor) and input.data.dtype in _FLOATS:
+        return MulScalar.apply(input, other)
+    if input.__class__ is float and isinstance(other, Tensor) and other.data.dtype in _FLOATS:
+        return MulScalar.apply(other, input)
     if _fast(input, other):
         return Mul.apply(input, other)
     return Mul.apply(*_cast_scalar_op(*operands(input, other, "mul")))
