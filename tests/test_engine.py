@@ -357,6 +357,7 @@ def test_custom_function_wrong_gradient_count():
 
 
 # ---------------------------------------------------------------------------- anomaly detection
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_detect_anomaly_names_the_op_and_forward_line():
     x = leaf([0.0, 1.0])
     with ag.detect_anomaly():
