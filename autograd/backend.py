@@ -11,6 +11,27 @@ else:
 
 INSTALL_HINT = 'install it with: pip install "tapegrad[cuda12]" (or [cuda13], matching your CUDA driver)'
 
+def _tune_malloc():
+    """Keep freed heap memory for reuse (glibc): numpy's large temporaries otherwise cost fresh page faults each step.
+
+    M_MMAP_THRESHOLD 64 MiB, M_TRIM_THRESHOLD 256 MiB, M_TOP_PAD 64 MiB. Set TAPEGRAD_TUNE_MALLOC=0 to leave malloc alone.
+    """
+    import ctypes
+    import os
+    import sys
+
+    if os.environ.get("TAPEGRAD_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (e.g. musl): nothing to tune
+        return
+    for param, value in ((-3, 64 << 20), (-1, 256 << 20), (-2, 64 << 20)):
+        libc.mallopt(param, value)
+
+
+_tune_malloc()
+
 # array type -> (device type, array module); the test stand-in for cupy registers itself here too
 _modules = {np.ndarray: ("cpu", np)}
 if cupy is not None:
@@ -109,6 +130,8 @@ def to_device(x, dev):
     if device_of(x) == dev:
         return x
     if dev.type == "cpu":
+        if _pending:
+            raise_pending()
         mod = array_module(x)
         return mod.asnumpy(x)
     mod = module_for(dev)
@@ -185,3 +208,63 @@ def memory_stats():
 def reset_peak_memory():
     """Restart the peak from the current usage."""
     _peak[0] = memory_stats()["used"]
+
+
+# ---------------------------------------------------------------------------- checks of device data
+# Reading a value computed on a GPU (bool(mask.any()), int(idx.max())) stalls the host until the device has run
+# everything queued before it, which costs a training step its overlap of Python and GPU work. So checks of
+# device data (index ranges, class targets, probabilities in [0, 1]) are queued on the device by default: the
+# check's answer stays a device flag, and is read at the next point that waits for the device anyway (a copy to
+# the host, Tensor.item(), autograd.cuda.synchronize()), where a failed check raises its error. With
+# autograd.cuda.set_sync_checks(True), or under anomaly detection, they are made at once, at the op, as on the CPU.
+_pending = {}  # message -> (error class, device flag that is True when the check failed)
+_MAX_PENDING = 64
+_sync_checks = [False]
+
+
+def set_sync_checks(flag):
+    """Check device data at once, at the op (True), or queue the checks until the next synchronisation (False)."""
+    _sync_checks[0] = bool(flag)
+
+
+def sync_checks():
+    """True when checks of device data are made at once (set_sync_checks(True), or anomaly detection on)."""
+    if _sync_checks[0]:
+        return True
+    from .grad_mode import state
+
+    return state.anomaly
+
+
+def bad_now(bad, error, message):
+    """Whether the bool array `bad` holds a True that must be reported now.
+
+    On the CPU (or with sync checks on) this is bool(bad.any()): the caller raises its detailed error. On a GPU it
+    queues the check and returns False; error(message) is raised at the next synchronisation if the check failed.
+    """
+    if type(bad) is np.ndarray or sync_checks():
+        return bool(bad.any())
+    flag = bad.any()
+    old = _pending.get(message)
+    _pending[message] = (error, flag if old is None else old[1] | flag)
+    if len(_pending) > _MAX_PENDING:
+        raise_pending()
+    return False
+
+
+def check_later(bad, error, message):
+    """Raise error(message) when the bool array `bad` holds a True: now on the CPU, queued on a GPU (bad_now)."""
+    if bad_now(bad, error, message):
+        raise error(message)
+
+
+def raise_pending():
+    """Read the queued checks of device data (waiting for the device) and raise the first that failed."""
+    if not _pending:
+        return
+    items = list(_pending.items())
+    _pending.clear()
+    for message, (error, flag) in items:
+        if bool(flag):
+            raise error(f"{message} (found by a check that ran on the GPU after the op was queued; call "
+                        "autograd.cuda.set_sync_checks(True) to raise such errors at the op itself)")

@@ -44,8 +44,8 @@ def report(name, ours, theirs, unit="ms", scale=1e3):
 def peak_memory_mb(code):
     """Peak resident memory (MB) a training step adds, measured in a fresh process running `code`.
 
-    `code` defines setup() and step(). After setup() and one warm-up step, the kernel's peak-RSS mark is reset
-    (Linux /proc/self/clear_refs) and five steps run; the result is the new peak minus the RSS before them.
+    `code` defines setup() and step(). After setup() the kernel's peak-RSS mark is reset (Linux
+    /proc/self/clear_refs) and five steps run; the result is the new peak minus the RSS before them.
     """
     import subprocess
     import sys
@@ -56,7 +56,7 @@ def peak_memory_mb(code):
         "    for line in open('/proc/self/status'):\n"
         "        if line.startswith(key):\n"
         "            return int(line.split()[1])\n"
-        "state = setup()\nstep(state)\ngc.collect()\n"
+        "state = setup()\ngc.collect()\n"
         "open('/proc/self/clear_refs', 'w').write('5')\n"
         "base = status('VmRSS')\n"
         "for _ in range(5):\n    step(state)\n"

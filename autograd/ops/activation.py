@@ -4,10 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
 from . import dual, unary
+from .unary import elementwise_kernel
 
 
 def _float(x, op):
@@ -45,25 +46,53 @@ def _log1pexp(x):
 
 # ---------------------------------------------------------------------------- elementwise activations
 class _Elementwise(Op):
-    """y = f(x) elementwise; backward is the duck-typed df(ctx, gy, x, y) (x and y are saved)."""
+    """y = f(x) elementwise; backward is the duck-typed df(ctx, gy, x, y) (x and y are saved).
+
+    With `kernel` set, a real GPU runs the fused kernels "<kernel>_fwd" (x, *params) -> y and
+    "<kernel>_bwd" (gy, x, y, *params) -> gx instead: the same formulas, one launch each.
+    """
 
     __slots__ = ()
+    kernel = None
 
     def forward(ctx, x, *params):
         ctx.params = params
-        m = dual.xp(x)
-        y = m.asarray(type(ctx).f(m, x, *params), dtype=x.dtype)  # 0-d inputs give numpy scalars: make arrays
+        name = type(ctx).kernel
+        k = kernels.get(name + "_fwd", x) if name else None
+        if k is not None:
+            y = k(x, *params)
+        else:
+            m = dual.xp(x)
+            y = m.asarray(type(ctx).f(m, x, *params), dtype=x.dtype)  # 0-d inputs give numpy scalars: make arrays
         ctx.save_for_backward(x, y)
         return y
 
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
+        name = type(ctx).kernel
+        k = kernels.get(name + "_bwd", gy) if name else None  # None under create_graph (gy is a Tensor)
+        if k is not None and gy.dtype == x.dtype:
+            return (k(gy, x, y, *ctx.params),) + (None,) * len(ctx.params)
         return (type(ctx).df(gy, x, y, *ctx.params),) + (None,) * len(ctx.params)
 
 
-def _elementwise(name, f, df):
+def _elementwise(name, f, df, kernel=None):
     """An elementwise activation Op class from a forward f(xp, x, *params) and a duck-typed df(gy, x, y, *params)."""
-    return type(name, (_Elementwise,), {"f": staticmethod(f), "df": staticmethod(df), "__slots__": ()})
+    return type(name, (_Elementwise,), {"f": staticmethod(f), "df": staticmethod(df), "kernel": kernel,
+                                         "__slots__": ()})
+
+
+def _fused(name, params, fwd, bwd):
+    """Register the GPU kernels "<name>_fwd" (T x, params -> T y) and "<name>_bwd" (T gy, T x, T y, params)."""
+    extra = "".join(f", T {p}" for p in params)
+    elementwise_kernel(f"{name}_fwd", "T x" + extra, "T y", fwd)
+    elementwise_kernel(f"{name}_bwd", "T gy, T x, T y" + extra, "T gx", bwd)
+    return name
+
+
+def _c(v):
+    """A float constant for kernel sources, cast to the kernel's dtype T."""
+    return f"(T){v!r}"
 
 
 def _zero(gy):
@@ -72,11 +101,14 @@ def _zero(gy):
 
 Hardtanh = _elementwise(
     "Hardtanh", lambda m, x, lo, hi: m.clip(x, lo, hi),
-    lambda gy, x, y, lo, hi: dual.where((dual.data(x) > lo) & (dual.data(x) < hi), gy, _zero(gy)))
+    lambda gy, x, y, lo, hi: dual.mask(gy, (dual.data(x) > lo) & (dual.data(x) < hi)),
+    _fused("hardtanh", ("lo", "hi"), "y = x < lo ? lo : (x > hi ? hi : x);",
+           "gx = (x > lo && x < hi) ? gy : gy * (T)0;"))
 
 LeakyRelu = _elementwise(
     "LeakyRelu", lambda m, x, s: m.where(x > 0, x, x * s),
-    lambda gy, x, y, s: dual.where(dual.data(x) > 0, gy, gy * s))
+    lambda gy, x, y, s: dual.where(dual.data(x) > 0, gy, gy * s),
+    _fused("leaky_relu", ("s",), "y = x > (T)0 ? x : x * s;", "gx = x > (T)0 ? gy : gy * s;"))
 
 # elu with output scale `scale` and input scale `input_scale` (elu, selu and celu are special cases):
 # y = scale * x for x > 0, else scale * alpha * (exp(x * input_scale) - 1).
@@ -84,7 +116,9 @@ Elu = _elementwise(
     "Elu", lambda m, x, alpha, scale, iscale: m.where(x > 0, x * scale,
                                                        scale * alpha * m.expm1(m.minimum(x, 0) * iscale)),
     lambda gy, x, y, alpha, scale, iscale: dual.where(dual.data(x) > 0, gy * scale,
-                                                      gy * ((y + scale * alpha) * iscale)))
+                                                      gy * ((y + scale * alpha) * iscale)),
+    _fused("elu", ("alpha", "scale", "iscale"), "y = x > (T)0 ? x * scale : scale * alpha * expm1(x * iscale);",
+           "gx = x > (T)0 ? gy * scale : gy * ((y + scale * alpha) * iscale);"))
 
 _SQRT_2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -100,16 +134,29 @@ class Gelu(Op):
     """x * Phi(x); on the CPU the forward's Phi(x) is kept for backward (erf is slow on numpy)."""
 
     def forward(ctx, x):
+        ctx.save_for_backward(x)
+        k = kernels.get("gelu_fwd", x)
+        if k is not None:
+            ctx.cdf = None
+            return k(x)
         m = dual.xp(x)
         cdf = m.asarray(_cdf(x), dtype=x.dtype)
         ctx.cdf = cdf if m is np else None
-        ctx.save_for_backward(x)
         return x * cdf
 
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
+        k = kernels.get("gelu_bwd", gy)
+        if k is not None and gy.dtype == x.dtype:
+            return k(gy, x)
         cdf = ctx.cdf if ctx.cdf is not None and not isinstance(x, Tensor) else _cdf(x)
         return gy * (cdf + x * dual.exp(x * x * -0.5) * _INV_SQRT_2PI)
+
+
+_GELU_CDF = f"((erf(x * {_c(1 / _SQRT_2)}) + (T)1) * (T)0.5)"
+elementwise_kernel("gelu_fwd", "T x", "T y", f"y = x * {_GELU_CDF};")
+elementwise_kernel("gelu_bwd", "T gy, T x", "T gx",
+                   f"gx = gy * ({_GELU_CDF} + x * exp(x * x * (T)-0.5) * {_c(_INV_SQRT_2PI)});")
 
 
 def _gelu_tanh(m, x):
@@ -121,7 +168,12 @@ def _gelu_tanh_grad(gy, x, y):
     return gy * ((t + 1) * 0.5 + x * (1 - t * t) * ((x * x * (3 * 0.044715) + 1) * (0.5 * _GELU_K)))
 
 
-GeluTanh = _elementwise("GeluTanh", _gelu_tanh, _gelu_tanh_grad)
+_GELU_T = f"tanh((x + x * x * x * {_c(0.044715)}) * {_c(_GELU_K)})"
+GeluTanh = _elementwise(
+    "GeluTanh", _gelu_tanh, _gelu_tanh_grad,
+    _fused("gelu_tanh", (), f"y = x * ({_GELU_T} + (T)1) * (T)0.5;",
+           f"T t = {_GELU_T}; gx = gy * ((t + (T)1) * (T)0.5 + x * ((T)1 - t * t) * "
+           f"((x * x * {_c(3 * 0.044715)} + (T)1) * {_c(0.5 * _GELU_K)}));"))
 
 
 def _silu_grad(gy, x, y):
@@ -129,7 +181,9 @@ def _silu_grad(gy, x, y):
     return gy * (s * (x * (1 - s) + 1))
 
 
-Silu = _elementwise("Silu", lambda m, x: x * dual.sigmoid(x), _silu_grad)
+Silu = _elementwise("Silu", lambda m, x: x * dual.sigmoid(x), _silu_grad,
+                    _fused("silu", (), "y = x * tg_sigmoid(x);",
+                           "T s = tg_sigmoid(x); gx = gy * (s * (x * ((T)1 - s) + (T)1));"))
 
 
 def _mish_grad(gy, x, y):
@@ -137,13 +191,17 @@ def _mish_grad(gy, x, y):
     return gy * (t + x * (1 - t * t) * dual.sigmoid(x))
 
 
-Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad)
+Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad,
+                    _fused("mish", (), "y = x * tanh(tg_log1pexp(x));",
+                           "T t = tanh(tg_log1pexp(x)); gx = gy * (t + x * ((T)1 - t * t) * tg_sigmoid(x));"))
 
 
 # softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as in PyTorch)
 Softplus = _elementwise(
     "Softplus", lambda m, x, beta, thr: m.where(x * beta > thr, x, m.logaddexp(0, x * beta) / beta),
-    lambda gy, x, y, beta, thr: dual.where(dual.data(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)))
+    lambda gy, x, y, beta, thr: dual.where(dual.data(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)),
+    _fused("softplus", ("beta", "thr"), "y = x * beta > thr ? x : tg_log1pexp(x * beta) / beta;",
+           "gx = x * beta > thr ? gy : gy * tg_sigmoid(x * beta);"))
 
 Softsign = _elementwise(
     "Softsign", lambda m, x: x / (m.abs(x) + 1),
@@ -162,15 +220,15 @@ Tanhshrink = _elementwise("Tanhshrink", lambda m, x: x - m.tanh(x), lambda gy, x
 
 Hardshrink = _elementwise(
     "Hardshrink", lambda m, x, lam: m.where((x > lam) | (x < -lam), x, 0),
-    lambda gy, x, y, lam: dual.where((dual.data(x) > lam) | (dual.data(x) < -lam), gy, _zero(gy)))
+    lambda gy, x, y, lam: dual.mask(gy, (dual.data(x) > lam) | (dual.data(x) < -lam)))
 
 Softshrink = _elementwise(
     "Softshrink", lambda m, x, lam: m.where(x > lam, x - lam, m.where(x < -lam, x + lam, 0)),
-    lambda gy, x, y, lam: dual.where((dual.data(x) > lam) | (dual.data(x) < -lam), gy, _zero(gy)))
+    lambda gy, x, y, lam: dual.mask(gy, (dual.data(x) > lam) | (dual.data(x) < -lam)))
 
 Threshold = _elementwise(
     "Threshold", lambda m, x, thr, value: m.where(x > thr, x, value),
-    lambda gy, x, y, thr, value: dual.where(dual.data(x) > thr, gy, _zero(gy)))
+    lambda gy, x, y, thr, value: dual.mask(gy, dual.data(x) > thr))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -341,10 +399,102 @@ def _shifted(x, axis, safe):
     return x - mx
 
 
+# One block per row of the last axis (a contiguous copy of x): max, sum of exp, then the output, in one launch;
+# the backward reduces sum(g * y) (softmax) or sum(g) (log_softmax) per row and writes the gradient.
+_SOFTMAX_CUDA = r"""
+extern "C" __global__ void tg_softmax_fwd(const T* __restrict__ x, T* __restrict__ y, long long rows, int n,
+                                          int log_mode, int safe) {
+    __shared__ ACC buf[1024];
+    for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
+        const T* xr = x + row * n;
+        T* yr = y + row * n;
+        ACC mx = NEG_INF;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) mx = tg_max_nan(mx, (ACC)xr[j]);
+        mx = tg_block_max(mx, buf);
+        if (safe && !IS_FINITE(mx)) mx = 0;
+        ACC s = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) s += EXP((ACC)xr[j] - mx);
+        s = tg_block_sum(s, buf);
+        if (log_mode) {
+            ACC lse = LOG(s);
+            for (int j = threadIdx.x; j < n; j += blockDim.x) yr[j] = (T)(((ACC)xr[j] - mx) - lse);
+        } else {
+            if (safe && s == 0) s = 1;
+            for (int j = threadIdx.x; j < n; j += blockDim.x) yr[j] = (T)(EXP((ACC)xr[j] - mx) / s);
+        }
+    }
+}
+
+extern "C" __global__ void tg_softmax_bwd(const T* __restrict__ y, const T* __restrict__ gy, T* __restrict__ gx,
+                                          long long rows, int n, int log_mode) {
+    __shared__ ACC buf[1024];
+    for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
+        const T* yr = y + row * n;
+        const T* gr = gy + row * n;
+        T* out = gx + row * n;
+        ACC s = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) s += log_mode ? (ACC)gr[j] : (ACC)gr[j] * (ACC)yr[j];
+        s = tg_block_sum(s, buf);
+        for (int j = threadIdx.x; j < n; j += blockDim.x)
+            out[j] = log_mode ? (T)((ACC)gr[j] - EXP((ACC)yr[j]) * s) : (T)((ACC)yr[j] * ((ACC)gr[j] - s));
+    }
+}
+"""
+
+
+def _row_kernel(name, source):
+    """Register kernel `name`: a one-block-per-row RawKernel of `source` (with kernels' math and reductions)."""
+
+    @kernels.register(name)
+    def build(cp, dtype):
+        return cp.RawKernel(kernels.math_defines(dtype) + kernels.BLOCK_REDUCE + source, f"tg_{name}")
+
+    return build
+
+
+_row_kernel("softmax_fwd", _SOFTMAX_CUDA)
+_row_kernel("softmax_bwd", _SOFTMAX_CUDA)
+
+
+def _softmax_rows(x, axis, log_mode, safe):
+    """(log_)softmax over the last axis with the fused kernel, or None (CPU, other axes, empty, no kernel)."""
+    k = kernels.get("softmax_fwd", x)
+    if k is None or axis != x.ndim - 1 or x.size == 0:
+        return None
+    m = dual.xp(x)
+    x = m.ascontiguousarray(x)
+    n = x.shape[-1]
+    y = m.empty_like(x)
+    rows = x.size // n
+    k(kernels.row_grid(rows), (kernels.block_size(n),), (x, y, np.int64(rows), np.int32(n), np.int32(log_mode),
+                                                         np.int32(safe)))
+    return y
+
+
+def _softmax_rows_grad(y, gy, axis, log_mode):
+    """The gradient of (log_)softmax over the last axis with the fused kernel, or None."""
+    k = kernels.get("softmax_bwd", gy)
+    if k is None or axis != y.ndim - 1 or y.size == 0 or gy.dtype != y.dtype:
+        return None
+    m = dual.xp(gy)
+    gy = m.ascontiguousarray(gy)
+    n = y.shape[-1]
+    gx = m.empty_like(gy)
+    rows = y.size // n
+    k(kernels.row_grid(rows), (kernels.block_size(n),), (m.ascontiguousarray(y), gy, gx, np.int64(rows),
+                                                         np.int32(n), np.int32(log_mode)))
+    return gx
+
+
 class Softmax(Op):
     """exp(x) / sum(exp(x)) along an axis (x shifted by its max); backward y * (g - sum(g * y))."""
 
     def forward(ctx, x, axis, safe):
+        y = _softmax_rows(x, axis, 0, safe)
+        if y is not None:
+            ctx.axis = axis
+            ctx.save_for_backward(y)
+            return y
         m = dual.xp(x)
         e = m.exp(_shifted(x, axis, safe))
         s = e.sum(axis=axis, keepdims=True)
@@ -357,6 +507,9 @@ class Softmax(Op):
 
     def backward(ctx, gy):
         (y,) = ctx.saved_tensors
+        gx = _softmax_rows_grad(y, gy, ctx.axis, 0)
+        if gx is not None:
+            return gx, None, None
         return y * (gy - dual.sum(gy * y, ctx.axis, True)), None, None
 
 
@@ -364,6 +517,11 @@ class LogSoftmax(Op):
     """x - max - log(sum(exp(x - max))) along an axis; backward g - exp(y) * sum(g)."""
 
     def forward(ctx, x, axis):
+        z = _softmax_rows(x, axis, 1, 0)
+        if z is not None:
+            ctx.axis = axis
+            ctx.save_for_backward(z)
+            return z
         m = dual.xp(x)
         z = _shifted(x, axis, False)
         z = m.asarray(z - m.log(m.exp(z).sum(axis=axis, keepdims=True)))
@@ -373,6 +531,9 @@ class LogSoftmax(Op):
 
     def backward(ctx, gy):
         (y,) = ctx.saved_tensors
+        gx = _softmax_rows_grad(y, gy, ctx.axis, 1)
+        if gx is not None:
+            return gx, None
         return gy - dual.exp(y) * dual.sum(gy, ctx.axis, True), None
 
 

@@ -181,3 +181,16 @@ def matmul(a, b):
     from ..backend import matmul as fast
 
     return fast(a, b)
+
+
+def mask(g, cond):
+    """g where cond holds, 0 elsewhere (cond a bool array): the gradient of ops that pass some elements through."""
+    if isinstance(g, Tensor):
+        return where(cond, g, g * 0)
+    m = array_module(g)
+    if m is not np:
+        return m.where(cond, g, 0).astype(g.dtype, copy=False)
+    out = g * cond  # numpy's where branches per element and is ~20x slower on random masks
+    if not np.isfinite(out).all():  # inf * 0 would give nan where where() gives 0: redo those exactly
+        out = np.where(cond, g, 0).astype(g.dtype, copy=False)
+    return out

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
@@ -23,6 +23,7 @@ def _float_input(x, op):
 def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     """Build an Op class and its function from a forward on arrays and a duck-typed backward."""
 
+    fwd_kernel, bwd_kernel = _KERNELS.get(name, (None, None))
     if isinstance(fwd, np.ufunc):  # numpy ufuncs dispatch to cupy through __array_ufunc__
         def forward(ctx, x):
             y = fwd(x)
@@ -30,12 +31,16 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
             return y
     else:
         def forward(ctx, x):
-            y = fwd(dual.xp(x), x)
+            k = kernels.get(fwd_kernel, x) if fwd_kernel else None
+            y = k(x) if k is not None else fwd(dual.xp(x), x)
             ctx.to_save = (y,) if save == "y" else (x,)
             return y
 
     def backward(ctx, gy):
         (s,) = ctx.saved_tensors if save else (None,)
+        k = kernels.get(bwd_kernel, gy) if bwd_kernel else None
+        if k is not None and gy.dtype == s.dtype:
+            return k(gy, s)
         return bwd(gy, s)
 
     cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": ()})
@@ -49,6 +54,36 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     fn.__doc__ = doc or f"Elementwise {name}."
     return cls, fn
 
+
+# ---------------------------------------------------------------------------- fused GPU kernels
+# Each computes its op's generic formula (the _TABLE entries, Relu below) in one launch on a real GPU.
+ACT_PREAMBLE = r"""
+template <typename T> __device__ __forceinline__ T tg_sigmoid(T x) {
+    T e = exp(-fabs(x));  // never overflows; exact in both tails (as dual.sigmoid)
+    return x >= (T)0 ? (T)1 / ((T)1 + e) : e / ((T)1 + e);
+}
+template <typename T> __device__ __forceinline__ T tg_log1pexp(T x) {  // logaddexp(0, x)
+    return (x > (T)0 ? x : (T)0) + log1p(exp(-fabs(x)));
+}
+"""
+
+
+def elementwise_kernel(name, in_params, out_params, body):
+    """Register kernel `name`: a cupy ElementwiseKernel (T is the dtype) with ACT_PREAMBLE's helpers."""
+
+    @kernels.register(name)
+    def build(cp, dtype):
+        return cp.ElementwiseKernel(in_params, out_params, body, f"tg_{name}_{dtype.name}", preamble=ACT_PREAMBLE)
+
+    return build
+
+
+_KERNELS = {"sigmoid": ("sigmoid_fwd", "sigmoid_bwd"), "tanh": (None, "tanh_bwd")}
+elementwise_kernel("sigmoid_fwd", "T x", "T y", "y = tg_sigmoid(x);")
+elementwise_kernel("sigmoid_bwd", "T gy, T y", "T gx", "gx = gy * y * ((T)1 - y);")
+elementwise_kernel("tanh_bwd", "T gy, T y", "T gx", "gx = gy * ((T)1 - y * y);")
+elementwise_kernel("relu_fwd", "T x", "T y", "y = x < (T)0 ? (T)0 : x;")  # NaN stays NaN, as maximum(x, 0)
+elementwise_kernel("relu_bwd", "T gy, T y", "T gx", "gx = y > (T)0 ? gy : gy * (T)0;")
 
 _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -210,9 +245,8 @@ class Where(Op):
 
     def backward(ctx, gy):
         c = ctx.cond
-        zero = gy * 0
         need = ctx.needs_input_grad
-        return None, (dual.where(c, gy, zero) if need[1] else None), (dual.where(c, zero, gy) if need[2] else None)
+        return None, (dual.mask(gy, c) if need[1] else None), (dual.mask(gy, ~c) if need[2] else None)
 
 
 def where(condition, input=None, other=None):
@@ -268,7 +302,7 @@ class Clamp(Op):
         return m.clip(x, lo, hi)
 
     def backward(ctx, gy):
-        return dual.where(ctx.mask, gy, gy * 0)
+        return dual.mask(gy, ctx.mask)
 
 
 clip = clamp
@@ -285,7 +319,7 @@ class NanToNum(Op):
         return dual.xp(x).nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
     def backward(ctx, gy):
-        return dual.where(ctx.mask, gy, gy * 0)
+        return dual.mask(gy, ctx.mask)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
@@ -302,13 +336,17 @@ def relu(input):
 
 class Relu(Op):
     def forward(ctx, x):
-        y = dual.xp(x).maximum(x, 0)
+        k = kernels.get("relu_fwd", x)
+        y = k(x) if k is not None else dual.xp(x).maximum(x, 0)
         ctx.save_for_backward(y)
         return y
 
     def backward(ctx, gy):
         (y,) = ctx.saved_tensors
-        return dual.where(dual.data(y) > 0, gy, gy * 0)
+        k = kernels.get("relu_bwd", gy)
+        if k is not None and gy.dtype == y.dtype:
+            return k(gy, y)
+        return dual.mask(gy, dual.data(y) > 0)
 
 
 def logit(input, eps=None):
