@@ -55,18 +55,19 @@ class Function:
         meta = []
         for v in self.to_save:
             data = v.data if isinstance(v, Tensor) else v
-            entry = None
             for t in inputs:
                 if isinstance(t, Tensor) and t.data is data:
-                    base = t._base if t._base is not None else t
-                    entry = (1, t, base._version, data)
+                    base = t._base
+                    meta.append((1, t, (t if base is None else base)._version, data))
                     break
-            if entry is None:
+            else:
                 for nr, o in enumerate(outputs):
                     if o.data is data:
-                        entry = (2, (weakref.ref(o), nr), _version_of(o), data)
+                        base = o._base
+                        meta.append((2, (weakref.ref(o), nr), (o if base is None else base)._version, data))
                         break
-            meta.append(entry or (0, None, 0, data))
+                else:
+                    meta.append((0, None, 0, data))
         self._meta = meta
         self.to_save = None
 
@@ -104,7 +105,7 @@ class Function:
     @classmethod
     def name(cls):
         """The node's name as shown in reprs, e.g. MulBackward0."""
-        return f"{cls.__name__}Backward0"
+        return f"{cls.__dict__.get('display', cls.__name__)}Backward0"
 
     def __repr__(self):
         return f"<{self.name()}>"

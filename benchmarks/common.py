@@ -31,6 +31,20 @@ def median_time(fn, repeat=30, warmup=5):
     return statistics.median(times)
 
 
+def interleaved_medians(fns, repeat=30, warmup=5):
+    """Median wall time (s) of each function, timed in alternation so machine noise hits all of them alike."""
+    for fn in fns:
+        for _ in range(warmup):
+            fn()
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            times[i].append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
+
+
 def report(name, ours, theirs, unit="ms", scale=1e3):
     """Print one comparison line: ours, torch's, and the ratio."""
     if theirs is None:

@@ -1,7 +1,7 @@
 """MLP training step (784-512-512-10, batch 128, SGD with momentum), tapegrad beside PyTorch CPU."""
 import argparse
 
-from benchmarks.common import median_time, peak_memory_mb, report, torch_or_none
+from benchmarks.common import interleaved_medians, peak_memory_mb, report, torch_or_none
 
 OURS = """
 import numpy as np, autograd as ag, nn, optim
@@ -41,20 +41,20 @@ def step(state):
 """
 
 
-def time_snippet(code, repeat):
-    """Median step time of a snippet defining setup() and step()."""
+def _stepper(code):
+    """A no-argument function running one step of a snippet defining setup() and step()."""
     env = {}
     exec(code, env)
     state = env["setup"]()
-    return median_time(lambda: env["step"](state), repeat)
+    return lambda: env["step"](state)
 
 
 def compare(name, ours_code, theirs_code, repeat):
-    """Time and memory of both snippets, printed side by side."""
+    """Time (interleaved medians) and peak memory of both snippets, printed side by side."""
     torch = torch_or_none()
-    ours = time_snippet(ours_code, repeat)
-    theirs = time_snippet(theirs_code, repeat) if torch is not None else None
-    report(f"{name}: step time", ours, theirs)
+    fns = [_stepper(ours_code)] + ([_stepper(theirs_code)] if torch is not None else [])
+    times = interleaved_medians(fns, repeat)
+    report(f"{name}: step time", times[0], times[1] if torch is not None else None)
     mem_ours = peak_memory_mb(ours_code)
     mem_theirs = peak_memory_mb(theirs_code) if torch is not None else None
     report(f"{name}: peak memory growth", mem_ours, mem_theirs, unit="MB", scale=1)

@@ -4,7 +4,7 @@ import argparse
 import numpy as np
 
 import autograd as ag
-from benchmarks.common import median_time, report, torch_or_none
+from benchmarks.common import interleaved_medians, median_time, report, torch_or_none
 
 N_OPS = 300
 
@@ -36,14 +36,16 @@ def main():
     data = np.random.default_rng(0).standard_normal((2, 64)).astype(np.float32)
     x = ag.tensor(data[0], requires_grad=True)
     y = ag.tensor(data[1], requires_grad=True)
-    ours = median_time(lambda: step_ours(x, y), args.repeat) / (N_OPS + 1)
     torch = torch_or_none()
     theirs = None
-    if torch is not None:
+    if torch is None:
+        ours = median_time(lambda: step_ours(x, y), args.repeat) / (N_OPS + 1)
+    else:
         torch.set_num_threads(1)
         tx = torch.tensor(data[0], requires_grad=True)
         ty = torch.tensor(data[1], requires_grad=True)
-        theirs = median_time(lambda: step_torch(tx, ty), args.repeat) / (N_OPS + 1)
+        ours, theirs = (t / (N_OPS + 1) for t in interleaved_medians(
+            [lambda: step_ours(x, y), lambda: step_torch(tx, ty)], args.repeat))
         step_ours(x, y)
         step_torch(tx, ty)
         np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-4, atol=1e-5)
