@@ -18,6 +18,7 @@ from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, se
 from .gradcheck import gradcheck, gradgradcheck
 from .serialization import load, save
 from .interop import from_dlpack
+from . import viz
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)
 __version__ = "0.1.0"

@@ -14,9 +14,10 @@ def main(argv=None):
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
+    p.add_argument("--seed", type=int, default=0)
     p.add_argument("--smoke", action="store_true", help="a few seconds' run for the tests")
     args = p.parse_args(argv)
-    ag.manual_seed(0)
+    ag.manual_seed(args.seed)
     X_train, y_train, X_test, y_test = load_digits()
     if args.smoke:
         args.epochs = 2

@@ -69,7 +69,14 @@ class History:
 
 
 class ProgressBar(Callback):
-    """A tqdm progress bar per epoch (the notebook widget in Jupyter); plain lines without tqdm."""
+    """A tqdm progress bar per epoch (the notebook widget in Jupyter with ipywidgets); plain lines without tqdm."""
+
+    bar = None
+    _open = []  # bars of a fit that stopped mid-epoch (Ctrl-C, an error): closed when the next fit starts
+
+    def on_train_begin(self):
+        while ProgressBar._open:  # a bar left open would push the next ones down a line in a terminal
+            ProgressBar._open.pop().close()
 
     def on_epoch_begin(self, epoch):
         try:
@@ -79,6 +86,7 @@ class ProgressBar(Callback):
             return
         self.bar = tqdm(desc=f"epoch {epoch + 1}", total=getattr(self.model, "steps_per_epoch", None),
                         unit="batch", leave=True)
+        ProgressBar._open.append(self.bar)
         self._step = 0
 
     def on_batch_end(self, step, logs):
@@ -93,6 +101,7 @@ class ProgressBar(Callback):
             return
         self.bar.set_postfix_str(text)
         self.bar.close()
+        ProgressBar._open[:] = [b for b in ProgressBar._open if b is not self.bar]  # tqdm's == compares positions
 
 
 def _better(mode, value, best, min_delta):

@@ -746,6 +746,21 @@ class Layer:
                 main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
 
+    def _repr_html_(self):
+        """Jupyter's view: the text repr above a line with the parameter count, dtypes, devices and mode."""
+        import html
+
+        params = list(self.parameters())
+        total = sum(p.numel() for p in params)
+        trainable = sum(p.numel() for p in params if p.requires_grad)
+        facts = [f"{total:,} parameters" + (f" ({trainable:,} trainable)" if trainable != total else "")]
+        if params:
+            facts.append(", ".join(sorted({str(p.dtype) for p in params})))
+            facts.append(", ".join(sorted({str(p.device) for p in params})))
+        facts.append("training mode" if self.training else "eval mode")
+        return (f"<pre>{html.escape(repr(self))}</pre>"
+                f'<p style="font-family:monospace;color:#555">{html.escape("; ".join(facts))}</p>')
+
 
 def _copy_into(target, arr):
     target.data[...] = arr
