@@ -18,6 +18,8 @@ from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, se
 from .gradcheck import gradcheck, gradgradcheck
 from .serialization import load, save
 from .interop import from_dlpack
+from . import backends, kernels
+from .backends import get_float32_matmul_precision, set_float32_matmul_precision
 from . import viz
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)

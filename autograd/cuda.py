@@ -47,11 +47,12 @@ def set_device(device):
 
 
 def synchronize(device=None):
-    """Wait until every kernel queued on the device has finished."""
+    """Wait until every kernel queued on the device has finished (and raise a failed queued check, if any)."""
     cp = _cupy()
     with cp.cuda.Device(_index(device)):
         cp.cuda.Stream.null.synchronize()
         cp.cuda.get_current_stream().synchronize()
+    backend.raise_pending()
 
 
 def memory_allocated(device=None):
@@ -80,11 +81,97 @@ def empty_cache():
         backend.cupy.get_default_memory_pool().free_all_blocks()
 
 
+# ---------------------------------------------------------------------------- random number generation
+# Each CUDA device has its own Philox stream in autograd.default_generator (see autograd.random): a 64-bit seed and
+# a counter offset. autograd.manual_seed seeds the CPU stream and every device's; these seed the devices only.
+def _stream_index(device=None):
+    """The index of a device stream: the device's index, the current device by default (0 without CUDA)."""
+    if isinstance(device, int):
+        return device
+    if device is not None:
+        dev = backend.device(device)
+        if dev.type != "cuda":
+            raise ValueError(f"expected a CUDA device, got '{dev}'")
+        if dev.index is not None:
+            return dev.index
+    return current_device() if is_available() else 0
+
+
 def manual_seed(seed):
-    """Seed the GPU random generator (autograd.manual_seed seeds every device at once)."""
-    from . import random
+    """Seed the random stream of the current GPU (the CPU's and other GPUs' streams are left alone)."""
+    from .random import default_generator
 
-    random.default_generator.manual_seed(seed)
+    default_generator._seed_device(_stream_index(), seed)
 
 
-manual_seed_all = manual_seed
+def manual_seed_all(seed):
+    """Seed the random streams of every GPU (the CPU stream is left alone)."""
+    from .random import default_generator
+
+    default_generator._seed_device(None, seed)
+
+
+def seed():
+    """Seed the current GPU's stream from the operating system's entropy; returns the seed."""
+    import numpy as np
+
+    s = int(np.random.SeedSequence().entropy % (2**63))
+    manual_seed(s)
+    return s
+
+
+def seed_all():
+    """Seed every GPU's stream from the operating system's entropy; returns the seed."""
+    import numpy as np
+
+    s = int(np.random.SeedSequence().entropy % (2**63))
+    manual_seed_all(s)
+    return s
+
+
+def initial_seed():
+    """The seed of the current GPU's stream."""
+    from .random import default_generator
+
+    return default_generator._device_state(_stream_index())[0]
+
+
+def get_rng_state(device="cuda"):
+    """The state of a GPU's random stream: {'seed': ..., 'offset': ...} (set_rng_state accepts it)."""
+    from .random import default_generator
+
+    key, offset = default_generator._device_state(_stream_index(device))
+    return {"seed": key, "offset": offset}
+
+
+def set_rng_state(new_state, device="cuda"):
+    """Restore a GPU's random stream from get_rng_state()."""
+    from .random import default_generator
+
+    if not isinstance(new_state, dict) or not {"seed", "offset"} <= set(new_state):
+        raise ValueError("set_rng_state: expected the dict returned by autograd.cuda.get_rng_state(), with 'seed' "
+                         f"and 'offset', got {new_state!r}")
+    default_generator._streams[_stream_index(device)] = [int(new_state["seed"]), int(new_state["offset"])]
+
+
+def get_rng_state_all():
+    """The states of every GPU's random stream, one per device."""
+    return [get_rng_state(i) for i in range(max(device_count(), 1))]
+
+
+def set_rng_state_all(new_states):
+    """Restore every GPU's random stream from get_rng_state_all()."""
+    for i, st in enumerate(new_states):
+        set_rng_state(st, i)
+
+
+# ---------------------------------------------------------------------------- checks of device data
+def set_sync_checks(enabled):
+    """Check device data (index ranges, class targets, ...) at the op, synchronising (True; slower), or queue the
+    checks on the GPU and raise at the next synchronisation: item(), a copy to the CPU, synchronize() (False)."""
+    backend.set_sync_checks(enabled)
+
+
+def sync_checks():
+    """True when checks of device data are made at the op (set_sync_checks(True), or anomaly detection on)."""
+    return backend.sync_checks()

@@ -160,6 +160,8 @@ class Tensor:
         if self.data.size != 1:
             raise RuntimeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a "
                                "Python scalar; only one-element tensors can")
+        if backend._pending:  # reading a GPU value waits for the device: report failed queued checks first
+            backend.raise_pending()
         return self.data.reshape(()).item()
 
     def tolist(self):

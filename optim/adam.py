@@ -1,10 +1,13 @@
 """Adam and AdamW: adaptive moment estimation, with L2 or decoupled weight decay and the AMSGrad variant."""
+import numpy as np
+
 import autograd
+from autograd import kernels
 
 from .optimizer import (Optimizer, _check_betas, _check_eps, _check_flags, _check_lr, _check_weight_decay,
                         _effective_grad, _incr_step, _new_step, _update, _zeros_like)
 
-__all__ = ["Adam", "AdamW", "adam_update"]
+__all__ = ["Adam", "AdamW", "adam_update", "adam_update_multi"]
 
 
 def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, beta2, eps, weight_decay, amsgrad,
@@ -14,6 +17,12 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, b
     p *= 1 - lr*wd (decoupled) or g += wd*p (L2); m = lerp(m, g, 1-b1); v = b2*v + (1-b2)*g^2;
     v_hat = max(v_hat, v) (amsgrad); p -= lr/(1-b1^t) * m / (sqrt(v or v_hat)/sqrt(1-b2^t) + eps).
     """
+    k = kernels.get("adam_amsgrad" if amsgrad else "adam", p) if g.dtype == p.dtype else None
+    if k is not None:  # a real GPU: the whole update in one kernel
+        args = (g,) + _coefficients(lr, beta1, beta2, eps, weight_decay, maximize, decoupled_weight_decay, step)
+        args += (p, exp_avg, exp_avg_sq)
+        k(*(args + (max_exp_avg_sq,) if amsgrad else args))
+        return
     xp = autograd.backend.array_module(p)
     if weight_decay and decoupled_weight_decay:
         p *= 1 - lr * weight_decay
@@ -41,6 +50,112 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, b
     p -= tmp
 
 
+# The fused update computes adam_update's formula, with the same coefficients in the same order.
+_ADAM = ("T gg = maximize ? -g : g; if (wd != (T)0) gg = p * wd + gg; T pp = p * decay;"
+         " T mm = m + (gg - m) * omb1; m = mm; T vv = v * beta2 + (gg * gg) * omb2; v = vv; {second}"
+         " p = pp - (mm / (sqrt(sec) / bc2s + eps)) * step_size;")
+_ADAM_IN = "T g, T decay, T wd, int32 maximize, T omb1, T beta2, T omb2, T bc2s, T eps, T step_size"
+
+
+@kernels.register("adam")
+def _adam_kernel(cp, dtype):
+    return cp.ElementwiseKernel(_ADAM_IN, "T p, T m, T v", _ADAM.format(second="T sec = vv;"),
+                                f"tg_adam_{dtype.name}")
+
+
+@kernels.register("adam_amsgrad")
+def _adam_amsgrad_kernel(cp, dtype):
+    return cp.ElementwiseKernel(_ADAM_IN, "T p, T m, T v, T vmax",
+                                _ADAM.format(second="T sec = vmax > vv ? vmax : vv; vmax = sec;"),
+                                f"tg_adam_amsgrad_{dtype.name}")
+
+
+def _coefficients(lr, beta1, beta2, eps, weight_decay, maximize, decoupled_weight_decay, step):
+    """The fused kernels' scalars: decay, wd (L2), maximize, 1-b1, b2, 1-b2, sqrt(1-b2^t), eps, lr/(1-b1^t)."""
+    decoupled = bool(weight_decay and decoupled_weight_decay)
+    return (1 - lr * weight_decay if decoupled else 1.0, 0.0 if decoupled else weight_decay, int(maximize),
+            1 - beta1, beta2, 1 - beta2, (1 - beta2 ** step) ** 0.5, eps, lr / (1 - beta1 ** step))
+
+
+# The multi-tensor update: one launch for up to _MULTI parameters (of one dtype and step count), their pointers and
+# sizes passed by value as kernel arguments (nothing is copied to the device per step); each thread finds its
+# parameter by walking the sizes. The element update is _ADAM's, on raw pointers.
+_MULTI = 16
+_MULTI_ARGS = ", ".join(f"unsigned long long p{i}, unsigned long long g{i}, unsigned long long m{i}, "
+                        f"unsigned long long v{i}, unsigned long long x{i}, long long n{i}" for i in range(_MULTI))
+_MULTI_CUDA = (
+    'extern "C" __global__ void tg_adam_multi(' + _MULTI_ARGS + ", int count, T decay, T wd, int maximize, "
+    "T omb1, T beta2, T omb2, T bc2s, T eps, T step_size, int amsgrad) {\n"
+    + "".join(f"    const unsigned long long {a.upper()}[{_MULTI}] = {{{', '.join(f'{a}{i}' for i in range(_MULTI))}}};\n"
+              for a in "pgmvx")
+    + f"    const long long N[{_MULTI}] = {{{', '.join(f'n{i}' for i in range(_MULTI))}}};\n" + r"""
+    long long total = 0;
+    for (int t = 0; t < count; ++t) total += N[t];
+    for (long long e = blockIdx.x * (long long)blockDim.x + threadIdx.x; e < total;
+         e += (long long)gridDim.x * blockDim.x) {
+        int t = 0;
+        long long j = e;
+        while (j >= N[t]) { j -= N[t]; ++t; }
+        T* p = (T*)P[t];
+        const T* g = (const T*)G[t];
+        T* m = (T*)M[t];
+        T* v = (T*)V[t];
+        T gg = maximize ? -g[j] : g[j];
+        if (wd != (T)0) gg = p[j] * wd + gg;
+        T pp = p[j] * decay;
+        T mm = m[j] + (gg - m[j]) * omb1;
+        m[j] = mm;
+        T vv = v[j] * beta2 + (gg * gg) * omb2;
+        v[j] = vv;
+        T sec = vv;
+        if (amsgrad) {
+            T* x = (T*)X[t];
+            sec = x[j] > vv ? x[j] : vv;
+            x[j] = sec;
+        }
+        p[j] = pp - (mm / (SQRT(sec) / bc2s + eps)) * step_size;
+    }
+}
+""")
+
+
+@kernels.register("adam_multi")
+def _adam_multi_kernel(cp, dtype):
+    return cp.RawKernel(kernels.math_defines(dtype) + _MULTI_CUDA, "tg_adam_multi")
+
+
+def _fusable(p, g, m, v, x):
+    """Whether the multi-tensor kernel can update these arrays (contiguous, one dtype, one device)."""
+    arrays = (p, g, m, v) if x is None else (p, g, m, v, x)
+    dev = p.device.id
+    return all(a.flags.c_contiguous and a.dtype == p.dtype and a.device.id == dev for a in arrays)
+
+
+def adam_update_multi(entries, *, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay):
+    """Adam/AdamW updates of many parameters, in place: entries are (p, g, m, v, vmax or None, step) arrays on one
+    GPU; parameters of one dtype and step count go through one launch per _MULTI of them (kernel 'adam_multi')."""
+    groups = {}
+    for e in entries:
+        groups.setdefault((e[0].dtype, e[5]), []).append(e)
+    for (dtype, step), items in groups.items():
+        k = kernels.get("adam_multi", items[0][0])
+        coef = _coefficients(lr, beta1, beta2, eps, weight_decay, maximize, decoupled_weight_decay, step)
+        acc = items[0][0].dtype.type
+        scalars = (acc(coef[0]), acc(coef[1]), np.int32(coef[2])) + tuple(acc(c) for c in coef[3:])
+        for start in range(0, len(items), _MULTI):
+            chunk = items[start:start + _MULTI]
+            args, total = [], 0
+            for p, g, m, v, x, _ in chunk:
+                args += [np.uint64(a.data.ptr) for a in (p, g, m, v)]
+                args += [np.uint64(x.data.ptr if x is not None else 0), np.int64(p.size)]
+                total += p.size
+            for _ in range(_MULTI - len(chunk)):  # unused slots
+                args += [np.uint64(0)] * 5 + [np.int64(0)]
+            args += [np.int32(len(chunk))] + list(scalars) + [np.int32(bool(amsgrad))]
+            blocks = max(1, min(-(-total // 256), 4096))
+            k((blocks,), (256,), tuple(args))
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba), as torch.optim.Adam; decoupled_weight_decay=True makes it AdamW."""
 
@@ -66,6 +181,10 @@ class Adam(Optimizer):
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
             amsgrad = group["amsgrad"]
+            hyper = dict(lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                         weight_decay=group["weight_decay"], amsgrad=amsgrad, maximize=group["maximize"],
+                         decoupled_weight_decay=group["decoupled_weight_decay"])
+            multi = []  # on a GPU: parameters updated together by the multi-tensor kernel
             for p in group["params"]:
                 if p.grad is None:
                     continue
@@ -79,12 +198,15 @@ class Adam(Optimizer):
                 elif amsgrad and "max_exp_avg_sq" not in state:
                     state["max_exp_avg_sq"] = _zeros_like(p)
                 step = _incr_step(state["step"])
-                adam_update(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data,
-                            state["max_exp_avg_sq"].data if amsgrad else None, step,
-                            lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
-                            weight_decay=group["weight_decay"], amsgrad=amsgrad, maximize=group["maximize"],
-                            decoupled_weight_decay=group["decoupled_weight_decay"])
+                arrays = (p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data,
+                          state["max_exp_avg_sq"].data if amsgrad else None)
+                if kernels.get("adam_multi", arrays[0]) is not None and _fusable(*arrays):
+                    multi.append(arrays + (step,))
+                else:
+                    adam_update(*arrays, step, **hyper)
                 _update(p)
+            if multi:
+                adam_update_multi(multi, **hyper)
         return loss
 
 

@@ -1,5 +1,6 @@
 """SGD: stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay."""
 import autograd
+from autograd import kernels
 
 from .optimizer import Optimizer, _check_flags, _check_lr, _check_weight_decay, _effective_grad, _update
 
@@ -12,6 +13,18 @@ def sgd_update(p, g, buf, *, lr, momentum, dampening, nesterov, weight_decay, ma
     g_t = (-)g + wd*p; b_t = g_t (first step) or momentum*b + (1-dampening)*g_t;
     d = g_t + momentum*b_t (nesterov) or b_t; p -= lr*d.
     """
+    if g.dtype == p.dtype:
+        k = kernels.get("sgd_momentum" if momentum != 0 else "sgd", p)
+        if k is not None:  # a real GPU: the whole update in one kernel
+            if momentum == 0:
+                k(g, lr, weight_decay, int(maximize), p)
+                return buf
+            first = buf is None
+            if first:
+                buf = autograd.backend.array_module(p).empty_like(p)
+            k(g, lr, weight_decay, momentum, 1 - dampening, int(dampening != 0), int(nesterov), int(maximize),
+              int(first), p, buf)
+            return buf
     xp = autograd.backend.array_module(p)
     raw = g
     g = _effective_grad(p, g, weight_decay, maximize)
@@ -32,6 +45,25 @@ def sgd_update(p, g, buf, *, lr, momentum, dampening, nesterov, weight_decay, ma
             d = buf
     p -= d * lr
     return buf
+
+
+# The fused updates compute sgd_update's formula, with the same coefficients in the same order.
+_SGD_GRAD = "T ge = maximize ? -g : g; if (wd != (T)0) ge = p * wd + ge;"
+
+
+@kernels.register("sgd")
+def _sgd_kernel(cp, dtype):
+    return cp.ElementwiseKernel("T g, T lr, T wd, int32 maximize", "T p", _SGD_GRAD + " p = p - ge * lr;",
+                                f"tg_sgd_{dtype.name}")
+
+
+@kernels.register("sgd_momentum")
+def _sgd_momentum_kernel(cp, dtype):
+    return cp.ElementwiseKernel(
+        "T g, T lr, T wd, T momentum, T damp1, int32 dampen, int32 nesterov, int32 maximize, int32 first",
+        "T p, T buf",
+        _SGD_GRAD + " T b = first ? ge : (dampen ? buf * momentum + damp1 * ge : buf * momentum + ge);"
+        " buf = b; T d = nesterov ? b * momentum + ge : b; p = p - d * lr;", f"tg_sgd_momentum_{dtype.name}")
 
 
 class SGD(Optimizer):

@@ -35,6 +35,33 @@ def _unwrap(x, where):
     return x
 
 
+def _wrap_indices(a, idx):
+    """Integer index arrays taken modulo their dim's size: cupy wraps out-of-bounds fancy indices instead of
+    raising (it cannot check without synchronising), and so does the stand-in."""
+    items = idx if isinstance(idx, tuple) else (idx,)
+    if not any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in items):
+        return idx
+    consumed = sum(i.ndim if isinstance(i, np.ndarray) and i.dtype.kind == "b" else 1
+                   for i in items if i is not None and i is not Ellipsis)
+    out, axis = [], 0
+    for i in items:
+        if i is None:
+            out.append(i)
+        elif i is Ellipsis:
+            out.append(i)
+            axis += a.ndim - consumed
+        elif isinstance(i, np.ndarray) and i.dtype.kind == "b":
+            out.append(i)
+            axis += i.ndim
+        elif isinstance(i, np.ndarray) and i.dtype.kind in "iu" and axis < a.ndim and a.shape[axis]:
+            out.append(i % a.shape[axis])
+            axis += 1
+        else:
+            out.append(i)
+            axis += 1
+    return tuple(out) if isinstance(idx, tuple) else out[0]
+
+
 def _wrap(x):
     if isinstance(x, np.ndarray):
         if not x.flags.writeable:  # cupy has no read-only arrays (diagonal() views can be written)
@@ -92,6 +119,11 @@ class FakeArray:
         return _DEVICE
 
     @property
+    def data(self):
+        """cupy's MemoryPointer: .ptr is the address of the first element (for kernels given raw pointers)."""
+        return types.SimpleNamespace(ptr=self._a.ctypes.data)
+
+    @property
     def base(self):
         return None if self._a.base is None else FakeArray(self._a.base)
 
@@ -124,10 +156,10 @@ class FakeArray:
         return self._a.copy()
 
     def __getitem__(self, idx):
-        return _wrap(self._a[_unwrap(idx, "__getitem__")])
+        return _wrap(self._a[_wrap_indices(self._a, _unwrap(idx, "__getitem__"))])
 
     def __setitem__(self, idx, value):
-        self._a[_unwrap(idx, "__setitem__")] = _unwrap(value, "__setitem__")
+        self._a[_wrap_indices(self._a, _unwrap(idx, "__setitem__"))] = _unwrap(value, "__setitem__")
 
     def __len__(self):
         return len(self._a)

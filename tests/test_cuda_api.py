@@ -22,11 +22,32 @@ def test_without_gpu_queries_explain_why():
     ag.cuda.reset_peak_memory_stats()
 
 
-def test_manual_seed_seeds_the_shared_generator():
+def test_cuda_manual_seed_seeds_the_gpu_streams_only(stand_in):
+    ag.manual_seed(0)
     ag.cuda.manual_seed_all(3)
-    a = ag.rand(4)
+    a = ag.rand(4, device="cuda")
+    cpu = ag.rand(4)
     ag.cuda.manual_seed(3)
-    assert ag.equal(a, ag.rand(4))
+    assert ag.cuda.initial_seed() == 3
+    assert ag.equal(a, ag.rand(4, device="cuda"))
+    ag.manual_seed(0)
+    assert ag.equal(cpu, ag.rand(4))  # the CPU stream was not touched by the GPU seeds and draws
+
+
+def test_cuda_rng_state_round_trip(stand_in):
+    ag.cuda.manual_seed(11)
+    ag.randn(5, device="cuda")
+    state = ag.cuda.get_rng_state()
+    assert state["seed"] == 11 and state["offset"] == 5
+    a = ag.randn(3, device="cuda")
+    ag.cuda.set_rng_state(state)
+    assert ag.equal(a, ag.randn(3, device="cuda"))
+    states = ag.cuda.get_rng_state_all()
+    b = ag.rand(2, device="cuda")
+    ag.cuda.set_rng_state_all(states)
+    assert ag.equal(b, ag.rand(2, device="cuda"))
+    with pytest.raises(ValueError, match="set_rng_state: expected the dict"):
+        ag.cuda.set_rng_state([1, 2])
 
 
 @pytest.mark.skipif(not REAL_GPU, reason="needs a GPU")

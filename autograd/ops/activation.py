@@ -103,7 +103,7 @@ Hardtanh = _elementwise(
     "Hardtanh", lambda m, x, lo, hi: m.clip(x, lo, hi),
     lambda gy, x, y, lo, hi: dual.mask(gy, (dual.data(x) > lo) & (dual.data(x) < hi)),
     _fused("hardtanh", ("lo", "hi"), "y = x < lo ? lo : (x > hi ? hi : x);",
-           "gx = (x > lo && x < hi) ? gy : gy * (T)0;"))
+           "gx = (x > lo && x < hi) ? gy : (T)0;"))  # as dual.mask
 
 LeakyRelu = _elementwise(
     "LeakyRelu", lambda m, x, s: m.where(x > 0, x, x * s),

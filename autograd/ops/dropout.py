@@ -1,9 +1,12 @@
 """Dropout: dropout, dropout1d/2d/3d (whole channels), alpha_dropout and feature_alpha_dropout."""
 import math
 
-from .. import backend, dtypes
+import numpy as np
+
+from .. import backend, dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
+from . import dual
 
 
 class _Mask(Op):
@@ -30,11 +33,62 @@ def _check(input, p, op):
 
 
 def _keep(shape, p, dtype, device):
-    """A 0/1 mask of `shape` (1 with probability 1 - p) from the default generator, on `device`."""
+    """A 0/1 mask of `shape` (1 with probability 1 - p) from the default generator, on `device`.
+
+    u >= p for uniform u in float64 (float64 input) or float32 (others): from the CPU stream on the CPU, from the
+    device's Philox stream on a GPU (drawn there; nothing crosses the bus).
+    """
     from .. import random
 
-    keep = random.default_generator.rng.random(shape, dtype="float32" if dtype != dtypes.float64 else "float64")
+    wide = dtypes.float64 if dtype == dtypes.float64 else dtypes.float32
+    if device.type == "cuda":
+        return (random.device_uniform(shape, wide, device) >= p).astype(dtype)
+    keep = random.default_generator.rng.random(shape, dtype=wide.name)
     return backend.to_device((keep >= p).astype(dtype), device)
+
+
+class _FusedDropout(Op):
+    """dropout on a GPU in one kernel: the keep mask (u >= p, u from Philox(key, offset + i), as _keep draws it)
+    is made inline and applied, y = keep ? x * scale : x * 0; the bool mask is kept for backward."""
+
+    def forward(ctx, x, key, offset, p, scale):
+        x = dual.xp(x).ascontiguousarray(x)  # the kernel's i is the C-order position, as in _keep's draw
+        y, keep = kernels.get("dropout_fwd", x)(x, np.uint64(key), np.uint64(offset), p, scale)
+        ctx.keep, ctx.scale = keep, scale
+        return y
+
+    def backward(ctx, gy):
+        k = kernels.get("dropout_bwd", gy)
+        if k is not None:
+            return k(gy, ctx.keep, ctx.scale), None, None, None, None
+        return gy * (ctx.keep.astype(gy.dtype) * ctx.scale), None, None, None, None
+
+
+@kernels.register("dropout_fwd")
+def _dropout_fwd_kernel(cp, dtype):
+    from ..random import PHILOX_CUDA
+
+    u = "tg_unit_d(w.x, w.y)" if dtype == np.float64 else "tg_unit_f(w.x, 24)"
+    return cp.ElementwiseKernel(
+        "T x, uint64 key, uint64 offset, T p, T scale", "T y, bool keep",
+        f"tg_u4 w = tg_philox(key, offset + (unsigned long long)i); keep = {u} >= p; "
+        "y = keep ? x * scale : x * (T)0;", f"tg_dropout_fwd_{dtype.name}", preamble=PHILOX_CUDA)
+
+
+@kernels.register("dropout_bwd")
+def _dropout_bwd_kernel(cp, dtype):
+    return cp.ElementwiseKernel("T gy, bool keep, T scale", "T gx", "gx = keep ? gy * scale : gy * (T)0;",
+                                f"tg_dropout_bwd_{dtype.name}")
+
+
+def _fused(input, p, noise_shape, alpha):
+    """The fused GPU dropout of input, or None when it does not apply (CPU, stand-in, channel or alpha dropout)."""
+    if alpha or p == 1 or noise_shape != tuple(input.shape) or kernels.get("dropout_fwd", input.data) is None:
+        return None
+    from .. import random
+
+    _, key, offset = random._stream(None, input.device, input.numel())
+    return _FusedDropout.apply(input, key, offset, p, 1.0 / (1 - p))
 
 
 def _apply(input, p, training, inplace, noise_shape, alpha, op):
@@ -42,6 +96,9 @@ def _apply(input, p, training, inplace, noise_shape, alpha, op):
     _check(input, p, op)
     if not training or p == 0 or input.numel() == 0:
         return input
+    out = _fused(input, p, noise_shape, alpha)
+    if out is not None:
+        return _finish_inplace(input, out, inplace, op)
     noise = _keep(noise_shape, p, input.dtype, input.device)
     b = None
     if p == 1:
@@ -52,7 +109,10 @@ def _apply(input, p, training, inplace, noise_shape, alpha, op):
         noise *= a
     else:
         noise *= 1.0 / (1 - p)
-    out = _Mask.apply(input, noise, b)
+    return _finish_inplace(input, _Mask.apply(input, noise, b), inplace, op)
+
+
+def _finish_inplace(input, out, inplace, op):
     if inplace:
         from .inplace import check_inplace, commit
 

@@ -166,7 +166,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise RuntimeError(f"embedding: indices on {backend.device_of(idx)} but weight on {weight.device}; move "
                            "the indices with .to(device) first")
     n = weight.shape[0]
-    if idx.size:
+    if idx.size and backend.bad_now((idx < 0) | (idx >= n), IndexError,  # queued on a GPU (no host sync)
+                                    f"embedding: an index is out of range for an embedding of {n} rows (weight "
+                                    f"shape {tuple(weight.shape)}); valid indices are 0..{n - 1}"):
         lo, hi = int(idx.min()), int(idx.max())
         if lo < 0 or hi >= n:
             bad = lo if lo < 0 else hi

@@ -56,8 +56,16 @@ def _out_of_range(op, value, dim, size):
 
 
 def _check_range(arr, size, op, dim, negative=True):
-    """Raise an IndexError naming the smallest or largest value when arr holds indices outside the dim's range."""
+    """Raise an IndexError naming the smallest or largest value when arr holds indices outside the dim's range.
+
+    On a GPU the check is queued on the device and raised at the next synchronisation (backend.bad_now): reading
+    min and max here would stall every indexing op until the GPU caught up.
+    """
     if arr.size == 0:
+        return
+    if type(arr) is not np.ndarray and not backend.sync_checks():
+        backend.check_later((arr < (-size if negative else 0)) | (arr >= size), IndexError,
+                            f"{op}: an index is out of range for dim {dim} with size {size}")
         return
     lo, hi = int(arr.min()), int(arr.max())
     if lo < (-size if negative else 0):

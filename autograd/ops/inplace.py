@@ -212,11 +212,20 @@ def copy_(self, src, non_blocking=False):
 
 
 # ---------------------------------------------------------------------------- random fills
+# CPU tensors draw from the CPU stream (numpy's PCG64); CUDA tensors from the generator's Philox stream of their
+# device, on the device: no host draw and no host-to-device copy.
+def _wide(x):
+    """The dtype random values are computed in for x: its own float dtype, float64 for integer tensors."""
+    return x.dtype if x.dtype in dtypes.FLOATS else dtypes.float64
+
+
 def uniform_(self, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
     from .. import random
 
     check_inplace(self, "uniform_")
+    if self.device.type == "cuda":
+        return _fill_from(self, random.device_uniform(self.shape, _wide(self), self.device, generator) * (b - a) + a)
     rng = (generator or random.default_generator).rng
     return _fill_from(self, rng.uniform(a, b, self.shape))
 
@@ -226,6 +235,8 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
     from .. import random
 
     check_inplace(self, "normal_")
+    if self.device.type == "cuda":
+        return _fill_from(self, random.device_normal(self.shape, _wide(self), self.device, generator) * std + mean)
     rng = (generator or random.default_generator).rng
     return _fill_from(self, rng.normal(mean, std, self.shape))
 
@@ -235,14 +246,19 @@ def bernoulli_(self, p=0.5, generator=None):
     from .. import random
 
     check_inplace(self, "bernoulli_")
+    if self.device.type == "cuda":
+        prob = p.data if isinstance(p, Tensor) else p
+        return _fill_from(self, random.device_uniform(self.shape, _wide(self), self.device, generator) < prob)
     rng = (generator or random.default_generator).rng
     return _fill_from(self, rng.random(self.shape) < p)
 
 
-def _fill_from(x, host_values):
-    from .. import backend
-
-    x.data[...] = backend.to_device(np.asarray(host_values).astype(x.dtype), x.device)
+def _fill_from(x, values):
+    """Write values (host values for a CPU tensor, device values for a CUDA tensor) into x, cut from the tape."""
+    if x.device.type == "cuda":
+        x.data[...] = values.astype(x.dtype, copy=False)
+    else:
+        x.data[...] = np.asarray(values).astype(x.dtype)
     if state.enabled and x.grad_fn is not None:
         x.grad_fn, x.requires_grad = None, False
     bump(x)

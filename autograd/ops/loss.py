@@ -4,11 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
 from . import dual, unary
-from .activation import LogSoftmax, Softmax, _log1pexp
+from .activation import LogSoftmax, Softmax, _log1pexp, _row_kernel
 from .norm import pairwise_distance
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -190,7 +190,8 @@ class ClassLoss(Op):
         x3 = x.reshape(shape3)
         c = shape3[1]
         ctx.cfg, ctx.in_shape, ctx.den = cfg, x.shape, wt.sum()
-        if logits:
+        loss = _ce_rows(ctx, x, cfg) if logits else None  # the fused GPU kernel: the negated loss, or None
+        if loss is None and logits:
             z = x3 - x3.max(axis=1, keepdims=True) if x3.size else x3.copy()
             e = m.exp(z)
             s = e.sum(axis=1, keepdims=True)
@@ -204,9 +205,9 @@ class ClassLoss(Op):
             e /= s
             ctx.p = e  # the softmax, for the plain backward
             ctx.save_for_backward(x)
-        else:
-            loss = x3.reshape(-1)[idx] * wt
-        loss = -loss
+            loss = -loss
+        elif loss is None:
+            loss = -(x3.reshape(-1)[idx] * wt)
         if reduction == "none":
             return loss.reshape(out_shape)
         total = loss.sum()
@@ -223,6 +224,9 @@ class ClassLoss(Op):
         if not logits:
             return dual.reshape(_put_flat(-(g * wt), idx, shape3), ctx.in_shape), None
         (x,) = ctx.saved_tensors
+        gx = _ce_rows_grad(ctx, g, x)
+        if gx is not None:
+            return gx, None
         # under create_graph the softmax is recomputed on the tape from the input, so it can be differentiated
         p = Softmax.apply(dual.reshape(x, shape3), 1, False) if isinstance(x, Tensor) else ctx.p
         c = shape3[1]
@@ -235,6 +239,96 @@ class ClassLoss(Op):
         if eps:
             gx = gx - dual.expand_dims(g * valid, (1,)) * (wc[:, None] * (eps / c))
         return dual.reshape(gx, ctx.in_shape), None
+
+
+# Cross entropy of (N, C) logits on a GPU: one block per row computes the max, log-sum-exp, the softmax (kept for
+# backward) and the row's loss (with weights and label smoothing) in one launch; the backward is one elementwise
+# kernel over (N, C). Both compute ClassLoss's generic formulas.
+_CE_CUDA = r"""
+extern "C" __global__ void tg_cross_entropy_fwd(const T* __restrict__ x, const long long* __restrict__ idx,
+        const T* __restrict__ wt, const T* __restrict__ valid, const T* __restrict__ w, int has_w, ACC eps,
+        ACC one_minus_eps, ACC eps_over_c, T* __restrict__ p, T* __restrict__ loss, long long rows, int n) {
+    __shared__ ACC buf[1024];
+    for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
+        const T* xr = x + row * n;
+        T* pr = p + row * n;
+        ACC mx = NEG_INF;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) mx = tg_max_nan(mx, (ACC)xr[j]);
+        mx = tg_block_max(mx, buf);
+        ACC s = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) s += EXP((ACC)xr[j] - mx);
+        s = tg_block_sum(s, buf);
+        ACC lse = LOG(s);
+        ACC sw = 0, wsum = 0;
+        if (eps != 0) {
+            for (int j = threadIdx.x; j < n; j += blockDim.x) {
+                ACC wc = has_w ? (ACC)w[j] : (ACC)1;
+                sw += wc * ((ACC)xr[j] - mx);
+                wsum += wc;
+            }
+            sw = tg_block_sum(sw, buf);
+            wsum = tg_block_sum(wsum, buf);
+        }
+        for (int j = threadIdx.x; j < n; j += blockDim.x) pr[j] = (T)(EXP((ACC)xr[j] - mx) / s);
+        if (threadIdx.x == 0) {
+            long long t = idx[row] - row * n;
+            ACC l = ((ACC)xr[t] - mx - lse) * (ACC)wt[row];
+            if (eps != 0) l = l * one_minus_eps + (sw - lse * wsum) * (ACC)valid[row] * eps_over_c;
+            loss[row] = (T)(-l);
+        }
+    }
+}
+"""
+_row_kernel("cross_entropy_fwd", _CE_CUDA)
+
+
+@kernels.register("cross_entropy_bwd")
+def _ce_bwd_kernel(cp, dtype):
+    return cp.ElementwiseKernel(
+        "T p, T g, T den, T wt, T valid, T wc, int64 idx, T one_minus_eps, T eps_over_c, T wsum, int64 ncls, "
+        "int32 mean, int32 smooth", "T gx",
+        "T gg = mean ? g / den : g;"
+        "T coef = wt * one_minus_eps;"
+        "if (smooth) coef = coef + valid * (wsum * eps_over_c);"
+        "T v = p * (gg * coef);"
+        "if (idx - (long long)(i / ncls) * ncls == (long long)(i % ncls)) v = v - gg * (wt * one_minus_eps);"
+        "if (smooth) v = v - (gg * valid) * (wc * eps_over_c);"
+        "gx = v;", f"tg_cross_entropy_bwd_{dtype.name}")
+
+
+def _ce_rows(ctx, x, cfg):
+    """ClassLoss forward of (N, C) logits by the fused GPU kernel: the negated row losses (sets ctx.p), or None."""
+    shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = cfg
+    k = kernels.get("cross_entropy_fwd", x)
+    if k is None or shape3[2] != 1 or x.size == 0 or (w is not None and w.dtype != x.dtype):
+        return None
+    m = dual.xp(x)
+    n, c = shape3[0], shape3[1]
+    xc = m.ascontiguousarray(x.reshape(n, c))
+    p = m.empty_like(xc)
+    loss = m.empty((n, 1), dtype=x.dtype)
+    acc = np.float32 if x.dtype == np.float32 else np.float64
+    k(kernels.row_grid(n), (kernels.block_size(c),),
+      (xc, m.ascontiguousarray(idx.reshape(n)), m.ascontiguousarray(wt.reshape(n)),
+       m.ascontiguousarray(valid.reshape(n)), xc if w is None else m.ascontiguousarray(w), np.int32(w is not None),
+       acc(eps), acc(1 - eps), acc(eps / c), p, loss, np.int64(n), np.int32(c)))
+    ctx.p = p.reshape(shape3)
+    ctx.save_for_backward(x)
+    return loss
+
+
+def _ce_rows_grad(ctx, g, x):
+    """ClassLoss backward of (N, C) logits by the fused GPU kernel (g: the scaled output grad), or None."""
+    shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = ctx.cfg
+    k = kernels.get("cross_entropy_bwd", g) if logits and shape3[2] == 1 else None
+    if k is None or g.dtype != ctx.p.dtype or ctx.p.size == 0:
+        return None
+    c = shape3[1]
+    gg = g.reshape(-1, 1) if g.ndim else g
+    wsum = (w.sum() if w is not None else float(c)) if eps else 0.0
+    gx = k(ctx.p.reshape(shape3[0], c), gg, 1.0, wt, valid, 1.0 if w is None else w, idx, 1 - eps, eps / c, wsum,
+           c, 0, int(bool(eps)))
+    return gx.reshape(ctx.in_shape)
 
 
 def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op):
@@ -265,7 +359,8 @@ def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op)
     t = target.data.reshape(n, dsize)
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
-    if bool(bad.any()):
+    if backend.bad_now(bad, IndexError, f"{op}: a target class index is out of range for {c} classes (expected "
+                                        f"values in [0, {c - 1}], or ignore_index={ignore_index})"):
         value = int(t[bad].reshape(-1)[0])
         raise IndexError(f"{op}: target class index {value} is out of range for {c} classes (expected values in "
                          f"[0, {c - 1}], or ignore_index={ignore_index})")
@@ -371,9 +466,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     reduction = _reduction(reduction, size_average, reduce, "binary_cross_entropy")
     input, target = _pair(input, target, "binary_cross_entropy", strict=True)
     d = input.data
-    if d.size and bool(((d < 0) | (d > 1)).any()):
-        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1 (pass "
-                         "probabilities, e.g. sigmoid(logits), or use binary_cross_entropy_with_logits)")
+    if d.size:  # queued on a GPU (no host sync)
+        backend.check_later((d < 0) | (d > 1), ValueError, "binary_cross_entropy: all elements of input should be "
+                            "between 0 and 1 (pass probabilities, e.g. sigmoid(logits), or use "
+                            "binary_cross_entropy_with_logits)")
     if target.dtype != input.dtype:
         target = target.to(input.dtype)
     loss = BinaryCrossEntropy.apply(input, target)
@@ -486,8 +582,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ValueError("gaussian_nll_loss: var has negative entry/entries")
         var = Tensor._make(input.xp.full(input.shape, var, dtype=input.dtype), None, 0)
     _tensor(var, "var", "gaussian_nll_loss")
-    if bool((var.data < 0).any()):
-        raise ValueError("gaussian_nll_loss: var has negative entry/entries")
+    backend.check_later(var.data < 0, ValueError, "gaussian_nll_loss: var has negative entry/entries")
     if var.shape != input.shape:
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)
@@ -500,7 +595,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     # clamp var to >= eps, the gradient passing through unchanged (PyTorch clamps it under no_grad)
     d = var.data
     shift = dual.xp(d).maximum(d, eps) - d
-    if shift.any():
+    if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
         var = var + _const(shift)
     diff = input - target
     loss = (unary.log(var) + diff * diff / var) * 0.5

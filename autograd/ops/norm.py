@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
 from . import dual, unary
@@ -54,6 +54,11 @@ class Normalize(Op):
 
     def forward(ctx, x, w, b, cfg, mean, invstd, xhat):
         view, axes, wshape, batch_stats, center, eps = cfg
+        if xhat is None:  # layer_norm on a GPU: one kernel makes the statistics and the output
+            y, mean, invstd = _layer_norm_rows(x, w, b, axes, eps)
+            ctx.cfg, ctx.mean, ctx.invstd = cfg, mean, invstd
+            ctx.save_for_backward(x, w)
+            return y
         y = xhat if view is None else xhat.reshape(x.shape)
         if y.dtype != x.dtype:
             y = y.astype(x.dtype)
@@ -69,6 +74,10 @@ class Normalize(Op):
         x, w = ctx.saved_tensors
         view, axes, wshape, batch_stats, center, eps = ctx.cfg
         mean, invstd = ctx.mean, ctx.invstd
+        if view is None and wshape is None and batch_stats and center:
+            grads = _layer_norm_rows_grad(ctx, gy, x, w, axes)
+            if grads is not None:
+                return grads
         xv = x if view is None else dual.reshape(x, view)
         if batch_stats and isinstance(x, Tensor):  # create_graph: statistics recorded on the tape
             mean, var = _moments(xv, axes, center)
@@ -98,6 +107,117 @@ class Normalize(Op):
             if need[2]:
                 gb = dual.reshape(dual.sum_to(gy, wfull), w.shape)
         return gx, gw, gb, None, None, None, None
+
+
+# layer_norm on a GPU: one block per row of the normalized dims (contiguous) computes the mean, the biased
+# variance, invstd = 1 / sqrt(var + eps) and y = (x - mean) * invstd * w + b in one launch. The backward computes
+# gx = invstd * (g - mean(g) - xhat * mean(g * xhat)) with g = gy * w per row, and gy * xhat for the weight's
+# gradient (summed over rows by cupy, as gy is for the bias'): Normalize's generic formulas.
+_LAYER_NORM_CUDA = r"""
+extern "C" __global__ void tg_layer_norm_fwd(const T* __restrict__ x, const T* __restrict__ w,
+        const T* __restrict__ b, int has_w, int has_b, ACC eps, ACC inv_n, T* __restrict__ y,
+        T* __restrict__ mean_out, T* __restrict__ invstd_out, long long rows, int n) {
+    __shared__ ACC buf[1024];
+    for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
+        const T* xr = x + row * n;
+        T* yr = y + row * n;
+        ACC s = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) s += (ACC)xr[j];
+        ACC mean = tg_block_sum(s, buf) * inv_n;
+        ACC v = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) { ACC d = (ACC)xr[j] - mean; v += d * d; }
+        ACC inv = (ACC)1 / SQRT(tg_block_sum(v, buf) * inv_n + eps);
+        for (int j = threadIdx.x; j < n; j += blockDim.x) {
+            ACC h = ((ACC)xr[j] - mean) * inv;
+            if (has_w) h *= (ACC)w[j];
+            if (has_b) h += (ACC)b[j];
+            yr[j] = (T)h;
+        }
+        if (threadIdx.x == 0) { mean_out[row] = (T)mean; invstd_out[row] = (T)inv; }
+    }
+}
+
+extern "C" __global__ void tg_layer_norm_bwd(const T* __restrict__ x, const T* __restrict__ gy,
+        const T* __restrict__ w, int has_w, const T* __restrict__ mean, const T* __restrict__ invstd, ACC inv_n,
+        T* __restrict__ gx, T* gy_xhat, int need_gw, long long rows, int n) {
+    __shared__ ACC buf[1024];
+    for (long long row = blockIdx.x; row < rows; row += gridDim.x) {
+        const T* xr = x + row * n;
+        const T* gr = gy + row * n;
+        ACC mu = (ACC)mean[row], inv = (ACC)invstd[row];
+        ACC sg = 0, sgx = 0;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) {
+            ACC g = has_w ? (ACC)gr[j] * (ACC)w[j] : (ACC)gr[j];
+            sg += g;
+            sgx += g * (((ACC)xr[j] - mu) * inv);
+        }
+        sg = tg_block_sum(sg, buf) * inv_n;
+        sgx = tg_block_sum(sgx, buf) * inv_n;
+        for (int j = threadIdx.x; j < n; j += blockDim.x) {
+            ACC xh = ((ACC)xr[j] - mu) * inv;
+            ACC g = has_w ? (ACC)gr[j] * (ACC)w[j] : (ACC)gr[j];
+            gx[row * n + j] = (T)(inv * (g - sg - xh * sgx));
+            if (need_gw) gy_xhat[row * n + j] = (T)((ACC)gr[j] * xh);
+        }
+    }
+}
+"""
+
+
+@kernels.register("layer_norm_fwd")
+def _layer_norm_fwd_kernel(cp, dtype):
+    return cp.RawKernel(kernels.math_defines(dtype) + kernels.BLOCK_REDUCE + _LAYER_NORM_CUDA, "tg_layer_norm_fwd")
+
+
+@kernels.register("layer_norm_bwd")
+def _layer_norm_bwd_kernel(cp, dtype):
+    return cp.RawKernel(kernels.math_defines(dtype) + kernels.BLOCK_REDUCE + _LAYER_NORM_CUDA, "tg_layer_norm_bwd")
+
+
+def _acc(dtype):
+    return np.float32 if dtype == np.float32 else np.float64
+
+
+def _layer_norm_rows(x, w, b, axes, eps):
+    """y, mean and invstd (kept dims, as _stats gives them) of layer_norm by the fused kernel."""
+    m = dual.xp(x)
+    x = m.ascontiguousarray(x)
+    n = _count(x.shape, axes)
+    rows = x.size // n
+    stat_shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape))
+    y = m.empty_like(x)
+    mean = m.empty(stat_shape, dtype=x.dtype)
+    invstd = m.empty(stat_shape, dtype=x.dtype)
+    acc = _acc(x.dtype)
+    kernels.get("layer_norm_fwd", x)(
+        kernels.row_grid(rows), (kernels.block_size(n),),
+        (x, x if w is None else m.ascontiguousarray(w), x if b is None else m.ascontiguousarray(b),
+         np.int32(w is not None), np.int32(b is not None), acc(eps), acc(1.0 / n), y, mean, invstd, np.int64(rows),
+         np.int32(n)))
+    return y, mean, invstd
+
+
+def _layer_norm_rows_grad(ctx, gy, x, w, axes):
+    """(gx, gw, gb) of layer_norm by the fused kernel, or None (CPU, create_graph, statistics from _stats)."""
+    k = kernels.get("layer_norm_bwd", gy)
+    if k is None or gy.dtype != x.dtype or ctx.mean.dtype != x.dtype or x.size == 0:
+        return None
+    m = dual.xp(gy)
+    need = ctx.needs_input_grad
+    x = m.ascontiguousarray(x)
+    gy = m.ascontiguousarray(gy)
+    n = _count(x.shape, axes)
+    rows = x.size // n
+    gx = m.empty_like(x)
+    gy_xhat = m.empty_like(x) if need[1] else gx
+    k(kernels.row_grid(rows), (kernels.block_size(n),),
+      (x, gy, x if w is None else m.ascontiguousarray(w), np.int32(w is not None), m.ascontiguousarray(ctx.mean),
+       m.ascontiguousarray(ctx.invstd), _acc(x.dtype)(1.0 / n), gx, gy_xhat, np.int32(bool(need[1])),
+       np.int64(rows), np.int32(n)))
+    shape = tuple(x.shape[a] for a in axes)  # the normalized shape, of weight and bias
+    gw = gy_xhat.reshape(rows, n).sum(axis=0).reshape(shape) if need[1] else None
+    gb = gy.reshape(rows, n).sum(axis=0).reshape(shape) if need[2] else None
+    return (gx if need[0] else None), gw, gb, None, None, None, None
 
 
 def _check_float(x, op):
@@ -213,8 +333,13 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     shape, axes = _normalized_shape(input, normalized_shape, "layer_norm")
     _check_param(weight, shape, "weight", "layer_norm")
     _check_param(bias, shape, "bias", "layer_norm")
-    mean, _, invstd, xhat = _stats(input.data, axes, eps)
-    return Normalize.apply(input, weight, bias, (None, axes, None, True, True, eps), mean, invstd, xhat)
+    cfg = (None, axes, None, True, True, eps)
+    d = input.data
+    if (kernels.get("layer_norm_fwd", d) is not None and d.size and
+            all(t is None or t.dtype == input.dtype for t in (weight, bias))):
+        return Normalize.apply(input, weight, bias, cfg, None, None, None)  # the fused kernel makes them
+    mean, _, invstd, xhat = _stats(d, axes, eps)
+    return Normalize.apply(input, weight, bias, cfg, mean, invstd, xhat)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):
@@ -316,7 +441,9 @@ def _clamp_min_passthrough(t, eps):
     """max(t, eps) whose gradient passes as if unclamped (PyTorch clamps the norms under no_grad)."""
     d = t.data
     shift = dual.xp(d).maximum(d, eps) - d
-    return t + Tensor._make(dual.xp(d).asarray(shift), None, 0) if shift.any() else t
+    if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
+        return t + Tensor._make(dual.xp(d).asarray(shift), None, 0)
+    return t
 
 
 def _broadcast_pair(x1, x2, op):

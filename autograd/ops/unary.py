@@ -80,10 +80,10 @@ def elementwise_kernel(name, in_params, out_params, body):
 
 _KERNELS = {"sigmoid": ("sigmoid_fwd", "sigmoid_bwd"), "tanh": (None, "tanh_bwd")}
 elementwise_kernel("sigmoid_fwd", "T x", "T y", "y = tg_sigmoid(x);")
-elementwise_kernel("sigmoid_bwd", "T gy, T y", "T gx", "gx = gy * y * ((T)1 - y);")
-elementwise_kernel("tanh_bwd", "T gy, T y", "T gx", "gx = gy * ((T)1 - y * y);")
+elementwise_kernel("sigmoid_bwd", "T gy, T y", "T gx", "T gyy = gy * y; gx = gyy - gyy * y;")
+elementwise_kernel("tanh_bwd", "T gy, T y", "T gx", "gx = gy - gy * y * y;")
 elementwise_kernel("relu_fwd", "T x", "T y", "y = x < (T)0 ? (T)0 : x;")  # NaN stays NaN, as maximum(x, 0)
-elementwise_kernel("relu_bwd", "T gy, T y", "T gx", "gx = y > (T)0 ? gy : gy * (T)0;")
+elementwise_kernel("relu_bwd", "T gy, T y", "T gx", "gx = y > (T)0 ? gy : (T)0;")  # as dual.mask
 
 _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)

@@ -49,6 +49,7 @@ class OpCase:
     rtol: float = 1e-3
     seed: int = 0
     marks: list = field(default_factory=list)
+    random: bool = False  # draws from the default generator: each device has its own stream (values differ)
 
     def inputs(self):
         rng = np.random.default_rng(self.seed)

@@ -292,8 +292,11 @@ def test_dropout_on_the_gpu_backend(stand_in):
     assert y.device == "cuda"
     y.sum().backward()
     assert x.grad.device == "cuda"
-    ag.manual_seed(5)
-    np.testing.assert_array_equal(D.dropout(ag.ones(10, 10), 0.5).numpy(), y.detach().cpu().numpy())
+    mask = y.detach().cpu().numpy()
+    assert set(np.unique(mask)) == {0.0, 2.0}
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), mask)
+    ag.manual_seed(5)  # the GPU's own stream: reseeding repeats the mask
+    np.testing.assert_array_equal(D.dropout(ag.ones(10, 10, device="cuda"), 0.5).cpu().numpy(), mask)
 
 
 # ---------------------------------------------------------------------------- batch norm running statistics

@@ -65,6 +65,15 @@ def test_same_results_on_the_gpu_backend(case, stand_in):
                   for x in case.inputs()]
     cpu_outs, cpu_grads = _run(case, cpu_inputs)
     gpu_outs, gpu_grads = _run(case, gpu_inputs)
+    if case.random:  # a GPU draws from its own stream: check placement and that reseeding repeats the draw
+        again_outs, again_grads = _run(case, gpu_inputs)
+        for a, b in zip(gpu_outs + list(gpu_grads), again_outs + list(again_grads)):
+            if a is None:
+                assert b is None
+                continue
+            assert a.device == "cuda"
+            np.testing.assert_array_equal(a.detach().cpu().numpy(), b.detach().cpu().numpy())
+        return
     for c, g in zip(cpu_outs, gpu_outs):
         assert g.device == "cuda"
         np.testing.assert_allclose(g.detach().cpu().numpy(), c.detach().numpy(), rtol=1e-6, atol=1e-9)
