@@ -98,7 +98,7 @@ class Sub(Op):
 def add(input, other, alpha=1):
     """input + alpha * other."""
     if alpha == 1 and _fast(input, other):
-        return Add.apply(input, other)
+        return Add.apply2(input, other) if isinstance(other, Tensor) else Add.apply(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "add"))
@@ -108,7 +108,7 @@ def add(input, other, alpha=1):
 def sub(input, other, alpha=1):
     """input - alpha * other."""
     if alpha == 1 and _fast(input, other):
-        return Sub.apply(input, other)
+        return Sub.apply2(input, other) if isinstance(other, Tensor) else Sub.apply(input, other)
     if alpha != 1:
         other = mul(other, alpha)
     a, b = _cast_scalar_op(*operands(input, other, "sub"))
@@ -184,11 +184,11 @@ class MulScalar(Op):
 def mul(input, other):
     """Elementwise product."""
     if other.__class__ is float and isinstance(input, Tensor) and input.data.dtype in _FLOATS:
-        return MulScalar.apply(input, other)
+        return MulScalar.apply1(input, other)
     if input.__class__ is float and isinstance(other, Tensor) and other.data.dtype in _FLOATS:
-        return MulScalar.apply(other, input)
+        return MulScalar.apply1(other, input)
     if _fast(input, other):
-        return Mul.apply(input, other)
+        return Mul.apply2(input, other) if isinstance(other, Tensor) else Mul.apply(input, other)
     return Mul.apply(*_cast_scalar_op(*operands(input, other, "mul")))
 
 
@@ -207,7 +207,7 @@ def div(input, other, rounding_mode=None):
     """input / other: true division (ints give floats), or rounding_mode 'trunc' / 'floor'."""
     if rounding_mode is None:
         if _fast(input, other) and input.data.dtype in _FLOATS:
-            return Div.apply(input, other)
+            return Div.apply2(input, other) if isinstance(other, Tensor) else Div.apply(input, other)
         return Div.apply(*_float_operands(input, other, "div"))
     if rounding_mode == "floor":
         return floor_divide(input, other)

@@ -48,7 +48,7 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     def fn(input):
         if floats and (not isinstance(input, Tensor) or input.data.dtype not in _FLOAT_DTYPES):
             input = _float_input(input, name)
-        return cls.apply(input)
+        return cls.apply1(input)
 
     fn.__name__ = name
     fn.__doc__ = doc or f"Elementwise {name}."
