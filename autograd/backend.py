@@ -268,3 +268,9 @@ def raise_pending():
         if bool(flag):
             raise error(f"{message} (found by a check that ran on the GPU after the op was queued; call "
                         "autograd.cuda.set_sync_checks(True) to raise such errors at the op itself)")
+
+
+def data_ptr(x):
+    """The address of an array's first element (cupy: device memory; numpy and the stand-in: host memory)."""
+    ptr = getattr(getattr(x, "data", None), "ptr", None)
+    return ptr if ptr is not None else x.ctypes.data

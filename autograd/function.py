@@ -221,6 +221,8 @@ class Op(Function):
                 if isinstance(a, Tensor):
                     arrays.append(a.data)
                     if a.requires_grad:
+                        if a._base is not None:
+                            _fresh_view(a)
                         fn = a.grad_fn
                         edges.append((a, 0) if fn is None else (fn, a._output_nr))
                         record = True
@@ -252,6 +254,8 @@ class Op(Function):
         """apply() for the hot case of one tensor (then constants): unary math, x * c. Same result, less Python."""
         ctx = _new(cls)
         if state.enabled and x.requires_grad:
+            if x._base is not None:
+                _fresh_view(x)
             fn = x.grad_fn
             ctx.next_edges = ((x, 0) if fn is None else (fn, x._output_nr),) + (None,) * len(consts)
             out = cls.forward(ctx, x.data, *consts)
@@ -266,6 +270,10 @@ class Op(Function):
         """apply() for the hot case of two tensors of one dtype and device (add, mul, ...)."""
         ctx = _new(cls)
         if state.enabled and (a.requires_grad or b.requires_grad):
+            if a._base is not None:
+                _fresh_view(a)
+            if b._base is not None:
+                _fresh_view(b)
             fa, fb = a.grad_fn, b.grad_fn
             ctx.next_edges = (((a, 0) if fa is None else (fa, a._output_nr)) if a.requires_grad else None,
                               ((b, 0) if fb is None else (fb, b._output_nr)) if b.requires_grad else None)
@@ -288,6 +296,17 @@ class Op(Function):
     def needs_input_grad(self):
         """One bool per forward argument: does its gradient need computing? (Derived from the edges.)"""
         return tuple([e is not None for e in self.next_edges])
+
+
+def _fresh_view(v):
+    """Re-derive a view's grad_fn from its base when the base was changed in place after the view was made."""
+    base = v._base
+    if base.__dict__.get("_rebased") and v.grad_fn is not None and base.grad_fn is not None:
+        edges = v.grad_fn.next_edges
+        if not edges or edges[0] is None or edges[0][0] is not base.grad_fn:
+            from .ops.inplace import refresh_view
+
+            refresh_view(v)
 
 
 def _record(ctx, cls, args, out):

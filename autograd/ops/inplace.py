@@ -24,9 +24,9 @@ def check_inplace(x, op):
         raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used in an "
                            "in-place operation; do it inside `with autograd.no_grad():`, or on a clone()")
     base = x._base
-    if base is not None and base.requires_grad:
-        raise RuntimeError(f"{op}: in-place change of a view (shape {tuple(x.shape)}) of a tensor that requires "
-                           "grad is not supported; apply the op out of place, or clone() the view first")
+    if base is not None and base.requires_grad and base.grad_fn is None:
+        raise RuntimeError(f"{op}: a view (shape {tuple(x.shape)}) of a leaf tensor that requires grad is being "
+                           "used in an in-place operation; do it inside `with autograd.no_grad():`, or on a clone()")
 
 
 def _snapshot(node, x):
@@ -53,13 +53,89 @@ def commit(x, r, op):
         _snapshot(r.grad_fn, x)
     if not backend.is_writeable(x.data):
         raise RuntimeError(f"{op}: the tensor's memory is read-only (an expanded view); clone() it first")
+    if x._base is not None and state.enabled and (r.requires_grad or x._base.requires_grad):
+        return _commit_to_view(x, r)
     x.data[...] = r.data
     if r.grad_fn is not None:
         x.grad_fn, x._output_nr, x.requires_grad = r.grad_fn, r._output_nr, True
+        x._rebased = True  # views of x made earlier re-derive their grad_fn when next used
     elif state.enabled and x.grad_fn is not None:
         x.grad_fn, x.requires_grad = None, False
     bump(x)
     return x
+
+
+# ---------------------------------------------------------------------------- in place on a view
+class CopySlices(Op):
+    """base after an in-place change of one of its views: the view's region of base now holds `r`."""
+
+    def backward(ctx, gy):
+        g_base = dual.mask(gy, ctx.keep) if ctx.needs_input_grad[0] else None
+        g_r = dual.reshape(dual.reshape(gy, (-1,))[ctx.idx], ctx.rshape)
+        return g_base, g_r
+
+
+class ViewOf(Op):
+    """A view re-read from its (rebased) base: the gradient lands in the view's region of the base."""
+
+    def backward(ctx, gv):
+        flat = dual.scatter_into((ctx.size,), ctx.idx, dual.reshape(gv, (-1,)), gv)
+        return dual.reshape(flat, ctx.shape)
+
+
+def _region(view, base):
+    """For each element of `view`, the flat (C-order) index of the element of `base` it aliases."""
+    b, v = base.data, view.data
+    if not (b.flags.c_contiguous or b.flags.f_contiguous):
+        raise RuntimeError(f"in-place change of a view (shape {tuple(view.shape)}) whose base has a strided layout "
+                           "is not supported; make the base contiguous() first")
+    xp = dual.xp(b)
+    size = b.itemsize
+    logical = xp.empty_like(b, dtype=np.int64)  # same memory layout as the base
+    logical[...] = xp.arange(b.size).reshape(b.shape)
+    offset = (backend.data_ptr(v) - backend.data_ptr(b)) // size
+    strides = tuple(st // size * 8 for st in v.strides)
+    flat = logical.ravel(order="K")[offset:]
+    return xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(flat, v.shape, strides))
+
+
+def _edge(t):
+    if not t.requires_grad:
+        return None
+    return (t, 0) if t.grad_fn is None else (t.grad_fn, t._output_nr)
+
+
+def _commit_to_view(x, r):
+    """Write r into view x and rebase: x's base gets a CopySlices node, x becomes a fresh view of it."""
+    base = x._base
+    idx = _region(x, base)
+    if r.grad_fn is not None:
+        _snapshot(r.grad_fn, x)
+    x.data[...] = r.data
+    node = object.__new__(CopySlices)
+    node.next_edges = (_edge(base), _edge(r))
+    keep = dual.xp(base.data).ones(base.shape, dtype=bool)
+    keep.reshape(-1)[idx.reshape(-1)] = False
+    node.keep, node.idx, node.rshape = keep, idx, tuple(r.shape)
+    base.grad_fn, base._output_nr, base.requires_grad = node, 0, True
+    base._rebased = True
+    _view_node(x, idx)
+    bump(x)
+    return x
+
+
+def _view_node(x, idx):
+    """Make x's grad_fn read x's region out of its base's current node."""
+    base = x._base
+    view = object.__new__(ViewOf)
+    view.next_edges = ((base.grad_fn, base._output_nr),)
+    view.idx, view.size, view.shape = idx.reshape(-1), base.data.size, tuple(base.shape)
+    x.grad_fn, x._output_nr, x.requires_grad = view, 0, True
+
+
+def refresh_view(x):
+    """Re-derive view x's grad_fn from its base (the base changed in place since x's grad_fn was made)."""
+    _view_node(x, _region(x, x._base))
 
 
 def _records(x, *others):

@@ -102,11 +102,21 @@ def test_setitem_under_no_grad_works_on_a_leaf_and_bumps_the_version(device):
     np.testing.assert_allclose(a.detach().cpu().numpy()[:2], [7.0, 8.0])
 
 
-def test_setitem_on_a_view_of_a_tensor_that_requires_grad_raises():
-    x = _t(3, 4, grad=True) * 1.0
+def test_setitem_on_a_view_of_a_tensor_that_requires_grad_rebases_the_base():
+    a = _t(3, 4, grad=True)
+    x = a * 1.0
     v = x[0]
-    with pytest.raises(RuntimeError, match="__setitem__: in-place change of a view"):
-        v[1] = 0.0
+    v[1] = 0.0  # writes into x; x's gradient no longer reaches a[0, 1]
+    (x * 2.0).sum().backward()
+    want = np.full((3, 4), 2.0)
+    want[0, 1] = 0.0
+    np.testing.assert_allclose(a.grad.numpy(), want)
+
+
+def test_setitem_on_a_view_of_a_leaf_that_requires_grad_raises():
+    a = _t(3, 4, grad=True)
+    with pytest.raises(RuntimeError, match="view .* of a leaf tensor that requires grad"):
+        a[0][1] = 0.0
 
 
 def test_setitem_after_use_raises_at_backward():
