@@ -139,7 +139,7 @@ class EarlyStopping(Callback):
                 self.best_state = copy.deepcopy(self.model.net.state_dict())
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:
             self.stopped_epoch = epoch
             self.model.stop_training = True
             if self.best_state is not None:

@@ -5,13 +5,25 @@ __all__ = ["accuracy", "top_k_accuracy", "mse", "mae", "get_metric"]
 
 
 def accuracy(pred, target):
-    """Share of rows whose arg-max matches the class index (or the arg-max of one-hot/probability targets)."""
+    """Share of correct predictions.
+
+    Class scores (..., C) with C > 1: the arg-max is compared with class indices, or with the arg-max of one-hot /
+    probability targets. One score per sample ((N,) or (N, 1)): a binary prediction, positive above 0.5 when every
+    score lies in [0, 1] (probabilities) and above 0 otherwise (logits); targets are 0/1.
+    """
     with no_grad():
-        if target.ndim == pred.ndim and target.is_floating_point():
-            target = target.argmax(dim=-1)
-        if pred.ndim == target.ndim and pred.is_floating_point():  # binary: one probability or logit per row
-            return ((pred > 0.5).long() == target.long()).float().mean()
-        return (pred.argmax(dim=-1) == target).float().mean()
+        if pred.ndim and pred.shape[-1] > 1 and pred.ndim == target.ndim + 1:
+            return (pred.argmax(dim=-1) == target).float().mean()
+        if pred.ndim and pred.shape[-1] > 1 and pred.shape == target.shape:
+            return (pred.argmax(dim=-1) == target.argmax(dim=-1)).float().mean()
+        scores = pred.reshape(-1)
+        labels = target.reshape(-1)
+        if scores.shape != labels.shape:
+            raise ValueError(f"accuracy: predictions of shape {tuple(pred.shape)} do not match targets of shape "
+                             f"{tuple(target.shape)}")
+        probabilities = bool(((scores >= 0) & (scores <= 1)).all())
+        positive = scores > (0.5 if probabilities else 0.0)
+        return (positive == (labels > 0.5)).float().mean()
 
 
 def top_k_accuracy(pred, target, k=5):

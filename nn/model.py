@@ -1,4 +1,6 @@
 """Model(net, loss, optimizer): the design's forward/backward/apply_grad flow, plus fit, evaluate, predict, summary."""
+import contextlib
+
 import numpy as np
 
 import autograd as ag
@@ -7,6 +9,20 @@ from .callbacks import Callback, History, ProgressBar
 from .metrics import get_metric
 
 __all__ = ["Model"]
+
+
+_CLASSIFICATION = {"CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"}
+
+
+@contextlib.contextmanager
+def _eval_mode(net):
+    """Evaluation mode for a block; the previous mode comes back afterwards."""
+    was = net.training
+    net.eval()
+    try:
+        yield
+    finally:
+        net.train(was)
 
 
 def _as_tensor(x, device):
@@ -81,12 +97,22 @@ class Model:
             idx = ag.as_tensor(order[start:start + batch_size]).to(X.device)
             yield X[idx], Y[idx.to(Y.device)]
 
+    def _metrics(self, metrics):
+        """{name: function}; by default accuracy for classification losses and nothing for the others."""
+        if metrics is None:
+            metrics = ("accuracy",) if type(self.loss).__name__ in _CLASSIFICATION else ()
+        return {m if isinstance(m, str) else m.__name__: get_metric(m) for m in metrics}
+
     def fit(self, X, Y=None, epochs=1, batch_size=32, validation_data=None, callbacks=(), verbose=1, shuffle=True,
-            metrics=("accuracy",)):
-        """Train for `epochs` on (X, Y) arrays/tensors or on a loader of (inputs, targets) batches."""
+            metrics=None):
+        """Train for `epochs` on (X, Y) arrays/tensors or on a loader of (inputs, targets) batches.
+
+        validation_data is an (X, Y) pair or a loader. Returns a new History (also kept as model.history).
+        """
         if Y is not None and len(X) != len(Y):
             raise ValueError(f"Model.fit: X has {len(X)} samples but Y has {len(Y)}")
-        metric_fns = {m if isinstance(m, str) else m.__name__: get_metric(m) for m in metrics}
+        metric_fns = self._metrics(metrics)
+        self.history = History()
         cbs = list(callbacks) + ([ProgressBar()] if verbose else [])
         for cb in cbs:
             if not isinstance(cb, Callback):
@@ -115,7 +141,10 @@ class Model:
             logs = {"loss": (total / count).item()}
             logs.update({k: (v / count).item() for k, v in sums.items() if v is not None})
             if validation_data is not None:
-                val = self.evaluate(*validation_data, metrics=tuple(metric_fns.values()), batch_size=batch_size)
+                pair = (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2
+                        and not isinstance(validation_data[0], (tuple, list, dict)))
+                vx, vy = validation_data if pair else (validation_data, None)  # (X, Y), or a loader of batches
+                val = self._evaluate(vx, vy, metric_fns, batch_size)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             logs["lr"] = self.optimizer.param_groups[0]["lr"]  # the rate this epoch trained with
             self.history.append(epoch, logs)
@@ -127,12 +156,13 @@ class Model:
             cb.on_train_end()
         return self.history
 
-    def evaluate(self, X, Y=None, metrics=("accuracy",), batch_size=256):
+    def evaluate(self, X, Y=None, metrics=None, batch_size=256):
         """The mean loss and metrics over (X, Y) or a loader, without recording gradients."""
-        metric_fns = {m if isinstance(m, str) else m.__name__: get_metric(m) for m in metrics}
-        self.net.eval()
+        return self._evaluate(X, Y, self._metrics(metrics), batch_size)
+
+    def _evaluate(self, X, Y, metric_fns, batch_size):
         total, count, sums = 0.0, 0, {k: 0.0 for k in metric_fns}
-        with ag.no_grad():
+        with _eval_mode(self.net), ag.no_grad():
             for xb, yb in self._batches(X, Y, batch_size, shuffle=False):
                 pred = self.forward(xb)
                 target = _as_tensor(yb, self.device)
@@ -148,12 +178,11 @@ class Model:
         return out
 
     def predict(self, X, batch_size=256):
-        """The net's outputs for X, in evaluation mode and without gradients."""
-        self.net.eval()
+        """The net's outputs for X, in evaluation mode (restored afterwards) and without gradients."""
         X = _as_tensor(X, self.device)
-        with ag.no_grad():
+        with _eval_mode(self.net), ag.no_grad():
             parts = [self.net(X[i:i + batch_size]) for i in range(0, len(X), batch_size)]
-        return ag.cat(parts) if parts else self.net(X)
+            return ag.cat(parts) if parts else self.net(X)
 
     def summary(self, input_shape=None):
         """A table of layers with output shapes (when input_shape is given) and parameter counts."""
@@ -163,8 +192,7 @@ class Model:
             for name, layer in self.net.named_children():
                 hooks.append(layer.register_forward_hook(
                     lambda mod, inp, out, name=name: shapes.__setitem__(name, tuple(out.shape))))
-            with ag.no_grad():
-                self.net.eval()
+            with _eval_mode(self.net), ag.no_grad():
                 self.net(ag.zeros(*input_shape, device=self.device))
             for h in hooks:
                 h.remove()

@@ -219,8 +219,9 @@ class ClassLoss(Op):
     def backward(ctx, gy):
         shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = ctx.cfg
         g = dual.reshape(gy, idx.shape) if reduction == "none" else gy
-        if reduction == "mean":
-            g = g / ctx.den
+        if reduction == "mean":  # every target ignored: the loss is nan, but the gradient is 0 (as in PyTorch)
+            den = ctx.den
+            g = g / dual.xp(den).where(den == 0, 1, den)
         if not logits:
             return dual.reshape(_put_flat(-(g * wt), idx, shape3), ctx.in_shape), None
         (x,) = ctx.saved_tensors

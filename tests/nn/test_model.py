@@ -185,3 +185,64 @@ def test_history_plot_needs_matplotlib_or_draws():
         return
     ax = h.plot()
     assert len(ax.lines) == 1
+
+
+def test_binary_accuracy_from_probabilities_and_logits():
+    target = ag.tensor([[1.0], [0.0], [1.0]])
+    assert nn.accuracy(ag.tensor([[-5.0], [-5.0], [3.0]]), target).item() == pytest.approx(2 / 3)  # logits
+    assert nn.accuracy(ag.tensor([[0.9], [0.2], [0.4]]), target).item() == pytest.approx(2 / 3)  # probabilities
+    assert nn.accuracy(ag.tensor([[0.1, 0.9], [0.8, 0.2]]), ag.tensor([[0.0, 1.0], [1.0, 0.0]])).item() == 1.0
+    with pytest.raises(ValueError, match="do not match"):
+        nn.accuracy(ag.tensor([0.1, 0.9]), ag.tensor([1.0, 0.0, 1.0]))
+
+
+def test_regression_fit_logs_no_accuracy_by_default():
+    X = ag.randn(32, 2)
+    model = nn.Model(nn.Net([nn.Dense(2, 1)]), nn.MSELoss(), optim.SGD(lr=0.1))
+    history = model.fit(X, X.sum(dim=1, keepdim=True), epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "lr"}
+
+
+def test_validation_loader_history_per_fit_and_metric_names():
+    ag.manual_seed(0)
+    X, Y = spirals(64)
+    model = nn.Model(small_net(), nn.CrossEntropyLoss(), optim.SGD(lr=0.1))
+    loader = [(X[:32], Y[:32]), (X[32:], Y[32:])]
+    first = model.fit(X, Y, epochs=2, verbose=0, validation_data=loader, metrics=["acc"])
+    assert {"acc", "val_acc", "val_loss"} <= set(first.history)
+    second = model.fit(X, Y, epochs=1, verbose=0)
+    assert second is model.history and first is not second
+    assert first.epoch == [0, 1] and second.epoch == [0]
+
+
+def test_evaluate_predict_summary_restore_the_training_mode():
+    model = nn.Model(nn.Net([nn.Dense(2, 2), nn.Dropout(0.5)]), nn.CrossEntropyLoss(), optim.SGD(lr=0.1))
+    X, Y = xor_data()
+    model.net.train()
+    model.predict(X)
+    model.evaluate(X, Y)
+    model.summary(input_shape=(1, 2))
+    assert model.net.training
+    model.net.eval()
+    model.predict(X)
+    assert not model.net.training
+
+
+def test_early_stopping_patience_counts_epochs_without_improvement():
+    class Flat(nn.Callback):
+        def on_epoch_end(self, epoch, logs):
+            logs["score"] = 1.0 if epoch == 0 else 0.5
+
+    X, Y = xor_data()
+    stop = nn.EarlyStopping(monitor="score", patience=2, mode="max")
+    history = nn.Model(small_net(), nn.CrossEntropyLoss(), optim.SGD(lr=0.1)).fit(
+        X, Y, epochs=10, callbacks=[Flat(), stop], verbose=0)
+    assert len(history.epoch) == 3  # best at epoch 1, then 2 epochs without improvement
+
+
+def test_cross_entropy_with_every_target_ignored_has_zero_gradient():
+    x = ag.randn(2, 3, requires_grad=True)
+    loss = nn.functional.cross_entropy(x, ag.tensor([-100, -100]))
+    loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3)))
