@@ -30,6 +30,8 @@ def _root_grads(outputs, grad_outputs, op, create_graph):
                                    f"{tuple(t.shape)}; they must match")
             if g.device != t.device:
                 raise RuntimeError(f"{op}: gradient is on {g.device} but the output is on {t.device}")
+            if g.dtype != t.dtype:  # gradients take the dtype of what they are the gradient of
+                g = g.to(t.dtype)
             g = g if create_graph else g.data
         grads.append(g if not create_graph or isinstance(g, Tensor) else Tensor._make(g, None, 0))
     return grads

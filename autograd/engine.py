@@ -1,6 +1,8 @@
 """Reverse-mode engine: a topological order over the tape, then one loop that runs nodes in reverse."""
 import sys
 
+import numpy as np
+
 from .backend import is_writeable
 from .function import _FREED
 from .grad_mode import state
@@ -171,10 +173,16 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
     from .tensor import Tensor
 
     g = leaf_grads.pop(t)
+    if isinstance(g, np.generic):  # numpy gives scalars for 0-d results; a .grad holds an array
+        g = np.asarray(g)
     if t._hooks:
         for fn in t._hooks:
             res = fn(g if create_graph else Tensor._make(g, None, 0))
             if res is not None:
+                if not isinstance(res, Tensor) or res.shape != t.shape:
+                    raise RuntimeError(f"a hook of a tensor of shape {tuple(t.shape)} returned "
+                                       f"{getattr(res, 'shape', type(res).__name__)}; hooks must return None or a "
+                                       "gradient of the tensor's shape")
                 g = res if create_graph else res.data
     if wanted is not None:
         for i in wanted.get((id(t), 0), ()):

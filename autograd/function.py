@@ -155,12 +155,24 @@ class Function:
                 f"{type(self).__name__}.backward returned {len(out)} gradients but forward took {n} inputs; "
                 "return one gradient (or None) per forward input")
         result = []
-        for g, e in zip(out, self.next_edges):
+        for i, (g, e, meta) in enumerate(zip(out, self.next_edges, self._in_meta)):
             if g is None or e is None:
                 result.append(None)
                 continue
             if not isinstance(g, Tensor):
                 g = Tensor._make(np.asarray(g) if not hasattr(g, "shape") else g, None, 0)
+            shape, dtype = meta
+            if g.shape != shape:
+                try:  # as in PyTorch, a gradient the input's shape broadcasts to is summed down to it
+                    reducible = np.broadcast_shapes(shape, g.shape) == tuple(g.shape)
+                except ValueError:
+                    reducible = False
+                if not reducible:
+                    raise RuntimeError(f"{type(self).__name__}.backward returned an invalid gradient at index {i}: "
+                                       f"got shape {tuple(g.shape)} but expected shape {shape} (the input's)")
+                g = g.sum_to_size(shape)
+            if g.dtype != dtype:
+                g = g.to(dtype)
             result.append(g if create_graph else g.data)
         return tuple(result)
 
@@ -185,6 +197,7 @@ class Function:
             return outs[0] if single else outs
         ctx.next_edges = tuple(_leaf_edge(a) if isinstance(a, Tensor) and a.requires_grad else None
                                for a in args)
+        ctx._in_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
         ctx.num_outputs = len(outs)
         ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
         nondiff = {id(t) for t in ctx.non_differentiable}
@@ -193,7 +206,7 @@ class Function:
             if any(o is a for a in args) or o.grad_fn is not None:  # returned an input: alias it
                 o = Tensor._make(o.data, None, 0)
             if o.dtype in _FLOATS and id(o) not in nondiff and id(outs[nr]) not in nondiff:
-                o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
+                o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
             results.append(o)
         ctx._pack(args, results)
         if state.anomaly:
@@ -220,7 +233,7 @@ class Op(Function):
             for a in args:
                 if isinstance(a, Tensor):
                     arrays.append(a.data)
-                    if a.requires_grad:
+                    if a._requires_grad:
                         if a._base is not None:
                             _fresh_view(a)
                         fn = a.grad_fn
@@ -253,7 +266,7 @@ class Op(Function):
     def apply1(cls, x, *consts):
         """apply() for the hot case of one tensor (then constants): unary math, x * c. Same result, less Python."""
         ctx = _new(cls)
-        if state.enabled and x.requires_grad:
+        if state.enabled and x._requires_grad:
             if x._base is not None:
                 _fresh_view(x)
             fn = x.grad_fn
@@ -269,14 +282,14 @@ class Op(Function):
     def apply2(cls, a, b):
         """apply() for the hot case of two tensors of one dtype and device (add, mul, ...)."""
         ctx = _new(cls)
-        if state.enabled and (a.requires_grad or b.requires_grad):
+        if state.enabled and (a._requires_grad or b._requires_grad):
             if a._base is not None:
                 _fresh_view(a)
             if b._base is not None:
                 _fresh_view(b)
             fa, fb = a.grad_fn, b.grad_fn
-            ctx.next_edges = (((a, 0) if fa is None else (fa, a._output_nr)) if a.requires_grad else None,
-                              ((b, 0) if fb is None else (fb, b._output_nr)) if b.requires_grad else None)
+            ctx.next_edges = (((a, 0) if fa is None else (fa, a._output_nr)) if a._requires_grad else None,
+                              ((b, 0) if fb is None else (fb, b._output_nr)) if b._requires_grad else None)
             try:
                 out = cls.forward(ctx, a.data, b.data)
             except ValueError as err:
@@ -356,7 +369,7 @@ def _wrap_outputs(ctx, cls, args, out, record):
         ctx.trace = traceback.format_stack()[:-2]
     for nr, o in enumerate(outs):
         if o.dtype in _FLOATS and nr not in cls.nondiff_outputs:
-            o.grad_fn, o._output_nr, o.requires_grad = ctx, nr, True
+            o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
     if ctx.to_save:
         ctx._pack(args, outs)
     return outs

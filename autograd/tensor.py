@@ -8,7 +8,7 @@ from .grad_mode import state
 class Tensor:
     """A multi-dimensional array that records the ops applied to it when it requires grad."""
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__dict__", "__weakref__")
+    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
     __array_priority__ = 1000
     # rarely changed, so class-level defaults (set on an instance only when they differ)
     _output_nr = 0  # which output of grad_fn this tensor is
@@ -20,9 +20,9 @@ class Tensor:
         from .creation import _to_array
 
         self.data = _to_array(data, dtype, device)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -31,9 +31,9 @@ class Tensor:
         """Fast internal constructor: wrap an array (no copy, no checks)."""
         t = object.__new__(cls)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.grad_fn = grad_fn
-        t.requires_grad = grad_fn is not None
+        t._requires_grad = grad_fn is not None
         if nr:
             t._output_nr = nr
         return t
@@ -98,16 +98,45 @@ class Tensor:
         return backend.array_module(self.data)
 
     # ----------------------------------------------------------------- autograd
-    def requires_grad_(self, requires_grad=True):
-        """Set requires_grad in place on a leaf; only float tensors can require grad."""
-        if not requires_grad and self.grad_fn is not None:
-            raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use detach() to get a tensor "
-                               "that does not require grad")
-        if requires_grad and self.data.dtype not in dtypes.FLOATS:
+    @property
+    def requires_grad(self):
+        """True when ops on this tensor are recorded so that gradients can flow back to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        flag = bool(flag)
+        if not flag and self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf tensors; to use a computed tensor "
+                               "without gradients, use detach()")
+        if flag and self.data.dtype not in dtypes.FLOATS:
             raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}; "
                                "convert with .float() first")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = flag
+
+    def requires_grad_(self, requires_grad=True):
+        """Set requires_grad in place (leaves only; only float tensors can require grad); returns self."""
+        self.requires_grad = requires_grad
         return self
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward() (a Tensor of this tensor's shape, dtype and device), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, g):
+        if g is not None:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(g).__name__}")
+            if g.shape != self.data.shape:
+                raise RuntimeError(f"assigned grad has shape {tuple(g.shape)} but the tensor has shape "
+                                   f"{tuple(self.data.shape)}")
+            if g.dtype != self.data.dtype:
+                raise RuntimeError(f"assigned grad has dtype {g.dtype} but the tensor has dtype {self.data.dtype}")
+            if type(g.data) is not type(self.data):
+                raise RuntimeError(f"assigned grad is on {g.device} but the tensor is on {self.device}")
+        self._grad = g
 
     def retain_grad(self):
         """Keep .grad for this non-leaf tensor after backward."""
@@ -151,7 +180,7 @@ class Tensor:
     def detach_(self):
         """Cut this tensor from the tape, in place."""
         self.grad_fn = None
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     # ----------------------------------------------------------------- conversions
@@ -180,6 +209,9 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError("can't convert a tensor that requires grad to a numpy array (its gradient would be "
+                               "lost): use t.detach().numpy() or np.asarray(t.detach())")
         if self.device.type != "cpu":
             raise TypeError(f"cannot convert a tensor on '{self.device}' to numpy: call .cpu() first")
         if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:

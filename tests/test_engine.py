@@ -364,3 +364,73 @@ def test_detect_anomaly_names_the_op_and_forward_line():
         z = x.sqrt()
         with pytest.raises(RuntimeError, match=r"(?s)SqrtBackward0 returned nan values.*z = x.sqrt\(\)"):
             z.backward(ag.tensor([0.0, 1.0], dtype=ag.float64))
+
+
+def test_requires_grad_assignment_is_checked():
+    i = ag.ones(2, dtype=ag.int64)
+    with pytest.raises(RuntimeError, match="only floating point"):
+        i.requires_grad = True
+    y = leaf([1.0]) * 2.0
+    with pytest.raises(RuntimeError, match="leaf tensors"):
+        y.requires_grad = False
+    assert y.requires_grad
+
+
+def test_grad_assignment_is_checked():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"shape \(3,\)"):
+        x.grad = ag.ones(3, dtype=ag.float64)
+    with pytest.raises(RuntimeError, match="dtype float32"):
+        x.grad = ag.ones(2)
+    with pytest.raises(TypeError, match="Tensor or None"):
+        x.grad = [1.0, 2.0]
+    x.grad = ag.ones(2, dtype=ag.float64)
+    x.grad = None
+
+
+def test_root_gradient_takes_the_output_dtype():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (x * 1.0).backward(ag.ones(2, dtype=ag.float64))
+    assert x.grad.dtype == ag.float32
+    (g,) = ag.grad(x * 1.0, x, grad_outputs=ag.ones(2, dtype=ag.float16))
+    assert g.dtype == ag.float32
+
+
+def test_custom_function_gradients_are_checked_and_cast():
+    class Wrong(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g[:1]
+
+    class Wide(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.double()
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"invalid gradient at index 0: got shape \(1,\) but expected shape \(2,\)"):
+        Wrong.apply(x).sum().backward()
+    Wide.apply(x).sum().backward()
+    assert x.grad.dtype == ag.float32
+
+
+def test_hook_returning_the_wrong_shape_is_refused():
+    x = leaf([1.0, 2.0])
+    x.register_hook(lambda g: g[:1])
+    with pytest.raises(RuntimeError, match="hooks must return None or a gradient of the tensor's shape"):
+        (x * 2.0).sum().backward()
+
+
+def test_numpy_conversion_of_a_tensor_requiring_grad_is_refused():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="detach"):
+        np.asarray(x)
+    np.testing.assert_array_equal(np.asarray(x.detach()), [1.0, 2.0])
