@@ -5,8 +5,9 @@ no_sync() steps) into a flat per-dtype bucket. A bucket whose parameters have al
 once (MPI Iallreduce, or NCCL queued on the CUDA stream), in bucket order so every rank issues the same sequence.
 The last parameter's hook waits for all buckets, divides by the world size and writes the averages into .grad.
 
-What overlaps: the engine runs leaf hooks after the whole backward pass (autograd/engine.py, _finish_leaves), so a
-bucket's communication overlaps the copying of the later buckets, not the gradient computation itself.
+What overlaps: the engine runs a parameter's hooks as soon as its last gradient arrives (autograd/engine.py,
+_finish_leaf), so a bucket's MPI all-reduce runs while backward goes on computing the earlier layers' gradients.
+On NCCL the all-reduce is queued on the current CUDA stream: ordered after the kernels before it, not concurrent.
 """
 import weakref
 import zlib
