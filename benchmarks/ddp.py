@@ -4,10 +4,7 @@ Run `python -m benchmarks.ddp` (needs mpi4py and mpiexec: pip install mpi4py mpi
 own batch of --batch samples (weak scaling, as DDP is used), BLAS threads are split evenly between the processes,
 and throughput is samples per second over all processes. The 1-process row also times the step without DDP.
 
-Recorded (`python -m benchmarks.ddp --threads 1`, 2 CPU cores shared with other jobs, MPICH 5.0.2, numpy 2.4):
-  1 process:   4.7 ms/step, 27,000 samples/s (the same step without DDP: 4.4 ms)
-  2 processes: 5.6 ms/step, 45,500 samples/s (x1.7); of the 5.6 ms, about 0.5 ms waits on the all-reduce
-Runs where the other jobs took a core fell to x1.0; rerun on an idle machine for stable numbers.
+Results are recorded in benchmarks/RESULTS.md.
 """
 import argparse
 import json

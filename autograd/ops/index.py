@@ -74,18 +74,90 @@ def _check_range(arr, size, op, dim, negative=True):
         _out_of_range(op, hi, dim, size)
 
 
+def _int_arg(value, op, name):
+    """An int argument (dim, k, ...) as an int; a float or other non-integer raises a TypeError naming op and type."""
+    if type(value) is int:
+        return value
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{op}: argument '{name}' must be int, not {type(value).__name__}") from None
+
+
 def _slice(s, op):
-    start, stop, step = (None if v is None else operator.index(v) for v in (s.start, s.stop, s.step))
+    try:
+        start, stop, step = (None if v is None else operator.index(v) for v in (s.start, s.stop, s.step))
+    except TypeError:
+        bad = [v for v in (s.start, s.stop, s.step) if v is not None and not _is_index(v)][0]
+        raise TypeError(f"{op}: slice indices must be integers or None (or have an __index__ method), got "
+                        f"{type(bad).__name__} ({bad!r}) in {s!r}") from None
     if step is not None and step <= 0:
         raise ValueError(f"{op}: slice step must be positive, got {step} (as in PyTorch, negative steps are not "
                          "supported); use flip() to reverse a dim")
     return slice(start, stop, step)
 
 
-def _index(x, idx, op):
-    """Check an index against x and turn it into a tuple the array module understands.
+def _is_index(v):
+    try:
+        operator.index(v)
+        return True
+    except TypeError:
+        return False
 
-    Returns (index, basic): `basic` is True when the result is a view (ints, slices, None, Ellipsis only)."""
+
+class _NewDim:
+    """A bool scalar in an index: PyTorch adds a dim of size 1 there and picks it (True) or nothing (False)."""
+
+    __slots__ = ("mask",)
+
+    def __init__(self, mask):
+        self.mask = mask  # a 1-element bool array: the mask applied to the new dim
+
+
+class _Split:
+    """An index applied in two steps, as PyTorch does when ints or bool scalars meet advanced indices: `basic`
+    (ints, slices, None, Ellipsis) first, giving a view, then `adv` (arrays and full slices) on that view."""
+
+    __slots__ = ("basic", "adv")
+
+    def __init__(self, basic, adv):
+        self.basic, self.adv = basic, adv
+
+    def __repr__(self):
+        return f"_Split({self.basic!r}, {self.adv!r})"
+
+
+_ALL = slice(None)
+
+
+def _target(a, index):
+    """(array, index) such that array[index] is a[index] with PyTorch's semantics (a view of a for a split index)."""
+    if type(index) is _Split:
+        return a[index.basic], index.adv
+    return a, index
+
+
+def _items(index):
+    """The items of a normalized index that can hold arrays."""
+    return index.adv if type(index) is _Split else index
+
+
+def _seq_as_tuple(seq):
+    """PyTorch's rule (numpy's old one) for x[list]: a short list holding a sequence, tensor, slice, None or ... is
+    read as a tuple of indices, not as one index tensor."""
+    if len(seq) >= 32:
+        return False
+    return any(isinstance(i, (Tensor, list, tuple, range, slice)) or type(i) in backend._modules or i is None
+               or i is Ellipsis for i in seq)
+
+
+def _index(x, idx, op):
+    """Check an index against x and turn it into one the array module applies with PyTorch's semantics.
+
+    Returns (index, basic): `basic` is True when the result is a view (ints, slices, None, Ellipsis, 0-d int
+    tensors only); the index is then a plain tuple. With advanced indices it is a tuple of slices, None and arrays
+    (numpy's rules give PyTorch's result there) or, when ints or bool scalars are mixed in, a _Split: PyTorch first
+    applies ints, slices and None as basic indexing and only then the advanced indices to the dims that remain."""
     items = idx if type(idx) is tuple else (idx,)
     shape = x.data.shape
     ndim = len(shape)
@@ -107,7 +179,7 @@ def _index(x, idx, op):
             if ellipsis > 1:
                 raise IndexError(f"{op}: an index can only have a single ellipsis ('...')")
         elif isinstance(it, (bool, np.bool_)):
-            it = dual.xp(x.data).asarray(bool(it))
+            it = _NewDim(dual.xp(x.data).asarray([bool(it)]))
             basic = False
         elif isinstance(it, np.integer):
             it = int(it)
@@ -115,6 +187,11 @@ def _index(x, idx, op):
         elif isinstance(it, (float, np.floating)):
             raise TypeError(f"{op}: a float ({it!r}) cannot be used as an index; use an int")
         else:
+            if t is list and items is not idx and _seq_as_tuple(it):
+                warnings.warn(f"{op}: using a non-tuple sequence for multidimensional indexing is deprecated (as in "
+                              "PyTorch, which reads it as a tuple); use x[tuple(seq)] instead of x[seq]",
+                              UserWarning, stacklevel=3)
+                return _index(x, tuple(it), op)
             arr = _as_index_array(it, x, op)
             kind = arr.dtype.kind
             if arr.dtype == dtypes.uint8 and isinstance(it, Tensor):
@@ -123,6 +200,15 @@ def _index(x, idx, op):
                 arr, kind = arr.astype(bool), "b"
             if kind not in "biu":
                 _index_dtype_error(op, arr.dtype)
+            if arr.ndim == 0:  # a 0-d tensor acts as a Python int or bool, as in PyTorch
+                if kind == "b":
+                    it = _NewDim(arr.reshape(1))
+                    basic = False
+                else:
+                    it = int(arr)
+                    consumed += 1
+                out.append(it)
+                continue
             consumed += arr.ndim if kind == "b" else 1
             it = arr
             basic = False
@@ -141,7 +227,7 @@ def _index(x, idx, op):
             d += 1
         elif it is Ellipsis:
             d += ndim - consumed
-        elif it is not None:
+        elif it is not None and type(it) is not _NewDim:
             if it.dtype.kind == "b":
                 k = it.ndim
                 if it.shape != shape[d:d + k]:
@@ -152,13 +238,67 @@ def _index(x, idx, op):
             else:
                 _check_range(it, shape[d], op, d)
                 d += 1
-    if basic and not ellipsis:
-        out.append(Ellipsis)  # numpy then returns a 0-d view instead of a scalar copy
-    return tuple(out), basic
+    if basic:
+        if not ellipsis:
+            out.append(Ellipsis)  # numpy then returns a 0-d view instead of a scalar copy
+        return tuple(out), True
+    return _advanced(out, ndim - consumed, op), False
+
+
+def _advanced(items, rest, op):
+    """The normalized form of an index with advanced parts (see _index); `rest` is the number of dims '...' spans."""
+    split = ellipsis = False
+    shapes = []
+    for i in items:
+        t = type(i)
+        if t is int or t is _NewDim:
+            split = True
+        elif t in backend._modules:
+            if i.dtype.kind != "b":
+                shapes.append(i.shape)
+        elif i is Ellipsis:
+            ellipsis = True
+    if len(shapes) > 1:
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            raise IndexError(f"{op}: shape mismatch: the index tensors of shapes "
+                             f"{', '.join(str(tuple(s)) for s in shapes)} cannot be broadcast together") from None
+    if not split:
+        # slices, None and arrays: numpy's rules are PyTorch's once '...' is spelled out (numpy counts it as a gap
+        # between advanced indices even where it stands for no dims)
+        if not ellipsis:
+            return tuple(items)
+        return tuple(j for i in items for j in ((_ALL,) * rest if i is Ellipsis else (i,)))
+    basic, adv = [], []
+    for i in items:
+        t = type(i)
+        if t is int:
+            basic.append(i)
+        elif t is slice or i is None:
+            basic.append(i)
+            adv.append(_ALL)
+        elif i is Ellipsis:
+            basic.append(i)
+            adv += [_ALL] * rest
+        elif t is _NewDim:
+            basic.append(None)
+            adv.append(i.mask)
+        else:
+            k = i.ndim if i.dtype.kind == "b" else 1
+            basic += [_ALL] * k
+            adv.append(i)
+    while adv and type(adv[-1]) is slice:
+        adv.pop()
+    if all(type(b) is slice and b == _ALL for b in basic):
+        return tuple(adv)
+    if not any(b is Ellipsis for b in basic):
+        basic.append(Ellipsis)  # keeps the first step a view when ints select every dim it names
+    return _Split(tuple(basic), tuple(adv))
 
 
 def _has_int_array(index):
-    return any(type(i) in backend._modules and i.dtype.kind != "b" for i in index)
+    return any(type(i) in backend._modules and i.dtype.kind != "b" for i in _items(index))
 
 
 def _int_index(index, x, op, what="index"):
@@ -199,13 +339,17 @@ def _along(index, dim):
 def _at(a, index):
     """a[index] on an array or (recorded) on a Tensor; index is already normalized."""
     if isinstance(a, Tensor):
-        return GetItem.apply(a, index)
+        return _get_op(index).apply(a, index)
+    a, index = _target(a, index)
     r = a[index]
     return r if type(r) is type(a) else dual.xp(a).asarray(r)
 
 
 def _assign(out, index, value, op="__setitem__", add=False):
     """out[index] = value (or += with repeats adding up), with an op-named error when value does not fit."""
+    whole = out
+    if type(index) is _Split:
+        out, index = out[index.basic], index.adv
     try:
         if add:
             m = dual.xp(out)
@@ -222,7 +366,7 @@ def _assign(out, index, value, op="__setitem__", add=False):
             raise RuntimeError(f"{op}: the tensor's memory is read-only (an expanded view); clone() it first") from None
         vshape = tuple(value.shape) if hasattr(value, "shape") else ()
         raise RuntimeError(f"{op}: cannot write a value of shape {vshape} into the indexed part (shape "
-                           f"{tuple(out[index].shape)}) of a tensor of shape {tuple(out.shape)}; the value must "
+                           f"{tuple(out[index].shape)}) of a tensor of shape {tuple(whole.shape)}; the value must "
                            "broadcast to the indexed shape") from None
 
 
@@ -278,7 +422,8 @@ def _set(a, index, value):
     if isinstance(a, Tensor):
         return SetItem.apply(a, value, index)
     out = a.copy()
-    out[index] = value
+    view, index = _target(out, index)
+    view[index] = value
     return out
 
 
@@ -294,6 +439,13 @@ _ARRAY = object()  # marks where an index held an array, in the form kept on ctx
 
 def _keep_index(ctx, index, *extra):
     """Save the arrays of index (and `extra` arrays) for backward; the rest of the index stays on ctx."""
+    if type(index) is _Split:  # the basic step holds no arrays
+        ctx.index_basic, index = index.basic, index.adv
+    _keep_plain(ctx, index, *extra)
+
+
+def _keep_plain(ctx, index, *extra):
+    """_keep_index for a plain tuple (GetItem's fast path)."""
     ctx.index_form = tuple(_ARRAY if type(i) in backend._modules else i for i in index)
     ctx.save_for_backward(*(i for i in index if type(i) in backend._modules), *extra)
 
@@ -301,20 +453,39 @@ def _keep_index(ctx, index, *extra):
 def _kept_index(ctx):
     """The index and the extra arrays saved by _keep_index (raw arrays, also under create_graph)."""
     saved = iter([dual.data(v) for v in ctx.saved_tensors])
-    return tuple(next(saved) if i is _ARRAY else i for i in ctx.index_form), tuple(saved)
+    index = tuple(next(saved) if i is _ARRAY else i for i in ctx.index_form)
+    return (index if ctx.index_basic is None else _Split(ctx.index_basic, index)), tuple(saved)
 
 
 class GetItem(Op):
     """y = x[index]; the gradient is gy put back at index (added up where indices repeat)."""
 
+    index_basic = None  # the first step of a _Split index (see SplitGetItem)
+
     def forward(ctx, x, index, accumulate=True):
         ctx.shape, ctx.accumulate = x.shape, accumulate
-        _keep_index(ctx, index)
+        _keep_plain(ctx, index)
         y = x[index]
         return y if type(y) is type(x) else dual.xp(x).asarray(y)
 
     def backward(ctx, gy):
         return _put_zeros(ctx.shape, _kept_index(ctx)[0], gy, ctx.accumulate)
+
+
+class SplitGetItem(GetItem):
+    """GetItem with a _Split index (ints or bool scalars beside advanced indices): basic step, then advanced."""
+
+    display = "GetItem"
+
+    def forward(ctx, x, index, accumulate=True):
+        ctx.shape, ctx.accumulate = x.shape, accumulate
+        _keep_index(ctx, index)
+        y = x[index.basic][index.adv]
+        return y if type(y) is type(x) else dual.xp(x).asarray(y)
+
+
+def _get_op(index):
+    return SplitGetItem if type(index) is _Split else GetItem
 
 
 class Gather(GetItem):
@@ -334,6 +505,7 @@ class IndexPutZeros(Op):
     """Zeros of `shape` with v added (or written) at index; the gradient is g[index]."""
 
     broadcasts = True
+    index_basic = None
 
     def forward(ctx, v, shape, index, accumulate=True, op="index_put"):
         ctx.vshape = v.shape
@@ -348,6 +520,7 @@ class SetItem(Op):
     """out = x with out[index] = value: x's gradient is gy zeroed at index, value's is gy[index]."""
 
     broadcasts = True
+    index_basic = None
 
     def forward(ctx, x, value, index, op="__setitem__"):
         out = x.copy()
@@ -358,10 +531,10 @@ class SetItem(Op):
             ctx.vshape, ctx.vdtype = value.shape, value.dtype
             if _has_int_array(index):  # repeated indices: only the write that lands counts
                 m = dual.xp(x)
-                pos = m.zeros(x.shape, dtype=np.int64)
-                k = m.arange(pos[index].size, dtype=np.int64).reshape(pos[index].shape)
-                pos[index] = k
-                winners = (pos[index] == k,)
+                pos, i = _target(m.zeros(x.shape, dtype=np.int64), index)
+                k = m.arange(pos[i].size, dtype=np.int64).reshape(pos[i].shape)
+                pos[i] = k
+                winners = (pos[i] == k,)
         _keep_index(ctx, index, *winners)
         return out
 
@@ -393,10 +566,11 @@ def index_put_zeros(shape, index, values, accumulate=True):
 def getitem(x, idx):
     """x[idx] with PyTorch semantics; basic indexing (ints, slices, None, ...) returns a view."""
     index, basic = _index(x, idx, "__getitem__")
-    out = GetItem.apply(x, index)
     if basic:
+        out = GetItem.apply(x, index)
         out._base = x._base if x._base is not None else x
-    return out
+        return out
+    return _get_op(index).apply(x, index)
 
 
 def _value(value, x, op):
@@ -443,7 +617,7 @@ def _dim_index(input, dim, index, op, what="index"):
     """Check dim and an index of the same number of dims as input (gather/scatter rules)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a tensor input, got {type(input).__name__}")
-    d = _dim(dim, input.ndim, op)
+    d = _dim(_int_arg(dim, op, "dim"), input.ndim, op)
     idx = _int_index(index, input, op, what)
     if idx.ndim != input.ndim and not (idx.ndim <= 1 and input.ndim <= 1 and idx.size <= 1):
         raise RuntimeError(f"{op}: index must have as many dims as the input: index shape {tuple(idx.shape)}, "
@@ -535,7 +709,7 @@ def scatter_add(input, dim, index, src):
 def _vector_index(input, dim, index, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a tensor input, got {type(input).__name__}")
-    d = _dim(dim, input.ndim, op)
+    d = _dim(_int_arg(dim, op, "dim"), input.ndim, op)
     idx = _int_index(index, input, op)
     if idx.ndim > 1:
         raise IndexError(f"{op}: index must be a vector (0-d or 1-d), got shape {tuple(idx.shape)}")
@@ -717,7 +891,7 @@ def take_along_dim(input, indices, dim=None):
         idx = _int_index(indices, input, "take_along_dim", "indices").reshape(-1)
         _check_range(idx, input.numel(), "take_along_dim", 0, negative=False)
         return _flat_take(input, idx)
-    d = _dim(dim, input.ndim, "take_along_dim")
+    d = _dim(_int_arg(dim, "take_along_dim", "dim"), input.ndim, "take_along_dim")
     idx = _int_index(indices, input, "take_along_dim", "indices")
     if idx.ndim != input.ndim:
         raise RuntimeError(f"take_along_dim: input and indices must have the same number of dims, got shapes "
@@ -755,7 +929,7 @@ def _argsort(a, dim, descending=False, stable=False):
 def _sorting_input(input, dim, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(input).__name__}")
-    d = _dim(dim, input.ndim, op)
+    d = _dim(_int_arg(dim, op, "dim"), input.ndim, op)
     a = input.data if input.ndim else input.data.reshape(1)
     return d, a
 
@@ -787,7 +961,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) entries along dim."""
     d, a = _sorting_input(input, dim, "topk")
     n = a.shape[d]
-    k = operator.index(k)
+    k = _int_arg(k, "topk", "k")
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {d} with size {n} (shape {tuple(input.shape)})")
     m = dual.xp(a)
@@ -808,7 +982,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest entry (k counts from 1) along dim."""
     d, a = _sorting_input(input, dim, "kthvalue")
     n = a.shape[d]
-    k = operator.index(k)
+    k = _int_arg(k, "kthvalue", "k")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue: k ({k}) is out of range for dim {d} with size {n} (expected 1 <= k <= {n})")
     m = dual.xp(a)
@@ -842,7 +1016,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     """The distinct values (sorted), with the inverse indices and counts on request; no gradient."""
     m = dual.xp(input.data)
     if dim is not None:
-        dim = _dim(dim, input.ndim, "unique")
+        dim = _dim(_int_arg(dim, "unique", "dim"), input.ndim, "unique")
     res = m.unique(input.data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
         return Tensor._make(res, None, 0)

@@ -43,13 +43,12 @@ _GET = {
     "mask-ellipsis-none": ((2, 3), lambda x: x[None, ..., _MASK]),
     "list-repeated": ((4, 3), lambda x: x[[0, 0, 2, 0]]),
     "list-negative": ((4, 3), lambda x: x[[-1, 1, -1]]),
-    "list-2d": ((5,), lambda x: x[[[0, 1], [1, 4]]]),
+    "ndarray-2d": ((5,), lambda x: x[np.array([[0, 1], [1, 4]])]),
     "list-empty": ((4, 3), lambda x: x[[]]),
     "adv-pair-repeated": ((3, 4), lambda x: x[[0, 2, 0], [1, 1, 1]]),
     "adv-broadcast": ((3, 4), lambda x: x[np.array([[0], [2]]), np.array([1, 3, 1])]),
     "adv-split-by-slice": ((3, 4, 5), lambda x: x[[0, 1, 1], :, [4, 0, 4]]),
     "slice-then-adv": ((3, 4, 5), lambda x: x[1:, [0, 0, 3]]),
-    "int-and-adv": ((3, 4, 5), lambda x: x[2, :, [1, -1]]),
     "adv-none-ellipsis": ((3, 4), lambda x: x[None, [2, 2], ...]),
     "mask-and-adv": ((3, 4), lambda x: x[_MASK, [0, 3]]),
     "empty-slice": ((3, 4), lambda x: x[2:2]),
@@ -61,9 +60,34 @@ _GET = {
 }
 for name, (shape, fn) in _GET.items():
     add(f"get-{name}", fn, [Arg(shape)], fn)
-# Non-contiguous inputs: forward only here (autograd.gradcheck perturbs a copy of a non-contiguous input, so its
-# numerical Jacobian is zero); their gradients are checked in test_index.py against contiguous inputs.
-add("get-noncontig", lambda x: x[::2, [1, 1]], [Arg((3, 4), noncontig=True)], lambda x: x[::2, [1, 1]], grad=False)
+
+# Ints (and bool scalars) beside advanced indices: PyTorch applies the basic part (ints, slices, None, ...) first and
+# the advanced indices to the dims that remain; numpy counts ints as advanced indices, so the same index on numpy is
+# no reference. The references spell out PyTorch's order: the basic step, then the advanced step.
+_M4 = np.array([True, False, True, True])
+_GET_TORCH = {
+    "int-and-adv": ((3, 4, 5), lambda x: x[2, :, [1, -1]], lambda x: x[2][:, [1, -1]]),
+    "int-and-adv-dim0": ((2, 3, 4), lambda x: x[0, :, [1, 2]], lambda x: x[0][:, [1, 2]]),
+    "adv-int-adv": ((3, 4, 5), lambda x: x[[0, 2, 2], 1, [4, 0, 4]], lambda x: x[:, 1][[0, 2, 2], [4, 0, 4]]),
+    "adv-slice-int": ((3, 4, 5), lambda x: x[[0, 2, 2], 1:3, 2], lambda x: x[:, 1:3, 2][[0, 2, 2]]),
+    "int-slice-adv-2d": ((3, 4, 5), lambda x: x[1, 1:, [[0], [4]]], lambda x: x[1][1:][:, [[0], [4]]]),
+    "neg-int-ellipsis-adv-none": ((3, 4, 5), lambda x: x[-1, ..., [-1, 0], None],
+                                  lambda x: x[-1][:, [-1, 0]][..., None]),
+    "0d-tensor-and-adv": ((3, 4, 5), lambda x: x[_on(x, 1), :, [0, 1]], lambda x: x[1][:, [0, 1]]),
+    "np-int-and-adv": ((3, 4, 5), lambda x: x[np.int64(-2), :, np.array([3, 3])], lambda x: x[-2][:, [3, 3]]),
+    "int-mask-adv": ((3, 4, 5), lambda x: x[1, _M4, [1, 2, 3]], lambda x: x[1][[0, 2, 3], [1, 2, 3]]),
+    "bool-and-adv": ((3, 4), lambda x: x[[0, 2], True], lambda x: x[:, None][[0, 2], [0]]),
+    "int-and-false": ((3, 4), lambda x: x[1, False], lambda x: x[1][None][np.zeros(0, np.int64)]),
+    "0d-bool-tensor": ((2, 3), lambda x: x[_on(x, True)], lambda x: x[None].copy()),
+    "ellipsis-between-adv": ((5, 3, 4), lambda x: x[:, [0, 1], ..., [0, 1]], lambda x: x[:, [0, 1], [0, 1]]),
+}
+for name, (shape, fn, ref) in _GET_TORCH.items():
+    add(f"get-{name}", fn, [Arg(shape)], ref)
+# Non-contiguous inputs (autograd.gradcheck perturbs them in place, so their gradients are checked too)
+add("get-noncontig", lambda x: x[::2, [1, 1]], [Arg((3, 4), noncontig=True)], lambda x: x[::2, [1, 1]])
+add("get-noncontig-int-and-adv", lambda x: x[1, :, [0, 2]], [Arg((3, 4, 5), noncontig=True)],
+    lambda x: x[1][:, [0, 2]])
+add("get-noncontig-basic", lambda x: x[1:, ::2], [Arg((3, 4), noncontig=True)], lambda x: x[1:, ::2])
 add("get-tensor-index", lambda x, i: x[i], [Arg((4, 3)), I((6,), -4, 4)], lambda x, i: x[i])
 add("get-tensor-index-2d", lambda x, i: x[:, i], [Arg((2, 5)), I((2, 3), 0, 5)], lambda x, i: x[:, i])
 add("get-two-tensor-indices", lambda x, i, j: x[i, j], [Arg((3, 4)), I((5,), 0, 3), I((5,), -4, 4)],
@@ -72,7 +96,8 @@ add("get-chain", lambda x: x[1:][:, [0, 0]][0], [Arg((3, 4))], lambda x: x[1:][:
 
 
 # ---------------------------------------------------------------------------- setitem (on a clone)
-def _set_fn(idx):
+def _set_fn(idx, steps=None):
+    """setitem at idx; the reference writes through x[steps[0]][steps[1]] (PyTorch's order) when steps are given."""
     def fn(x, v):
         y = x.clone()
         y[idx] = v
@@ -80,7 +105,10 @@ def _set_fn(idx):
 
     def ref(x, v):
         y = x.copy()
-        y[idx] = v
+        if steps is None:
+            y[idx] = v
+        else:
+            y[steps[0]][steps[1]] = v
         return y
 
     return fn, ref
@@ -104,6 +132,18 @@ _SET = {
 for name, (idx, xs, vs) in _SET.items():
     fn, ref = _set_fn(idx)
     add(f"set-{name}", fn, [Arg(xs), Arg(vs)], ref)
+_SET_TORCH = {  # the value has the shape of the result in PyTorch's order (see _GET_TORCH)
+    "int-and-adv": ((2, slice(None), [1, -1]), (3, 4, 5), (4, 2), (2, (slice(None), [1, -1]))),
+    "adv-int-adv-repeated": (([0, 0, 2], 1, [4, 4, 0]), (3, 4, 5), (3,), ((slice(None), 1), ([0, 0, 2], [4, 4, 0]))),
+    "int-and-bool": ((1, True), (3, 4), (1, 4), ((1, None), ([0],))),
+    "np-int-and-adv-broadcast": ((np.int64(0), slice(1, None), [3, 0]), (2, 3, 4), (1, 2),
+                                 (0, (slice(1, None), [3, 0]))),
+}
+for name, (idx, xs, vs, steps) in _SET_TORCH.items():
+    fn, ref = _set_fn(idx, steps)
+    add(f"set-{name}", fn, [Arg(xs), Arg(vs)], ref)
+_fn, _ref = _set_fn((0, slice(None), [2, 0]), (0, (slice(None), [2, 0])))
+add("set-noncontig-int-and-adv", _fn, [Arg((2, 3, 4), noncontig=True), Arg((3, 2))], _ref)
 add("set-number", lambda x: _set_number(x), [Arg((3, 4))], lambda x: _set_number_ref(x))
 
 
@@ -166,7 +206,7 @@ for d, xs, ishape, hi in [(1, (3, 4), (3, 5), 4), (0, (3, 4), (2, 4), 3), (-1, (
     add(f"scatter-{tag}", lambda x, i, s, d=d: ag.scatter(x, d, i, s), [Arg(xs), I(ishape, 0, hi), Arg(ishape)],
         lambda x, i, s, d=d: _np_scatter(x, d % max(x.ndim, 1), i, s))
 add("gather-method-noncontig", lambda x, i: x.gather(0, i), [Arg((3, 4), noncontig=True), I((5, 4), 0, 3)],
-    lambda x, i: _np_gather(x, 0, i), grad=False)
+    lambda x, i: _np_gather(x, 0, i))
 add("scatter-src-larger", lambda x, i, s: ag.scatter(x, 1, i, s),
     [Arg((3, 4)), I((2, 2), 0, 4, values=[[3, 0], [1, 2]]), Arg((3, 5))], lambda x, i, s: _np_scatter(x, 1, i, s))
 add("scatter-repeated", lambda x, i, s: ag.scatter(x, 0, i, s),
@@ -326,8 +366,7 @@ for d, xs in [(-1, (3, 5)), (0, (4, 3)), (1, (2, 3, 4)), (0, ()), (0, (0,)), (1,
     for desc in (False, True):
         add(f"sort-{d}-{xs}-{desc}", lambda x, d=d, desc=desc: ag.sort(x, d, descending=desc), [Arg(xs)],
             (lambda x, d=d, desc=desc: _np_sort(x, d, desc)) if xs else (lambda x: (x, np.int64(0))))
-add("sort-method-stable", lambda x: x.sort(stable=True), [Arg((3, 4), noncontig=True)], lambda x: _np_sort(x),
-    grad=False)
+add("sort-method-stable", lambda x: x.sort(stable=True), [Arg((3, 4), noncontig=True)], lambda x: _np_sort(x))
 add("argsort", lambda x: ag.argsort(x, 0, descending=True), [Arg((4, 3))],
     lambda x: np.argsort(-x, axis=0), grad=False)
 _TIES = [[2.0, 1.0, 2.0, 1.0, 3.0, 2.0]]

@@ -178,10 +178,60 @@ def test_int_index_gives_a_0d_view():
 
 def test_advanced_indexing_copies():
     x = ag.zeros(3, 4)
-    for y in (x[[0, 1]], x[x >= 0], x[ag.tensor(1)]):
+    for y in (x[[0, 1]], x[x >= 0], x[True], x[1, [0, 2]], x[ag.tensor(True)]):
         assert y._base is None
         y[...] = 1.0
     assert np.all(x.numpy() == 0)
+
+
+def test_0d_int_tensor_index_acts_as_an_int_and_gives_a_view():
+    x = ag.zeros(3, 4)
+    y = x[ag.tensor(1), ag.tensor(-1)]
+    assert y.shape == () and y._base is x
+    y[()] = 2.0
+    assert x[1, 3].item() == 2.0
+    with pytest.raises(IndexError, match="__getitem__: index 3 is out of range for dim 0 with size 3"):
+        x[ag.tensor(3)]
+
+
+def test_basic_indexing_is_one_view_node_and_a_mixed_index_one_node():
+    a = _t(3, 4, 5, grad=True)
+    for y in (a[1, ::2], a[2, :, [1, -1]]):
+        node = y.grad_fn
+        assert node.name() == "GetItemBackward0"
+        assert node.next_functions[0][0] is a and all(f is None for f, _ in node.next_functions[1:])
+    assert a[1, ::2]._base is a and a[2, :, [1, -1]]._base is None
+
+
+def test_ints_are_applied_before_advanced_indices_as_in_pytorch():
+    x = ag.zeros(3, 4, 5)
+    assert x[2, :, [1, -1]].shape == (4, 2)
+    assert ag.zeros(2, 3, 4)[0, :, [1, 2]].shape == (3, 2)
+    a = ag.tensor(np.arange(60.0).reshape(3, 4, 5), requires_grad=True)
+    y = a[2, :, [1, -1]]
+    np.testing.assert_array_equal(y.detach().numpy(), np.arange(60.0).reshape(3, 4, 5)[2][:, [1, -1]])
+    go = np.arange(8.0).reshape(4, 2)
+    (g,) = _grad(y, [a], ag.tensor(go, dtype=ag.float64))
+    want = np.zeros((3, 4, 5))
+    want[2][:, [1, -1]] = go
+    np.testing.assert_array_equal(g.numpy(), want)
+    x[2, :, [1, -1]] = ag.ones(4, 2)  # the value has the shape of x[2, :, [1, -1]]
+    assert x.sum().item() == 8.0 and np.all(x.numpy()[2][:, [1, 4]] == 1)
+    with pytest.raises(RuntimeError, match=r"__setitem__: cannot write a value of shape \(2, 4\).*\(4, 2\)"):
+        x[2, :, [1, -1]] = ag.ones(2, 4)
+
+
+def test_a_short_list_holding_sequences_or_slices_is_read_as_a_tuple_with_a_warning():
+    x = ag.tensor(np.arange(12.0).reshape(3, 4))
+    with pytest.warns(UserWarning, match="__getitem__: using a non-tuple sequence for multidimensional indexing"):
+        y = x[[[0, 2], [1, 3]]]
+    np.testing.assert_array_equal(y.numpy(), [1.0, 11.0])
+    with pytest.warns(UserWarning, match="non-tuple sequence"):
+        assert x[[1, slice(None)]].shape == (4,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert x[[0, 2, 2]].shape == (3, 4) and x[np.array([[0, 1], [1, 2]])].shape == (2, 2, 4)
+        assert x[(ag.tensor([[0, 1], [1, 2]]),)].shape == (2, 2, 4)
 
 
 def test_view_of_a_tensor_that_requires_grad_backpropagates():
@@ -403,6 +453,38 @@ def test_float_indices_raise_type_error_naming_the_dtype():
         x["a"]
 
 
+def test_float_arguments_raise_type_errors_naming_the_op_and_the_type():
+    x = ag.zeros(3, 4)
+    with pytest.raises(TypeError, match=r"__getitem__: slice indices must be integers or None.*got float \(0.5\)"):
+        x[0.5:]
+    with pytest.raises(TypeError, match="__getitem__: slice indices .* got float"):
+        x[:, ::1.5]
+    with pytest.raises(TypeError, match="__setitem__: slice indices .* got float"):
+        x[1:2.0] = 1.0
+    with pytest.raises(TypeError, match="topk: argument 'k' must be int, not float"):
+        x.topk(1.5)
+    with pytest.raises(TypeError, match="kthvalue: argument 'k' must be int, not float"):
+        x.kthvalue(1.0)
+    with pytest.raises(TypeError, match="topk: argument 'dim' must be int, not float"):
+        x.topk(1, dim=1.0)
+    with pytest.raises(TypeError, match="sort: argument 'dim' must be int, not float"):
+        x.sort(dim=0.0)
+    with pytest.raises(TypeError, match="gather: argument 'dim' must be int, not float"):
+        x.gather(1.0, ag.zeros(3, 4, dtype=ag.int64))
+    with pytest.raises(TypeError, match="index_select: argument 'dim' must be int, not str"):
+        x.index_select("1", ag.tensor([0]))
+    assert x.topk(np.int64(2)).values.shape == (3, 2) and x[np.int64(1):].shape == (2, 4)
+    assert x[ag.tensor(1):].shape == (2, 4)
+
+
+def test_index_tensors_that_do_not_broadcast_raise_naming_the_shapes():
+    x = ag.zeros(3, 4, 5)
+    with pytest.raises(IndexError, match=r"__getitem__: shape mismatch: the index tensors of shapes \(2,\), \(3,\)"):
+        x[[0, 1], :, [0, 1, 2]]
+    with pytest.raises(IndexError):
+        x[[0, 1], False]  # as in PyTorch: a False scalar is an empty index beside one of length 2
+
+
 def test_out_of_range_indices_raise_index_error_naming_index_dim_and_size():
     x = ag.zeros(3, 4)
     with pytest.raises(IndexError, match="__getitem__: index 4 is out of range for dim 1 with size 4"):
@@ -479,3 +561,120 @@ def test_indices_on_another_device_raise(stand_in):
     y = ag.zeros(3, device="cuda")
     with pytest.raises(RuntimeError, match="masked_fill: the mask tensor is on cpu but the tensor is on cuda:0"):
         y.masked_fill(ag.tensor([True, False, True]), 1.0)
+
+
+# ---------------------------------------------------------------------------- against PyTorch
+_M4 = [True, False, True, True]
+# index expressions over a (3, 4, 5) tensor; T builds an index tensor of the library at hand
+_TORCH_INDICES = [
+    lambda T: 1,
+    lambda T: -1,
+    lambda T: (2, -3),
+    lambda T: (slice(1, None), slice(None, None, 2)),
+    lambda T: (None, Ellipsis, 1),
+    lambda T: (Ellipsis, None, slice(None, 2)),
+    lambda T: (),
+    lambda T: [0, 0, 2],
+    lambda T: [],
+    lambda T: T([[0, 1], [2, 2]]),
+    lambda T: (2, slice(None), [1, -1]),
+    lambda T: (0, slice(None), [1, 2]),
+    lambda T: ([0, 2, 2], 1, [4, 0, 4]),
+    lambda T: ([0, 2, 2], slice(1, 3), 2),
+    lambda T: (1, slice(1, None), [[0], [4]]),
+    lambda T: ([0, 2], slice(1, 3), [[1], [2]]),
+    lambda T: ([0, 1], None, [0, 1]),
+    lambda T: (slice(None), [0, 1], None, [0, 1]),
+    lambda T: (slice(None), [0, 1], Ellipsis, [0, 1]),
+    lambda T: (-1, Ellipsis, T([-1, 0]), None),
+    lambda T: T(1),
+    lambda T: (T(1), slice(None), [0, 1]),
+    lambda T: (0, 0, T(2)),
+    lambda T: T(True),
+    lambda T: True,
+    lambda T: False,
+    lambda T: (True, 1),
+    lambda T: ([0, 1], True),
+    lambda T: ([0, 1], slice(None), True),
+    lambda T: (1, False),
+    lambda T: (slice(None), T(_M4), 1),
+    lambda T: (1, T(_M4), [1, 2, 3]),
+    lambda T: T(np.arange(60).reshape(3, 4, 5) % 3 == 0),
+    lambda T: (slice(None), T(np.arange(20).reshape(4, 5) % 2 == 0)),
+    lambda T: ([True, False, True], 2),
+    lambda T: (None, 1, None, [2, 0, 2], slice(None, None, 2)),
+    lambda T: (T([[0, 1], [2, 0]]), 3, T([1, 4])),
+    lambda T: (Ellipsis, 2, [0, 0]),
+    lambda T: (np.int64(1), slice(None), np.array([3, 3])),
+    lambda T: [[0, 1], [1, 2]],  # read as a tuple (with a deprecation warning), as PyTorch does
+    lambda T: (1, [], 2),
+]
+
+
+def _both(f):
+    torch = pytest.importorskip("torch")
+    return f(torch.tensor), f(ag.tensor)
+
+
+@pytest.mark.parametrize("k", range(len(_TORCH_INDICES)))
+def test_getitem_matches_pytorch_forward_and_gradient(k):
+    torch = pytest.importorskip("torch")
+    it, ia = _both(_TORCH_INDICES[k])
+    rng = np.random.default_rng(k)
+    arr = rng.standard_normal((3, 4, 5))
+    xt = torch.tensor(arr, requires_grad=True)
+    xa = ag.tensor(arr, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yt, ya = xt[it], xa[ia]
+    assert tuple(ya.shape) == tuple(yt.shape)
+    np.testing.assert_array_equal(ya.detach().numpy(), yt.detach().numpy())
+    w = rng.standard_normal(tuple(yt.shape))
+    (yt * torch.tensor(w)).sum().backward()
+    (ya * ag.tensor(w)).sum().backward()
+    np.testing.assert_allclose(xa.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("k", [0, 3, 10, 11, 12, 14, 15, 16, 18, 19, 20, 21, 27, 31, 33, 36])
+def test_setitem_matches_pytorch_values_and_gradients(k):  # (indices without repeats: PyTorch leaves those open)
+    torch = pytest.importorskip("torch")
+    it, ia = _both(_TORCH_INDICES[k])
+    rng = np.random.default_rng(k)
+    arr = rng.standard_normal((3, 4, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shape = tuple(torch.zeros(3, 4, 5)[it].shape)
+    v = rng.standard_normal(shape)
+    w = rng.standard_normal((3, 4, 5))
+    outs = []
+    for lib, idx in ((torch, it), (ag, ia)):
+        x = lib.tensor(arr, requires_grad=True)
+        val = lib.tensor(v, requires_grad=True)
+        y = x * 1.0
+        y[idx] = val * 2.0
+        (y * lib.tensor(w)).sum().backward()
+        outs.append((y.detach().numpy(), x.grad.numpy(), val.grad.numpy()))
+    for got, want in zip(outs[1], outs[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+_TORCH_ERRORS = [
+    lambda T: ([0, 1], False),
+    lambda T: ([0, 1], slice(None), [0, 1, 2]),
+    lambda T: (0, 0, 0, 0),
+    lambda T: (1, T(4)),
+    lambda T: T([True, False]),
+    lambda T: (slice(None), 7),
+    lambda T: T([1.0]),
+    lambda T: 0.5,
+]
+
+
+@pytest.mark.parametrize("k", range(len(_TORCH_ERRORS)))
+def test_indices_pytorch_rejects_are_rejected(k):
+    torch = pytest.importorskip("torch")
+    it, ia = _both(_TORCH_ERRORS[k])
+    with pytest.raises((IndexError, TypeError, RuntimeError)):
+        torch.zeros(3, 4, 5)[it]
+    with pytest.raises((IndexError, TypeError)):
+        ag.zeros(3, 4, 5)[ia]
