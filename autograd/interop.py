@@ -4,13 +4,16 @@ Installed onto Tensor at import: `__dlpack__`, `__dlpack_device__`, `__array_ufu
 `__array_function__` (NEP 18). `np.exp(t)`, `ndarray + t`, `np.sum(t, axis=0)` run tapegrad's ops (on numpy or
 cupy, by the tensor's device) and return Tensors that carry gradients. A numpy function or ufunc with no tapegrad
 equivalent raises a TypeError when a tensor requires grad (instead of silently dropping the gradient); on tensors
-that need no gradient it runs numpy (or cupy) on the raw data and wraps array results back into Tensors.
+that need no gradient, and inside no_grad() (where nothing records), it runs numpy (or cupy) on the raw data and wraps
+array results back into Tensors.
 """
+import ctypes
 import inspect
 
 import numpy as np
 
 from . import backend, dtypes, ops
+from .grad_mode import is_grad_enabled
 from .creation import as_tensor, empty_like, full_like, ones_like, zeros_like
 from .tensor import Tensor
 
@@ -54,6 +57,50 @@ def __dlpack_device__(self):
     return fn(self.data)
 
 
+_KDL_UINT, _KDL_BFLOAT = 1, 4  # DLDataType codes
+_DLTENSOR_AT = {b"dltensor": 0, b"dltensor_versioned": 32}  # offset of the DLTensor in the capsule's struct
+_DTYPE_AT = 20  # offset of the DLDataType (uint8 code, uint8 bits, uint16 lanes) in a DLTensor (64-bit)
+
+
+def _capsule_struct(capsule):
+    """(address of the DLTensor, capsule name) of an unconsumed DLPack capsule, or (None, None)."""
+    api = ctypes.pythonapi
+    api.PyCapsule_IsValid.restype, api.PyCapsule_IsValid.argtypes = ctypes.c_int, [ctypes.py_object, ctypes.c_char_p]
+    api.PyCapsule_GetPointer.restype = ctypes.c_void_p
+    api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    for name, at in _DLTENSOR_AT.items():
+        if api.PyCapsule_IsValid(capsule, name):
+            return api.PyCapsule_GetPointer(capsule, name) + at, name
+    return None, None
+
+
+def _bfloat16_from_dlpack(ext, copy):
+    """A bfloat16 numpy array from a CPU producer numpy cannot read (numpy has no DLPack bfloat16), or None when the
+    data is not bfloat16: the capsule's dtype is relabelled uint16 (same bits), numpy imports that (sharing the
+    memory, taking over the capsule), and the array is viewed as ml_dtypes' bfloat16."""
+    if ctypes.sizeof(ctypes.c_void_p) != 8:
+        return None
+    if isinstance(ext, _Capsule):
+        capsule = ext.capsule
+    else:
+        try:  # a versioned capsule says whether the data is read-only (numpy imports legacy ones read-only)
+            capsule = ext.__dlpack__(max_version=(1, 0))
+        except TypeError:
+            capsule = ext.__dlpack__()
+    tensor, _ = _capsule_struct(capsule)
+    if tensor is None:
+        return None
+    dtype = (ctypes.c_uint8 * 4).from_address(tensor + _DTYPE_AT)
+    code, bits, lanes = dtype[0], dtype[1], dtype[2] | dtype[3] << 8
+    if (code, bits, lanes) != (_KDL_BFLOAT, 16, 1):
+        return None
+    if not isinstance(dtypes.bfloat16, np.dtype):
+        raise BufferError("its data is bfloat16, which needs the ml_dtypes package: pip install ml_dtypes")
+    dtype[0] = _KDL_UINT
+    arr = np.from_dlpack(_Capsule(capsule)).view(dtypes.bfloat16)
+    return arr.copy() if copy else arr
+
+
 class _Capsule:
     """Wraps a legacy DLPack capsule (torch.utils.dlpack.to_dlpack) as a producer; its memory must be on the CPU."""
 
@@ -95,8 +142,13 @@ def from_dlpack(ext_tensor, *, device=None, copy=None):
             raise TypeError(f"from_dlpack: the producer's memory is on DLPack device type {int(kind)}, which "
                             "tapegrad does not support (only the CPU and CUDA GPUs)")
     except (BufferError, RuntimeError) as err:  # numpy raises RuntimeError for dtypes it lacks (bfloat16)
-        raise BufferError(f"from_dlpack: the producer ({type(ext_tensor).__name__}) cannot be imported: {err}") \
-            from None
+        try:
+            arr = _bfloat16_from_dlpack(ext, copy) if int(kind) in (_KDL_CPU, _KDL_CUDA_HOST) else None
+        except BufferError as why:
+            err, arr = why, None
+        if arr is None:
+            raise BufferError(f"from_dlpack: the producer ({type(ext_tensor).__name__}) cannot be imported: "
+                              f"{err}") from None
     if arr.dtype not in dtypes.SUPPORTED:
         raise TypeError(f"from_dlpack: dtype {arr.dtype} is not supported; supported: "
                         f"{sorted(str(d) for d in dtypes.SUPPORTED)}")
@@ -146,9 +198,10 @@ def _wrapped(obj):
 
 
 def _fallback(name, call, args, kwargs, why=""):
-    """Run numpy on the raw arrays when no tensor requires grad; otherwise refuse rather than drop the gradient."""
+    """Run numpy on the raw arrays when nothing would record (no tensor requires grad, or inside no_grad());
+    otherwise refuse rather than drop the gradient."""
     tensors = list(_tensors_in((args, kwargs)))
-    if any(t.requires_grad for t in tensors):
+    if is_grad_enabled() and any(t.requires_grad for t in tensors):
         gpu = any(t.device.type != "cpu" for t in tensors)
         raise TypeError(f"{name}{why} is not supported on tapegrad tensors that require grad: it would drop "
                         f"the gradient. Use the autograd op of the same meaning, or call "

@@ -8,8 +8,13 @@ synchronisation and no transfer, state round trips are exact, and a dropout kern
 Number i of a draw comes from the four 32-bit words of Philox(key, offset + i); the offset then advances by n.
 The generic xp formulas below (run on numpy and the cupy stand-in) define the values; the cupy kernels compute the
 same formulas in one launch.
+
+A thread may stand in a Generator of its own for the default one (fork_default_generator, which DataLoader worker
+threads use): every draw without generator= made in that thread, and manual_seed/get_rng_state there, then use it.
 """
+import contextlib
 import math
+import threading
 
 import numpy as np
 
@@ -87,7 +92,50 @@ class Generator:
         return key, offset
 
 
-default_generator = Generator()
+_thread_state = threading.local()  # .generator: this thread's stand-in for the default generator (None: none)
+
+
+class _DefaultGenerator(Generator):
+    """The default generator, shared by all threads, except in a thread inside fork_default_generator: there every
+    attribute (rng, manual_seed, the device streams, ...) is that thread's own generator's, so code that names
+    `default_generator` directly (dropout, nn.init, in-place fills) draws from the thread's stream too."""
+
+    def __getattribute__(self, name):
+        own = getattr(_thread_state, "generator", None)
+        if own is not None:
+            return getattr(own, name)
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name, value):
+        own = getattr(_thread_state, "generator", None)
+        object.__setattr__(self if own is None else own, name, value)
+
+
+default_generator = _DefaultGenerator()
+
+
+def _default(generator=None):
+    """`generator`, or when None the default generator as this thread sees it (its own one, or the shared one)."""
+    if generator is not None:
+        return generator
+    own = getattr(_thread_state, "generator", None)
+    return default_generator if own is None else own
+
+
+@contextlib.contextmanager
+def fork_default_generator(seed):
+    """In this thread, replace the default generator by a new Generator seeded with `seed` (yielded) until exit.
+
+    Draws without generator= in this thread then come from that stream only, whatever other threads draw meanwhile,
+    and equal what a process would draw after manual_seed(seed). Other threads keep the shared default generator.
+    """
+    own = Generator().manual_seed(seed)
+    before = getattr(_thread_state, "generator", None)
+    _thread_state.generator = own
+    try:
+        yield own
+    finally:
+        _thread_state.generator = before
 
 
 def manual_seed(seed):
@@ -220,7 +268,7 @@ def _stream(generator, device, n):
         idx = dev.index
     else:
         idx = xp.cuda.runtime.getDevice() if xp is backend.cupy else 0
-    key, offset = (generator or default_generator)._claim(idx, n)
+    key, offset = _default(generator)._claim(idx, n)
     return xp, key, offset
 
 
@@ -333,7 +381,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = _float_dtype(dtype, "rand")
     if _on_cuda(device):
         return _finish(device_uniform(_shape(size), dtype, device, generator), requires_grad)
-    rng = (generator or default_generator).rng
+    rng = _default(generator).rng
     return _draw(rng.random(_shape(size)), dtype, device, requires_grad)
 
 
@@ -342,7 +390,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     dtype = _float_dtype(dtype, "randn")
     if _on_cuda(device):
         return _finish(device_normal(_shape(size), dtype, device, generator), requires_grad)
-    rng = (generator or default_generator).rng
+    rng = _default(generator).rng
     return _draw(rng.standard_normal(_shape(size)), dtype, device, requires_grad)
 
 
@@ -360,7 +408,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     if _on_cuda(device):
         vals = device_integers(int(low), int(high), _shape(tuple(size)), device, generator)
         return _finish(vals.astype(dtype, copy=False), requires_grad)
-    rng = (generator or default_generator).rng
+    rng = _default(generator).rng
     return _draw(rng.integers(low, high, size=_shape(tuple(size))), dtype, device, requires_grad)
 
 
@@ -371,7 +419,7 @@ def randperm(n, generator=None, dtype=None, device=None):
     dtype = dtypes.as_dtype(dtype) or dtypes.int64
     if _on_cuda(device):
         return _finish(device_permutation(int(n), device, generator).astype(dtype, copy=False), False)
-    rng = (generator or default_generator).rng
+    rng = _default(generator).rng
     return _draw(rng.permutation(n), dtype, device, False)
 
 
@@ -394,7 +442,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     if _on_cuda(device):
         return _device_normal_of(m, s, _shape(tuple(size)), _float_dtype(dtype, "normal"), device, generator,
                                  requires_grad)
-    rng = (generator or default_generator).rng
+    rng = _default(generator).rng
     if np.any(np.asarray(backend.to_device(np.asarray(s) if not hasattr(s, "shape") else s, "cpu")) < 0):
         raise ValueError("normal: std must be non-negative")
     z = rng.standard_normal(_shape(tuple(size)))

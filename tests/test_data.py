@@ -412,8 +412,10 @@ class Crashing(Dataset):
 
 def test_process_worker_death_is_reported():
     ld = DataLoader(Crashing(), batch_size=None, num_workers=1, multiprocessing_context="fork")
-    with pytest.raises(RuntimeError, match=r"DataLoader worker process 0 \(pid \d+\) exited with code 3"):
+    with pytest.raises(RuntimeError, match=r"DataLoader worker process 0 \(pid \d+\) exited unexpectedly with exit "
+                                           r"code 3;") as info:
         list(ld)
+    assert str(info.value).count("exited") == 1  # not "exited with code 3 exited unexpectedly"
 
 
 def test_abandoned_workers_are_stopped_when_the_iterator_is_collected():
@@ -435,6 +437,138 @@ def test_abandoned_workers_are_stopped_when_the_iterator_is_collected():
     for w in workers:
         w.join(timeout=3)
     assert not any(w.is_alive() for w in workers)
+
+
+class RandomRows(Dataset):
+    """i -> ag.rand(3), with uneven delays so that worker threads interleave differently from run to run."""
+
+    def __init__(self, n=16, delay=0.0):
+        self.n, self.delay = n, delay
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if self.delay:
+            time.sleep(self.delay * ((i * 5) % 3))
+        return ag.rand(3)
+
+
+class NumpyDraws(Dataset):
+    """i -> a draw from numpy's and Python's global RNGs."""
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        import random
+
+        return ag.tensor([np.random.random(), random.random()])
+
+
+def _random_rows(seed, **kwargs):
+    ag.manual_seed(seed)
+    return [b.numpy() for b in DataLoader(RandomRows(delay=0.001), batch_size=4, **kwargs)]
+
+
+def _expected_rows(seed, n_batches=4, batch_size=4, num_workers=2):
+    """Worker k (seed base + k) answers batches k, k + num_workers, ... from its own stream."""
+    ag.manual_seed(seed)
+    base = int(ag.default_generator.rng.integers(0, 2**63 - 1))  # the loader's per-epoch base seed
+    gens = [ag.Generator().manual_seed(base + k) for k in range(num_workers)]
+    return [np.stack([ag.rand(3, generator=gens[b % num_workers]).numpy() for _ in range(batch_size)])
+            for b in range(n_batches)]
+
+
+def test_thread_workers_draw_reproducibly_from_their_own_streams():
+    first = _random_rows(0, num_workers=2)
+    for _ in range(3):  # whatever order the threads happen to run in
+        again = _random_rows(0, num_workers=2)
+        assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert all(np.array_equal(a, b) for a, b in zip(first, _expected_rows(0)))
+    other = _random_rows(1, num_workers=2)
+    assert not np.array_equal(first[0], other[0])
+    ag.manual_seed(0)
+    list(DataLoader(RandomRows(), batch_size=4, num_workers=2))
+    assert np.array_equal(ag.rand(3).numpy(), _after_base_seed(0))  # workers took only the base seed from it
+
+
+def _after_base_seed(seed):
+    g = ag.Generator().manual_seed(seed)
+    g.rng.integers(0, 2**63 - 1)
+    return ag.rand(3, generator=g).numpy()
+
+
+def test_process_workers_fork_draw_what_thread_workers_draw():
+    threads = _random_rows(3, num_workers=2)
+    forked = _random_rows(3, num_workers=2, multiprocessing_context="fork")
+    assert all(np.array_equal(a, b) for a, b in zip(threads, forked))
+    assert all(np.array_equal(a, b) for a, b in zip(forked, _random_rows(3, num_workers=2,
+                                                                          multiprocessing_context="fork")))
+
+
+def test_process_workers_reseed_numpy_and_python_random():
+    ag.manual_seed(7)
+    got = [b.tolist() for b in DataLoader(NumpyDraws(), batch_size=None, num_workers=2, multiprocessing_context="fork")]
+    ag.manual_seed(7)
+    base = int(ag.default_generator.rng.integers(0, 2**63 - 1))
+    import random
+
+    for k in range(2):  # worker k answers items k and k + 2
+        np_rng, py_rng = np.random.RandomState((base + k) % 2**32), random.Random(base + k)
+        for i in (k, k + 2):
+            assert got[i] == pytest.approx([np_rng.random_sample(), py_rng.random()], rel=1e-6)
+    assert got[0][0] != got[1][0]  # forked workers no longer share numpy's state
+
+
+def test_fork_default_generator_is_per_thread():
+    import threading
+
+    from autograd.random import fork_default_generator
+
+    ag.manual_seed(0)
+    shared = ag.get_rng_state()
+    out = {}
+
+    def work():
+        with fork_default_generator(5) as g:
+            out["rand"] = ag.rand(2).numpy()
+            out["default"] = ag.default_generator.rng.random()  # code naming default_generator (dropout, init)
+            ag.manual_seed(9)  # reseeds this thread's generator only
+            out["seed"] = (ag.initial_seed(), g.initial_seed())
+            with fork_default_generator(6):
+                out["inner"] = ag.rand(1).numpy()
+            out["after_inner"] = ag.initial_seed()
+        out["restored"] = ag.initial_seed()
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    ref = ag.Generator().manual_seed(5)
+    assert np.array_equal(out["rand"], ag.rand(2, generator=ref).numpy())
+    assert out["default"] == ref.rng.random()
+    assert out["seed"] == (9, 9) and out["after_inner"] == 9 and out["restored"] == 0
+    assert np.array_equal(out["inner"], ag.rand(1, generator=ag.Generator().manual_seed(6)).numpy())
+    assert ag.get_rng_state()["bit_generator"] == shared["bit_generator"]  # the shared generator was not touched
+    assert ag.initial_seed() == 0
+
+
+def test_fork_default_generator_device_streams(stand_in):
+    import threading
+
+    from autograd.random import fork_default_generator
+
+    out = {}
+
+    def work():
+        with fork_default_generator(5):
+            out["cuda"] = ag.rand(4, device="cuda").cpu().numpy()
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    ref = ag.Generator().manual_seed(5)
+    assert np.array_equal(out["cuda"], ag.rand(4, device="cuda", generator=ref).cpu().numpy())
 
 
 def test_process_workers_spawn():

@@ -105,7 +105,35 @@ def test_dlpack_with_torch_shares_memory_both_ways():
     assert flags.dtype == torch.bool and flags.tolist() == [True, False]
     capsule = torch.utils.dlpack.to_dlpack(src)  # the legacy capsule form
     assert ag.from_dlpack(capsule)[1].item() == 100
-    with pytest.raises(BufferError, match=r"from_dlpack: the producer \(Tensor\) cannot be imported"):
+
+
+def test_dlpack_bfloat16_from_torch():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("ml_dtypes")
+    src = torch.tensor([1.5, -2.25, 3.0], dtype=torch.bfloat16)
+    t = ag.from_dlpack(src)
+    assert t.dtype == ag.bfloat16 and t.tolist() == [1.5, -2.25, 3.0]
+    src[0] = 7.0
+    assert t[0].item() == 7.0  # shared memory both ways
+    t.data[1] = 5.0
+    assert src[1].item() == 5.0
+    copied = ag.from_dlpack(src, copy=True)
+    src[2] = -1.0
+    assert copied[2].item() == 3.0 and copied.dtype == ag.bfloat16
+    assert ag.from_dlpack(torch.utils.dlpack.to_dlpack(src)).tolist() == [7.0, 5.0, -1.0]  # a legacy capsule
+    strided = ag.from_dlpack(torch.arange(6, dtype=torch.bfloat16).reshape(2, 3).t())
+    assert strided.shape == (3, 2) and strided.tolist() == [[0, 3], [1, 4], [2, 5]]
+    assert (ag.from_dlpack(src).float() * 2).tolist() == [14.0, 10.0, -2.0]
+    assert ag.from_dlpack(torch.ones(2, dtype=torch.float16)).dtype == ag.float16  # other dtypes as before
+
+
+def test_dlpack_bfloat16_without_ml_dtypes_says_so(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from autograd import dtypes
+
+    monkeypatch.setattr(dtypes, "bfloat16", None)  # as without ml_dtypes
+    with pytest.raises(BufferError, match=r"from_dlpack: the producer \(Tensor\) cannot be imported: its data is "
+                                          r"bfloat16, which needs the ml_dtypes package: pip install ml_dtypes"):
         ag.from_dlpack(torch.ones(2, dtype=torch.bfloat16))
 
 
@@ -357,6 +385,23 @@ def test_unsupported_function_without_grad_runs_numpy(device):
     assert float(m) == 2.0
     u = np.unique(ag.tensor([3, 1, 3], device=device))
     assert isinstance(u, ag.Tensor) and u.tolist() == [1, 3] and u.device == t.device
+
+
+def test_unsupported_functions_inside_no_grad_run_numpy(device):
+    t = ag.tensor([1.0, 3.0, 2.0], device=device, requires_grad=True)
+    with ag.no_grad():
+        m = np.median(t)
+        c = np.cbrt(t)  # a ufunc with no tapegrad op
+        s = np.sum(t, where=t > 1.5)  # a keyword tapegrad does not implement
+        p = np.percentile(t, 50)
+    assert float(m) == 2.0 and float(p) == 2.0
+    assert isinstance(c, ag.Tensor) and not c.requires_grad and c.device == t.device
+    np.testing.assert_allclose(_host(c), np.cbrt([1.0, 3.0, 2.0]))
+    assert float(s) == 5.0
+    with pytest.raises(TypeError, match="numpy.median is not supported on tapegrad tensors that require grad"):
+        np.median(t)  # outside no_grad it still refuses
+    with pytest.raises(TypeError, match="numpy.cbrt is not supported"):
+        np.cbrt(t)
 
 
 def test_integer_and_bool_tensors():

@@ -47,6 +47,15 @@ class DataLoader:
     multiprocessing_context="thread"), worker processes with multiprocessing_context="fork"/"spawn"/"forkserver"
     (the dataset and collate_fn must then be picklable). device= moves every tensor of each batch there with
     .to(device). pin_memory is accepted for compatibility and has no effect (numpy has no pinned memory).
+
+    Randomness in workers: each epoch draws a base seed from `generator` (the default generator when None), and
+    worker k gets seed base_seed + k (get_worker_info().seed). A worker process seeds autograd's default generator,
+    Python's `random` and numpy's global RNG (seed % 2**32) with it, as PyTorch does. A worker thread gets a default
+    generator of its own seeded with it, so autograd draws (ag.rand, dropout, ...) are reproducible after
+    ag.manual_seed and equal a worker process's; but Python's `random` and numpy's global RNG (np.random.*) are
+    shared by all threads of a process and cannot be given per-thread streams: with thread workers, draw from
+    autograd or from a numpy Generator seeded with get_worker_info().seed rather than from them, or use worker
+    processes.
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
@@ -264,9 +273,11 @@ class _WorkerPool:
     def _check_alive(self):
         for i, w in enumerate(self.workers):
             if not w.is_alive():
-                what = f"process {i} (pid {w.pid}) exited with code {w.exitcode}" if self.is_process else f"thread {i}"
-                raise RuntimeError(f"DataLoader worker {what} exited unexpectedly; if a worker process was killed, "
-                                   "the machine may be out of memory (try fewer num_workers)")
+                if self.is_process:
+                    raise RuntimeError(f"DataLoader worker process {i} (pid {w.pid}) exited unexpectedly with exit "
+                                       f"code {w.exitcode}; if it was killed (a negative code is the signal), the "
+                                       "machine may be out of memory (try fewer num_workers)")
+                raise RuntimeError(f"DataLoader worker thread {i} exited unexpectedly")
 
     def shutdown(self):
         """Stop the workers (pending tasks are dropped); processes that do not stop within 5 s are terminated."""

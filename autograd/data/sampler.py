@@ -14,7 +14,7 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 def _rng(generator, who):
     """The numpy Generator behind an autograd.Generator (the default one when None)."""
     if generator is None:
-        return _random.default_generator.rng
+        return _random._default().rng  # this thread's default generator (a worker thread's own one)
     if isinstance(generator, np.random.Generator):
         return generator
     if isinstance(generator, _random.Generator):
@@ -27,7 +27,7 @@ def _fresh_rng(generator, who):
     """The rng for one pass: the given generator itself, or (as PyTorch) one seeded from the default generator."""
     if generator is not None:
         return _rng(generator, who)
-    seed = int(_random.default_generator.rng.integers(0, 2**63 - 1))
+    seed = int(_random._default().rng.integers(0, 2**63 - 1))
     return np.random.default_rng(seed)
 
 

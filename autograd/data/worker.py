@@ -147,14 +147,29 @@ def _dumps(msg):
 def _worker_loop(iterable, dataset, index_queue, result_queue, auto_collation, collate_fn, drop_last, worker_id,
                  num_workers, seed, worker_init_fn, is_process):
     """Answer (epoch, task, index) requests with (epoch, task, batch) until a None request arrives."""
-    where = f"in DataLoader worker {'process' if is_process else 'thread'} {worker_id}"
-    if is_process:
-        from .. import random as _random
+    from .. import random as _random
 
-        result_queue.cancel_join_thread()  # exit promptly at shutdown even if nobody reads the last results
-        random.seed(seed)
-        _random.manual_seed(seed)
-        parent = os.getppid()
+    if not is_process:
+        # the thread's own default generator seeded with `seed`: draws do not depend on how the threads interleave,
+        # and worker k draws what process worker k (below) would. Python's and numpy's global RNGs are shared by
+        # all threads and stay as they are.
+        with _random.fork_default_generator(seed):
+            _serve(iterable, dataset, index_queue, result_queue, auto_collation, collate_fn, drop_last, worker_id,
+                   num_workers, seed, worker_init_fn, is_process)
+        return
+    result_queue.cancel_join_thread()  # exit promptly at shutdown even if nobody reads the last results
+    random.seed(seed)
+    np.random.seed(seed % 2**32)  # as PyTorch (1.9+): forked workers would otherwise all draw the same np.random
+    _random.manual_seed(seed)
+    _serve(iterable, dataset, index_queue, result_queue, auto_collation, collate_fn, drop_last, worker_id,
+           num_workers, seed, worker_init_fn, is_process)
+
+
+def _serve(iterable, dataset, index_queue, result_queue, auto_collation, collate_fn, drop_last, worker_id,
+           num_workers, seed, worker_init_fn, is_process):
+    """The worker loop proper, once the worker's RNGs are seeded."""
+    where = f"in DataLoader worker {'process' if is_process else 'thread'} {worker_id}"
+    parent = os.getppid() if is_process else None
     _local.info = WorkerInfo(worker_id, num_workers, seed, dataset)
     init_error = None
     try:
