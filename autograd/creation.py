@@ -24,7 +24,7 @@ def _infer_dtype(data):
     return arr.dtype
 
 
-def _to_array(data, dtype=None, device=None):
+def _to_array(data, dtype=None, device=None, op="tensor"):
     """An array of `device` holding `data` (copied), with `dtype` or the inferred one."""
     dtype = dtypes.as_dtype(dtype)
     if isinstance(data, Tensor):
@@ -38,13 +38,48 @@ def _to_array(data, dtype=None, device=None):
     if on_host and not isinstance(data, np.ndarray):
         if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
             data = _stack_tensors(data)
-        dtype = dtype or _infer_dtype(data)
-        arr = np.array(data, dtype=dtype)
+        try:
+            dtype = dtype or _infer_dtype(data)
+            arr = np.array(data, dtype=dtype)
+        except ValueError as err:
+            _ragged_error(data, op)
+            raise ValueError(f"{op}: cannot convert the data to a tensor of dtype {dtype}: {err}") from None
+        except OverflowError as err:
+            raise OverflowError(f"{op}: a value does not fit the dtype {dtype} ({err}); pass a wider dtype=") \
+                from None
     else:
         if data.dtype not in dtypes.SUPPORTED and dtype is None:
             dtype = _infer_dtype(backend.to_device(data, "cpu"))
         arr = data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
     return backend.to_device(arr, dev)
+
+
+def _ragged_error(data, op):
+    """Raise a ValueError naming the first place where nested sequences have unequal lengths (if any)."""
+    shape, x = [], data
+    while isinstance(x, (list, tuple, np.ndarray)):
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+
+    def walk(x, dim):
+        seq = isinstance(x, (list, tuple, np.ndarray))
+        if dim == len(shape):
+            if seq:
+                raise ValueError(f"{op}: the nested sequences are ragged: expected a number at dim {dim} but got a "
+                                 f"sequence of length {len(x)}; every row must have the same length")
+            return
+        if not seq:
+            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
+                             f"dim {dim} but got {type(x).__name__}; every row must have the same length")
+        if len(x) != shape[dim]:
+            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
+                             f"dim {dim} (got {len(x)}); every row must have the same length")
+        for v in x:
+            walk(v, dim + 1)
+
+    walk(data, 0)
 
 
 def _flat(data):
@@ -98,20 +133,22 @@ def from_numpy(array):
     return Tensor._make(array, None, 0)
 
 
-def _shape(size):
+def _shape(size, op="size"):
+    """Sizes given as varargs (2, 3) or as one tuple/list ((2, 3)): a tuple of non-negative Python ints."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
-    for n in size:
-        if not isinstance(n, (int, np.integer)) or n < 0:
-            raise ValueError(f"invalid size {tuple(size)}: sizes must be non-negative integers")
-    return tuple(int(n) for n in size)
+    size = dtypes.as_ints(tuple(size), op, "size")
+    if any(n < 0 for n in size):
+        raise ValueError(f"{op}: invalid size {size}: sizes must be non-negative integers")
+    return size
 
 
 def _fill(fn, size, dtype, device, requires_grad, *args):
+    size = _shape(size, fn)
     dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
     xp = backend.module_for(device or "cpu")
-    return _finish(getattr(xp, fn)(*args, _shape(size), dtype=dtype) if args else
-                   getattr(xp, fn)(_shape(size), dtype=dtype), requires_grad)
+    return _finish(getattr(xp, fn)(*args, size, dtype=dtype) if args else getattr(xp, fn)(size, dtype=dtype),
+                   requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
@@ -131,10 +168,19 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     """A tensor filled with fill_value (dtype inferred from it, as in PyTorch)."""
+    if not isinstance(size, (tuple, list)):
+        try:
+            size = (dtypes.as_int(size, "full", "size"),)
+        except TypeError:
+            raise TypeError(f"full: argument 'size' must be a tuple of ints, not {type(size).__name__}") from None
+    size = _shape((size,), "full")
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (bool, int, float, np.bool_, np.number)):
+        raise TypeError(f"full: fill_value must be a number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = _infer_dtype(fill_value)
     xp = backend.module_for(device or "cpu")
-    size = _shape((size,) if isinstance(size, (int, np.integer)) else tuple(size))
     return _finish(xp.full(size, fill_value, dtype=dtypes.as_dtype(dtype)), requires_grad)
 
 
@@ -166,23 +212,45 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False):
     return _like("full", input, dtype, device, requires_grad, fill_value)
 
 
+def _number(v, op, name):
+    if isinstance(v, Tensor):
+        v = v.item()
+    if isinstance(v, np.generic):
+        v = v.item()
+    if not isinstance(v, (int, float)) or isinstance(v, complex):
+        raise TypeError(f"{op}: argument '{name}' must be a number, not {type(v).__name__}")
+    if isinstance(v, float) and not np.isfinite(v):
+        raise ValueError(f"{op}: {name} must be finite, got {v}")
+    return v
+
+
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
     """Values from start to end (exclusive) by step; int64 unless an argument is a float."""
     if end is None:
         start, end = 0, start
+    start, end, step = (_number(v, "arange", n) for v, n in ((start, "start"), (end, "end"), (step, "step")))
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
+    dtype = dtypes.as_dtype(dtype)
+    if dtype not in dtypes.FLOATS:  # as PyTorch: an integer range works on the arguments cast to the dtype
+        given = step
+        start, end, step = int(start), int(end), int(step)
+        if step == 0 and given != 0:
+            raise ValueError(f"arange: step must be nonzero, but step {given} becomes 0 in the integer dtype {dtype}; "
+                             "use a step of at least 1 or a floating dtype")
     if step == 0:
         raise ValueError("arange: step must be nonzero")
     if (end - start) * step < 0:
         raise ValueError(f"arange: the range from {start} to {end} is inconsistent with the sign of step {step}")
-    if dtype is None:
-        is_float = any(isinstance(v, float) for v in (start, end, step))
-        dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
     xp = backend.module_for(device or "cpu")
-    return _finish(xp.arange(start, end, step, dtype=dtypes.as_dtype(dtype)), requires_grad)
+    return _finish(xp.arange(start, end, step, dtype=dtype), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     """`steps` evenly spaced values from start to end (inclusive)."""
+    start, end = _number(start, "linspace", "start"), _number(end, "linspace", "end")
+    steps = dtypes.as_int(steps, "linspace", "steps")
     if steps < 0:
         raise ValueError(f"linspace: steps must be non-negative, got {steps}")
     xp = backend.module_for(device or "cpu")
@@ -192,6 +260,11 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     """The n x m identity matrix."""
+    n = dtypes.as_int(n, "eye", "n")
+    m = n if m is None else dtypes.as_int(m, "eye", "m")
+    for name, v in (("n", n), ("m", m)):
+        if v < 0:
+            raise ValueError(f"eye: {name} must be greater or equal to 0, got {v}")
     xp = backend.module_for(device or "cpu")
     dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
     return _finish(xp.eye(n, m, dtype=dtype), requires_grad)

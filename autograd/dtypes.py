@@ -1,5 +1,6 @@
-"""dtypes (numpy dtype objects), the default float dtype, and PyTorch's type promotion."""
+"""dtypes (numpy dtype objects), the default float dtype, PyTorch's type promotion, and int argument checks."""
 import builtins
+import operator
 
 import numpy as np
 
@@ -15,14 +16,38 @@ float64 = np.dtype(np.float64)
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 
-try:  # bfloat16 comes from the optional ml_dtypes package
-    import ml_dtypes
 
-    bfloat16 = np.dtype(ml_dtypes.bfloat16)
-except ImportError:
-    bfloat16 = None
+class MissingDtype:
+    """Stands for a dtype whose package is not installed: any use of it as a dtype raises a clear TypeError."""
 
-FLOATS = frozenset(d for d in (float16, float32, float64, bfloat16) if d is not None)
+    def __init__(self, name, package):
+        self.name, self.package = name, package
+
+    def error(self):
+        """The TypeError that using this dtype raises."""
+        return TypeError(f"{self.name} needs the {self.package} package: pip install {self.package}")
+
+    @property
+    def dtype(self):  # numpy (and cupy) read .dtype when given this object as a dtype: refuse there too
+        raise self.error()
+
+    def __repr__(self):
+        return f"autograd.{self.name} (unavailable: pip install {self.package})"
+
+
+def _load_bfloat16():
+    """bfloat16 from the optional ml_dtypes package, or a MissingDtype placeholder without it."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        return MissingDtype("bfloat16", "ml_dtypes")
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+bfloat16 = _load_bfloat16()
+HAS_BFLOAT16 = isinstance(bfloat16, np.dtype)
+HALVES = frozenset(d for d in (float16, bfloat16) if isinstance(d, np.dtype))  # accumulate in float32
+FLOATS = frozenset(d for d in (float16, float32, float64, bfloat16) if isinstance(d, np.dtype))
 INTEGERS = frozenset((uint8, int8, int16, int32, int64))
 SUPPORTED = FLOATS | INTEGERS | {bool_}
 
@@ -51,8 +76,10 @@ def as_dtype(d):
     """Normalize a dtype spec (np.dtype, numpy type, Python type or name) to a supported np.dtype."""
     if d is None:
         return None
-    if isinstance(d, str) and d in _NAMES and _NAMES[d] is not None:
-        return _NAMES[d]
+    if isinstance(d, str) and d in _NAMES:
+        d = _NAMES[d]
+    if isinstance(d, MissingDtype):
+        raise d.error()
     if d is builtins.float:  # as in PyTorch: dtype=float means float64
         return float64
     if d is builtins.int:
@@ -84,10 +111,24 @@ def promote(a, b):
     ca, cb = _category(a), _category(b)
     if ca != cb:
         return a if ca > cb else b
-    if ca == 2 and bfloat16 is not None and bfloat16 in (a, b):
+    if ca == 2 and isinstance(bfloat16, np.dtype) and bfloat16 in (a, b):
         other = b if a == bfloat16 else a
         return float32 if other == float16 else other
     return np.result_type(a, b)
+
+
+def _combine(higher, lower):
+    """PyTorch's rule between two priority groups: the higher group's dtype, unless the lower one's category is
+    higher (then the two promote). Either may be None (an empty group)."""
+    if lower is None:
+        return higher
+    if higher is None or higher == lower:
+        return lower
+    if higher in FLOATS:
+        return higher
+    if higher == bool_ or lower in FLOATS:
+        return promote(higher, lower)
+    return higher
 
 
 def promote_tensors(a, a_ndim, b, b_ndim):
@@ -95,33 +136,75 @@ def promote_tensors(a, a_ndim, b, b_ndim):
     if (a_ndim == 0) == (b_ndim == 0):
         return promote(a, b)
     zero, full = (a, b) if a_ndim == 0 else (b, a)
-    return zero if _category(zero) > _category(full) else full
+    return _combine(full, zero)
+
+
+def _scalar_dtype(s):
+    """The dtype a Python (or numpy) scalar counts as: bool, int64, or the default float dtype."""
+    if isinstance(s, (builtins.bool, np.bool_)):
+        return bool_
+    if isinstance(s, (builtins.int, np.integer)):
+        return int64
+    if isinstance(s, (builtins.float, np.floating)):
+        return _Default.dtype
+    return None
 
 
 def scalar_result(tensor_dtype, scalar):
     """Result dtype of a tensor combined with a Python scalar: scalars never upcast within a category."""
-    if isinstance(scalar, bool):
-        return tensor_dtype
-    if isinstance(scalar, builtins.float):
-        return tensor_dtype if tensor_dtype in FLOATS else _Default.dtype
-    if isinstance(scalar, (builtins.int, np.integer)):
-        return int64 if tensor_dtype == bool_ else tensor_dtype
-    if isinstance(scalar, np.floating):
-        return tensor_dtype if tensor_dtype in FLOATS else _Default.dtype
-    return tensor_dtype
+    return _combine(tensor_dtype, _scalar_dtype(scalar))
 
 
 def result_type(*operands):
-    """The dtype PyTorch would give an op on these tensors and scalars."""
+    """The dtype PyTorch would give an op on these tensors and scalars.
+
+    As in PyTorch, operands form three groups of decreasing priority: tensors with dimensions, 0-d tensors, and
+    Python scalars (a float counts as the default dtype). Each group promotes within itself; a lower group only
+    changes the result when its category (bool < integer < floating) is higher.
+    """
     from .tensor import Tensor
 
-    tensors = [x.dtype for x in operands if isinstance(x, Tensor)]
-    scalars = [x for x in operands if not isinstance(x, Tensor)]
-    if not tensors:
-        return as_dtype(np.result_type(*scalars)) if scalars else _Default.dtype
-    out = tensors[0]
-    for d in tensors[1:]:
-        out = promote(out, d)
-    for s in scalars:
-        out = scalar_result(out, s)
-    return out
+    groups = [None, None, None]  # dimensioned tensors, 0-d tensors, scalars
+    for x in operands:
+        if isinstance(x, Tensor):
+            i, d = (0 if x.ndim else 1), x.dtype
+        else:
+            i, d = 2, _scalar_dtype(x)
+            if d is None:
+                raise TypeError(f"result_type: expected tensors or numbers (bool, int, float), got "
+                                f"{type(x).__name__}")
+        groups[i] = d if groups[i] is None else promote(groups[i], d)
+    out = _combine(groups[0], _combine(groups[1], groups[2]))
+    return _Default.dtype if out is None else out
+
+
+# ---------------------------------------------------------------------------- int arguments (dims, sizes, counts)
+def _int_error(value, op, name):
+    return TypeError(f"{op}: argument '{name}' must be int, not {type(value).__name__}")
+
+
+def as_int(value, op, name="dim"):
+    """An int argument as a Python int: ints, numpy integers and one-element integer tensors pass; floats, bools
+    and anything else raise a TypeError naming the op (as PyTorch: "... must be int, not float")."""
+    if type(value) is builtins.int:
+        return value
+    if isinstance(value, (builtins.bool, np.bool_)):
+        raise _int_error(value, op, name)
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise _int_error(value, op, name) from None
+
+
+def as_ints(values, op, name="size"):
+    """A sequence of int arguments as a tuple of Python ints (TypeError naming the op and the bad element)."""
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"{op}: argument '{name}' must be a tuple of ints, not {type(values).__name__}")
+    out = []
+    for i, v in enumerate(values):
+        try:
+            out.append(as_int(v, op, name))
+        except TypeError:
+            raise TypeError(f"{op}: argument '{name}' must be a tuple of ints, but found element of type "
+                            f"{type(v).__name__} at pos {i}") from None
+    return tuple(out)

@@ -168,7 +168,7 @@ _PHILOX_M0, _PHILOX_M1 = 0xD2511F53, 0xCD9E8D57
 _PHILOX_W0, _PHILOX_W1 = 0x9E3779B9, 0xBB67AE85
 _M32 = 0xFFFFFFFF
 _MANTISSA = {dtypes.float32: 24, dtypes.float16: 11}  # random bits of a uniform sample (exact in the dtype)
-if dtypes.bfloat16 is not None:
+if dtypes.HAS_BFLOAT16:
     _MANTISSA[dtypes.bfloat16] = 8
 _TWO_PI_32 = np.float32(2.0 * math.pi)
 

@@ -21,7 +21,7 @@ __all__ = ["save", "load", "rng_state", "set_rng_state_all"]
 
 _CODES = {"F16": dtypes.float16, "F32": dtypes.float32, "F64": dtypes.float64, "I8": dtypes.int8,
           "I16": dtypes.int16, "I32": dtypes.int32, "I64": dtypes.int64, "U8": dtypes.uint8, "BOOL": dtypes.bool_}
-if dtypes.bfloat16 is not None:
+if dtypes.HAS_BFLOAT16:
     _CODES["BF16"] = dtypes.bfloat16
 _NAMES = {d: c for c, d in _CODES.items()}
 _KEY = "tapegrad"

@@ -255,7 +255,7 @@ class Tensor:
 
     def bfloat16(self):
         """Cast to bfloat16 (needs the ml_dtypes package)."""
-        if dtypes.bfloat16 is None:
+        if not dtypes.HAS_BFLOAT16:
             raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
         return self.to(dtypes.bfloat16)
 

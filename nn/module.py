@@ -498,7 +498,7 @@ class Layer:
 
     def bfloat16(self):
         """Cast floating parameters and buffers to bfloat16 (needs ml_dtypes)."""
-        if dtypes.bfloat16 is None:
+        if not dtypes.HAS_BFLOAT16:
             raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
         return self._convert_all(dtype=dtypes.bfloat16)
 

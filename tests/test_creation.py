@@ -266,3 +266,168 @@ def test_cpu_device_spellings():
 def test_unknown_device_raises():
     with pytest.raises(ValueError, match="unknown device type 'tpu'"):
         ag.zeros(2, device="tpu")
+
+
+# ---------------------------------------------------------------------------- argument checks (as PyTorch)
+@pytest.mark.parametrize("args, want", [((0, 5, 1.0), [0, 1, 2, 3, 4]), ((0.0, 3, 1), [0, 1, 2]),
+                                        ((0, 2.5, 1), [0, 1]), ((0.5, 3, 1), [0, 1, 2]), ((2.9,), [0, 1])])
+def test_arange_with_an_integer_dtype_casts_the_arguments_first(args, want):
+    t = ag.arange(*args, dtype=ag.int64)
+    assert t.dtype == ag.int64 and t.tolist() == want
+
+
+def test_arange_refuses_a_step_that_truncates_to_zero():
+    with pytest.raises(ValueError, match=r"arange: step must be nonzero, but step 0.5 becomes 0 in the integer dtype "
+                                         r"int64"):
+        ag.arange(0, 2.5, 0.5, dtype=ag.int64)
+    with pytest.raises(ValueError, match="step 0.5 becomes 0 in the integer dtype int32"):
+        ag.arange(0, 2, 0.5, dtype=ag.int32)
+    assert ag.arange(0, 2.5, 0.5).tolist() == [0.0, 0.5, 1.0, 1.5, 2.0]  # fine in a float dtype
+
+
+def test_arange_bad_arguments():
+    with pytest.raises(TypeError, match="arange: argument 'end' must be a number, not str"):
+        ag.arange("3")
+    with pytest.raises(ValueError, match="arange: end must be finite, got inf"):
+        ag.arange(0, float("inf"))
+    with pytest.raises(ValueError, match="arange: start must be finite, got nan"):
+        ag.arange(float("nan"), 1.0)
+
+
+def test_arange_matches_pytorch_for_integer_dtypes():
+    torch = pytest.importorskip("torch")
+    for args in [(0, 5, 1.0), (0.0, 3, 1), (0, 2.5, 1), (0.5, 3, 1), (-2.5, 3, 2), (5, 0.5, -1.5)]:
+        assert ag.arange(*args, dtype=ag.int64).tolist() == torch.arange(*args, dtype=torch.int64).tolist(), args
+
+
+def test_eye_errors():
+    with pytest.raises(ValueError, match="eye: n must be greater or equal to 0, got -1"):
+        ag.eye(-1)
+    with pytest.raises(ValueError, match="eye: m must be greater or equal to 0, got -2"):
+        ag.eye(2, -2)
+    with pytest.raises(TypeError, match="eye: argument 'n' must be int, not float"):
+        ag.eye(2.5)
+    with pytest.raises(TypeError, match="eye: argument 'm' must be int, not float"):
+        ag.eye(2, 1.0)
+    assert ag.eye(0).shape == (0, 0) and ag.eye(np.int64(2)).shape == (2, 2)
+
+
+@pytest.mark.parametrize("data, match", [
+    ([[1, 2], [3]], r"expected a sequence of length 2 at dim 1 \(got 1\)"),
+    ([[1.0], [2.0, 3.0]], r"expected a sequence of length 1 at dim 1 \(got 2\)"),
+    ([[[1], [2]], [[3], [4, 5]]], r"expected a sequence of length 1 at dim 2 \(got 2\)"),
+    ([[1, 2], 3], r"expected a sequence of length 2 at dim 1 but got int"),
+    ([1, [2]], r"expected a number at dim 1 but got a sequence of length 1"),
+])
+def test_ragged_data_raises_a_clear_error(data, match):
+    for make, op in ((ag.tensor, "tensor"), (ag.as_tensor, "tensor"), (ag.Tensor, "tensor")):
+        with pytest.raises(ValueError, match=rf"{op}: the nested sequences are ragged: {match}"):
+            make(data)
+
+
+def test_unconvertible_data_names_the_op():
+    with pytest.raises(ValueError, match="tensor: cannot convert the data to a tensor of dtype float32"):
+        ag.tensor(["a"], dtype=ag.float32)
+
+
+@pytest.mark.parametrize("size, exc, match", [
+    (2.5, TypeError, r"full: argument 'size' must be a tuple of ints, not float"),
+    ((2.5,), TypeError, r"full: argument 'size' must be a tuple of ints, but found element of type float at pos 0"),
+    ((2, "a"), TypeError, r"found element of type str at pos 1"),
+    ((True,), TypeError, r"found element of type bool at pos 0"),
+    ((-1,), ValueError, r"full: invalid size \(-1,\)"),
+])
+def test_full_checks_its_size(size, exc, match):
+    with pytest.raises(exc, match=match):
+        ag.full(size, 1.0)
+
+
+def test_full_forms():
+    assert ag.full(2, 1.0).shape == (2,) and ag.full([2, 1], 3).shape == (2, 1)
+    assert ag.full((), 2.0).shape == () and ag.full((np.int64(2),), 1).tolist() == [1, 1]
+    assert ag.full((2,), ag.tensor(3.0)).tolist() == [3.0, 3.0]
+    with pytest.raises(TypeError, match="full: fill_value must be a number, not str"):
+        ag.full((2,), "x")
+
+
+@pytest.mark.parametrize("fn", [ag.zeros, ag.ones, ag.empty])
+def test_float_sizes_raise_type_errors_naming_the_op(fn):
+    name = fn.__name__
+    with pytest.raises(TypeError, match=rf"{name}: argument 'size' must be a tuple of ints, but found element of "
+                                        r"type float at pos 0"):
+        fn(2.5)
+    with pytest.raises(TypeError, match=r"pos 1"):
+        fn((2, 3.0))
+    with pytest.raises(ValueError, match=rf"{name}: invalid size \(2, -1\)"):
+        fn(2, -1)
+    assert fn(np.int32(2), ag.tensor(3)).shape == (2, 3)  # numpy ints and integer tensors are ints
+
+
+def test_linspace_steps_must_be_an_int():
+    with pytest.raises(TypeError, match="linspace: argument 'steps' must be int, not float"):
+        ag.linspace(0, 1, 2.5)
+
+
+# ---------------------------------------------------------------------------- Tensor.new_* and Tensor.type
+@pytest.mark.parametrize("name, fill", [("new_zeros", 0), ("new_ones", 1), ("new_empty", None)])
+def test_new_factories_follow_the_tensor(device, name, fill):
+    src = ag.ones(2, dtype=ag.int32, device=device)
+    for t in (getattr(src, name)(2, 3), getattr(src, name)((2, 3)), getattr(src, name)([2, 3])):
+        assert t.shape == (2, 3) and t.dtype == ag.int32 and t.device == src.device and not t.requires_grad
+        if fill is not None:
+            assert (t.cpu().numpy() == fill).all()
+    t = getattr(src, name)(4, dtype=ag.float64, requires_grad=True)
+    assert t.dtype == ag.float64 and t.requires_grad and t.shape == (4,)
+    assert getattr(ag.ones(2, requires_grad=True), name)(2).requires_grad is False  # not inherited
+    assert getattr(src, name)(()).shape == ()
+    with pytest.raises(TypeError, match=r"argument 'size' must be a tuple of ints"):
+        getattr(src, name)(2.5)
+
+
+def test_new_full_and_new_tensor(device):
+    src = ag.ones(2, device=device)
+    f = src.new_full((2, 2), 3)
+    assert f.dtype == ag.float32 and f.device == src.device and f.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+    assert src.new_full((2,), 2.7, dtype=ag.int64).tolist() == [2, 2]
+    assert src.new_full(3, 1.0).shape == (3,)
+    n = src.new_tensor([1, 2])
+    assert n.dtype == ag.float32 and n.device == src.device and n.tolist() == [1.0, 2.0]  # the tensor's dtype wins
+    assert src.new_tensor([1, 2], dtype=ag.int64).dtype == ag.int64
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    c = x.new_tensor(x)
+    assert not c.requires_grad and c.tolist() == [1.0, 2.0] and c.data is not x.data
+    assert x.new_tensor([1.0], requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("dtype, name", [(ag.float32, "FloatTensor"), (ag.float64, "DoubleTensor"),
+                                         (ag.float16, "HalfTensor"), (ag.int64, "LongTensor"),
+                                         (ag.int32, "IntTensor"), (ag.int16, "ShortTensor"), (ag.int8, "CharTensor"),
+                                         (ag.uint8, "ByteTensor"), (ag.bool, "BoolTensor")])
+def test_type_names_and_conversions(dtype, name):
+    x = ag.ones(2, dtype=dtype)
+    assert x.type() == f"autograd.{name}"
+    y = ag.ones(2).type(dtype)
+    assert y.dtype == dtype
+    for spelling in (f"autograd.{name}", f"torch.{name}", name):
+        assert ag.zeros(2, dtype=ag.float64).type(spelling).dtype == dtype
+    assert x.type(dtype) is x  # no change: the tensor itself
+
+
+def test_type_on_a_device_and_errors(stand_in):
+    x = ag.ones(2, device="cuda")
+    assert x.type() == "autograd.cuda.FloatTensor"
+    y = x.type("autograd.cuda.LongTensor")
+    assert y.device.type == "cuda" and y.dtype == ag.int64
+    z = x.type("autograd.DoubleTensor")  # a CPU type name moves the tensor to the CPU, as in PyTorch
+    assert z.device.type == "cpu" and z.dtype == ag.float64
+    assert ag.ones(2).type("autograd.cuda.FloatTensor").device.type == "cuda"
+    with pytest.raises(ValueError, match="type: invalid type 'foo'"):
+        x.type("foo")
+    with pytest.raises(ValueError, match="type: invalid type 'autograd.FancyTensor'"):
+        x.type("autograd.FancyTensor")
+
+
+def test_type_conversion_is_differentiable():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (x.type(ag.float64) * 2).sum().backward()
+    assert x.grad.dtype == ag.float32 and x.grad.tolist() == [2.0, 2.0]

@@ -219,3 +219,144 @@ def test_integer_casts_cut_the_graph():
     i = x.long()
     assert i.dtype == ag.int64 and not i.requires_grad and i.grad_fn is None
     assert not x.bool().requires_grad
+
+
+# ---------------------------------------------------------------------------- result_type: PyTorch's three groups
+def _mk(name, zero_d):
+    return ag.tensor(1, dtype=_dt(name)) if zero_d else _ones(name)
+
+
+_GROUP_CASES = [  # (operands as (dtype, 0-d?) pairs or Python scalars, expected)
+    ([("float16", False), ("float64", True)], "float16"),  # 0-d of the same category ranks below
+    ([("int32", False), ("int64", True)], "int32"),
+    ([("int8", False), ("int64", True), ("int16", True)], "int8"),
+    ([("int32", False), ("float64", True)], "float64"),  # a 0-d of a higher category wins
+    ([("bool", False), ("int8", True)], "int8"),
+    ([("bool", False), ("bool", True)], "bool"),
+    ([("uint8", False), ("int8", True)], "uint8"),
+    ([("float16", True), ("float64", True)], "float64"),  # two 0-d tensors promote normally
+    ([("int32", True), 2.5], "float32"),  # a Python float counts as the default dtype
+    ([("int32", True), 2], "int32"),
+    ([("bool", True), 2], "int64"),
+    ([("float16", True), 1e3], "float16"),
+    ([("int8", False), ("int16", True), 2.5], "float32"),
+    ([("float16", False), ("float64", True), 2.5], "float16"),
+    ([("int16", False), ("int64", True), True], "int16"),
+    ([1, 2.0], "float32"),
+    ([1, 2], "int64"),
+    ([True, False], "bool"),
+]
+
+
+@pytest.mark.parametrize("ops, want", _GROUP_CASES, ids=[str(i) for i in range(len(_GROUP_CASES))])
+def test_result_type_ranks_dimensioned_then_zero_dim_tensors_then_scalars(ops, want):
+    args = [_mk(*o) if isinstance(o, tuple) else o for o in ops]
+    assert ag.result_type(*args) == _dt(want)
+    assert ag.result_type(*args[::-1]) == _dt(want)  # the order of the operands does not matter
+
+
+def test_result_type_examples_from_the_audit():
+    assert ag.result_type(ag.ones(2, dtype=ag.float16), ag.tensor(1.0, dtype=ag.float64)) == ag.float16
+    assert ag.result_type(ag.ones(2, dtype=ag.int32), ag.tensor(1)) == ag.int32
+
+
+def test_result_type_follows_the_default_dtype_for_python_floats():
+    ag.set_default_dtype(ag.float64)
+    try:
+        assert ag.result_type(ag.tensor(1, dtype=ag.int32), 2.5) == ag.float64
+        assert ag.result_type(1, 2.5) == ag.float64
+        assert ag.result_type(ag.ones(2, dtype=ag.float16), 2.5) == ag.float16
+    finally:
+        ag.set_default_dtype(ag.float32)
+
+
+def test_result_type_refuses_other_operands():
+    with pytest.raises(TypeError, match="result_type: expected tensors or numbers.*got str"):
+        ag.result_type(ag.ones(2), "a")
+
+
+def test_result_type_agrees_with_binary_op_promotion():
+    """The pairwise rule the ops use (promote_tensors) and result_type give the same dtypes."""
+    for a in _NAMES:
+        for b in _NAMES:
+            for za, zb in ((False, True), (True, False), (True, True), (False, False)):
+                x, y = _mk(a, za), _mk(b, zb)
+                want = ag.result_type(x, y)
+                assert ag.dtypes.promote_tensors(x.dtype, x.ndim, y.dtype, y.ndim) == want, (a, za, b, zb)
+                if "bool" not in (a, b):
+                    assert (x + y).dtype == want, (a, za, b, zb)
+
+
+def test_result_type_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    operands = [(n, z) for n in _NAMES for z in (False, True)] + [2, 2.5, True]
+
+    def theirs(o):
+        if not isinstance(o, tuple):
+            return o
+        return torch.ones(() if o[1] else (2,), dtype=getattr(torch, o[0]))
+
+    for a in operands:
+        for b in operands:
+            if not isinstance(a, tuple) and not isinstance(b, tuple):
+                continue
+            want = str(torch.result_type(theirs(a), theirs(b))).replace("torch.", "")
+            ours = [_mk(*o) if isinstance(o, tuple) else o for o in (a, b)]
+            assert str(ag.result_type(*ours)) == want, (a, b)
+
+
+# ---------------------------------------------------------------------------- bfloat16 with and without ml_dtypes
+def _missing_bfloat16(monkeypatch):
+    """Make autograd look as it does without ml_dtypes installed."""
+    placeholder = ag.dtypes.MissingDtype("bfloat16", "ml_dtypes")
+    monkeypatch.setattr(ag.dtypes, "bfloat16", placeholder)
+    monkeypatch.setitem(ag.dtypes._NAMES, "bfloat16", placeholder)
+    return placeholder
+
+
+def test_bfloat16_loader_gives_a_placeholder_without_ml_dtypes(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ml_dtypes", None)  # makes `import ml_dtypes` fail
+    bf16 = ag.dtypes._load_bfloat16()
+    assert isinstance(bf16, ag.dtypes.MissingDtype) and "ml_dtypes" in repr(bf16)
+
+
+_NEEDS = "bfloat16 needs the ml_dtypes package: pip install ml_dtypes"
+
+
+@pytest.mark.parametrize("use", [
+    lambda bf: ag.ones(2, dtype=bf), lambda bf: ag.zeros(2, dtype=bf), lambda bf: ag.tensor([1.0], dtype=bf),
+    lambda bf: ag.full((2,), 1.0, dtype=bf), lambda bf: ag.arange(3, dtype=bf), lambda bf: ag.ones(2).to(bf),
+    lambda bf: ag.ones(2).to(dtype="bfloat16"), lambda bf: ag.dtypes.as_dtype(bf), lambda bf: ag.ones(2).view(bf),
+    lambda bf: ag.set_default_dtype(bf), lambda bf: ag.ones(2).bfloat16(), lambda bf: ag.ones(2).new_zeros(2, dtype=bf),
+    lambda bf: np.zeros(2, dtype=bf),  # even numpy itself refuses it clearly
+], ids=["ones", "zeros", "tensor", "full", "arange", "to", "to-name", "as_dtype", "view", "default", "method",
+        "new_zeros", "numpy"])
+def test_bfloat16_without_ml_dtypes_raises_a_clear_error(monkeypatch, use):
+    bf = _missing_bfloat16(monkeypatch)
+    with pytest.raises(TypeError, match=_NEEDS):
+        use(bf)
+
+
+def test_bfloat16_placeholder_is_importable_and_harmless(monkeypatch):
+    bf = _missing_bfloat16(monkeypatch)
+    from autograd import bfloat16  # noqa: F401  (importable whether or not ml_dtypes is installed)
+
+    assert bf not in ag.dtypes.FLOATS and not ag.dtypes.is_floating(bf)
+    assert ag.float32 != bf and ag.float32 not in (ag.float16, bf)  # comparisons with dtypes are just False
+    assert ag.promote_types(ag.float16, ag.float32) == ag.float32
+
+
+def test_bfloat16_with_ml_dtypes():
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    bf = ag.dtypes._load_bfloat16()
+    assert bf == np.dtype(ml_dtypes.bfloat16) and ag.bfloat16 == bf and bf in ag.dtypes.FLOATS
+    x = ag.ones(2, dtype=ag.bfloat16)
+    assert x.dtype == bf and x.is_floating_point()
+    assert ag.ones(2).bfloat16().dtype == bf and ag.ones(2).to(bf).dtype == bf and ag.dtypes.as_dtype("bfloat16") == bf
+    assert ag.promote_types(ag.bfloat16, ag.float16) == ag.float32
+    assert ag.result_type(ag.ones(2, dtype=ag.bfloat16), 2.5) == ag.bfloat16
+    y = ag.tensor([1.0, 2.0], dtype=ag.bfloat16, requires_grad=True)
+    (y * 3).sum().backward()
+    assert y.grad.dtype == bf and y.grad.tolist() == [3.0, 3.0]

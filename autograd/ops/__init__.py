@@ -4,7 +4,7 @@ import importlib
 from ..tensor import Tensor
 
 FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "index", "linalg", "inplace",
-            "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout"]
+            "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout", "factory"]
 
 __all__ = []
 _modules = [importlib.import_module(f".{_name}", __name__) for _name in FAMILIES]

@@ -65,6 +65,37 @@ def _other(s, t, op):
     raise TypeError(f"{op}: unsupported operand type {type(s).__name__} (expected a tensor or a number)")
 
 
+def result_dtype(*values):
+    """PyTorch's result dtype for tensors and Python numbers (None ignored): tensors with dimensions decide, then
+    0-d tensors and then numbers, each only when its category (bool < integer < float) is higher."""
+    dim = zero = None
+    num = -1
+    for v in values:
+        if isinstance(v, Tensor):
+            d = v.data.dtype
+            if v.data.ndim:
+                dim = d if dim is None else dtypes.promote(dim, d)
+            else:
+                zero = d if zero is None else dtypes.promote(zero, d)
+        elif v is not None:
+            num = max(num, 0 if isinstance(v, (bool, np.bool_)) else 1 if isinstance(v, (int, np.integer)) else 2)
+    out = dim
+    if zero is not None and (out is None or _category(zero) > _category(out)):
+        out = zero
+    if num >= 0 and (out is None or num > _category(out)):
+        out = (dtypes.bool_, dtypes.int64, _default.dtype)[num]
+    return out
+
+
+def _category(d):
+    return 2 if d in _FLOATS else (0 if d == dtypes.bool_ else 1)
+
+
+def _is_bool(v):
+    """A bool tensor or a Python bool."""
+    return v.__class__ is bool or (isinstance(v, Tensor) and v.data.dtype == dtypes.bool_)
+
+
 def _cast_scalar_op(a, b):
     """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype."""
     if isinstance(a, Tensor) and type(b) is float and a.data.dtype not in dtypes.FLOATS:
@@ -105,16 +136,28 @@ def add(input, other, alpha=1):
     return Add.apply(a, b)
 
 
+def _bool_sub_check(a, b):
+    if (isinstance(a, Tensor) and a.data.dtype == dtypes.bool_) or (isinstance(b, Tensor) and
+                                                                   b.data.dtype == dtypes.bool_):
+        raise TypeError(f"sub: subtracting bool tensors (dtypes {getattr(a, 'dtype', type(a).__name__)} and "
+                        f"{getattr(b, 'dtype', type(b).__name__)}) is not supported; use logical_xor() (^) or "
+                        "logical_not() (~) instead, or convert with .long() first")
+
+
 def sub(input, other, alpha=1):
     """input - alpha * other."""
     if alpha == 1 and _fast(input, other):
-        return Sub.apply2(input, other) if isinstance(other, Tensor) else Sub.apply(input, other)
+        try:
+            return Sub.apply2(input, other) if isinstance(other, Tensor) else Sub.apply(input, other)
+        except TypeError:  # numpy refuses bool - bool: say so in our words (no cost on the fast path)
+            _bool_sub_check(input, other)
+            raise
+    _bool_sub_check(input, other)
     if alpha != 1:
         other = mul(other, alpha)
-    a, b = _cast_scalar_op(*operands(input, other, "sub"))
-    if any(isinstance(v, Tensor) and v.dtype == dtypes.bool_ for v in (a, b)):
-        raise TypeError("sub: subtracting bool tensors is not supported; use logical_xor() or ~ instead")
-    return Sub.apply(a, b)
+    a, b = operands(input, other, "sub")
+    _bool_sub_check(a, b)
+    return Sub.apply(*_cast_scalar_op(a, b))
 
 
 def rsub(input, other, alpha=1):
@@ -212,10 +255,10 @@ def div(input, other, rounding_mode=None):
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
-        a, b = operands(input, other, "div")
-        q = Div.apply(*_float_operands(a, b, "div")).trunc()
-        dt = a.dtype if isinstance(a, Tensor) else b.dtype
-        return q if dt in dtypes.FLOATS else q.to(dt)
+        a, b = _cast_scalar_op(*operands(input, other, "div"))
+        _no_bools(a, b, "div")
+        _check_int_zero(a, b, "div")
+        return TruncDivide.apply(a, b)
     raise ValueError(f"div: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}")
 
 
@@ -290,8 +333,15 @@ def pow(input, exponent):
             elif exponent < 0:
                 raise RuntimeError(f"pow: integer tensor (dtype {x.dtype}) to a negative integer power "
                                    f"({exponent}) is not allowed; convert with .float() first")
+            elif x.data.dtype == dtypes.bool_:  # bool ** int is int64, as in PyTorch (numpy gives int8)
+                x = x.to(dtypes.int64)
         return PowScalar.apply(x, exponent)
     a, b = _cast_scalar_op(*operands(input, exponent, "pow"))
+    if _is_bool(a) and _is_bool(b):
+        if isinstance(a, Tensor) and isinstance(b, Tensor):
+            raise TypeError("pow: raising a bool tensor to a bool tensor power is not supported; convert one "
+                            "with .long() first")
+        return Pow.apply(a, b).to(dtypes.bool_)  # a bool tensor and a Python bool stay bool, as in PyTorch
     return Pow.apply(a, b)
 
 
@@ -324,6 +374,24 @@ class Remainder(Op):
         return gy, -gy * q
 
 
+class TruncDivide(Op):
+    """a / b rounded toward zero: piecewise constant, so its gradient is zero (nothing saved)."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ref = a if hasattr(a, "dtype") else b
+        m = dual.xp(ref)
+        if ref.dtype in _FLOATS:
+            return m.trunc(a / b)
+        q = a // b  # exact for integers: floor, moved up by one where the exact quotient is negative and inexact
+        return q + ((q < 0) & (q * b != a))
+
+    def backward(ctx, gy):
+        z = gy * 0
+        return z, z
+
+
 def _check_int_zero(a, b, op):
     d = b.data if isinstance(b, Tensor) else b
     dt = (a.data.dtype if isinstance(a, Tensor) else b.data.dtype)
@@ -331,9 +399,15 @@ def _check_int_zero(a, b, op):
         raise ZeroDivisionError(f"{op}: integer division by zero")
 
 
+def _no_bools(a, b, op):
+    if _is_bool(a) and _is_bool(b):
+        raise TypeError(f"{op}: not supported for bool operands; convert with .long() first")
+
+
 def floor_divide(input, other):
     """Floor division (Python's //)."""
     a, b = _cast_scalar_op(*operands(input, other, "floor_divide"))
+    _no_bools(a, b, "floor_divide")
     _check_int_zero(a, b, "floor_divide")
     return FloorDivide.apply(a, b)
 
@@ -341,6 +415,7 @@ def floor_divide(input, other):
 def remainder(input, other):
     """Python's %: the result has the sign of the divisor."""
     a, b = _cast_scalar_op(*operands(input, other, "remainder"))
+    _no_bools(a, b, "remainder")
     _check_int_zero(a, b, "remainder")
     return Remainder.apply(a, b)
 
@@ -351,6 +426,44 @@ def fmod(input, other):
     return sub(a, mul(div(a, b, rounding_mode="trunc"), b))
 
 
-__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "neg", "pow", "floor_divide", "remainder", "fmod"]
+# ---------------------------------------------------------------------------- addcmul / addcdiv
+def _check_value(value, op):
+    if isinstance(value, Tensor) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{op}: value must be a number, got {type(value).__name__}")
+
+
+def _tensor_args(op, **tensors):
+    for name, t in tensors.items():
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: {name} must be a tensor, got {type(t).__name__}")
+
+
+def addcmul(input, tensor1, tensor2, value=1):
+    """input + value * tensor1 * tensor2."""
+    _tensor_args("addcmul", input=input, tensor1=tensor1, tensor2=tensor2)
+    _check_value(value, "addcmul")
+    if input.dtype == tensor1.dtype == tensor2.dtype == dtypes.bool_:
+        raise TypeError("addcmul: not supported for bool tensors; convert them with .long() first")
+    if result_dtype(input, tensor1, tensor2) not in _FLOATS and isinstance(value, (float, np.floating)):
+        raise RuntimeError(f"addcmul: for integral or bool inputs (dtypes {input.dtype}, {tensor1.dtype}, "
+                           f"{tensor2.dtype}) value must be an integer, got {value!r}")
+    prod = mul(tensor1, tensor2)
+    return add(input, prod if value == 1 else mul(prod, value))
+
+
+def addcdiv(input, tensor1, tensor2, value=1):
+    """input + value * tensor1 / tensor2 (true division)."""
+    _tensor_args("addcdiv", input=input, tensor1=tensor1, tensor2=tensor2)
+    _check_value(value, "addcdiv")
+    if tensor1.dtype not in _FLOATS and tensor2.dtype not in _FLOATS:
+        raise RuntimeError(f"addcdiv: integer division of tensor1 (dtype {tensor1.dtype}) by tensor2 (dtype "
+                           f"{tensor2.dtype}) is not supported; convert one to a float dtype first "
+                           "(e.g. tensor1.float()), or use (tensor1 / tensor2) for true division")
+    quot = div(tensor1, tensor2)
+    return add(input, quot if value == 1 else mul(quot, value))
+
+
+__all__ = ["add", "sub", "rsub", "mul", "div", "true_divide", "neg", "pow", "floor_divide", "remainder", "fmod",
+           "addcmul", "addcdiv"]
 METHODS = {name: globals()[name] for name in __all__}
 METHODS.update(multiply=mul, subtract=sub, divide=div, negative=neg)

@@ -1,4 +1,6 @@
 """Comparisons, logical and bitwise ops, isnan/isinf/isfinite: results carry no gradient."""
+import numpy as np
+
 from .. import dtypes
 from ..function import Op
 from ..tensor import Tensor
@@ -6,12 +8,21 @@ from . import dual
 from .arith import operands
 
 
+_OPERANDS = (Tensor, int, float, np.generic, list, tuple)
+
+
+def _operand(v):
+    """Can v take part in an elementwise comparison (a tensor, a number, array-like data)?"""
+    return isinstance(v, _OPERANDS) or hasattr(v, "__array__") or hasattr(v, "__cuda_array_interface__")
+
+
 def _binary_nograd(name, fwd, doc):
     cls = type(name.capitalize(), (Op,), {"differentiable": False, "__slots__": (),
                                           "forward": lambda ctx, a, b: fwd(a, b)})
 
     def fn(input, other):
-        if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        if (not isinstance(input, Tensor) and not isinstance(other, Tensor)) or not _operand(other) or \
+                not _operand(input):  # None, str, ...: Python falls back (x == None is False, x < None raises)
             return NotImplemented
         a, b = operands(input, other, name)
         try:

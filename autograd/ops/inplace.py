@@ -341,5 +341,202 @@ def _fill_from(x, values):
     return x
 
 
+
+# ---------------------------------------------------------------------------- addcmul_ / addcdiv_ / fmod_
+def _addcmul(input, tensor1, tensor2, value):
+    """input + value * tensor1 * tensor2 (arith.addcmul when it exists)."""
+    fn = getattr(arith, "addcmul", None)
+    if fn is not None:
+        return fn(input, tensor1, tensor2, value=value)
+    prod = arith.mul(tensor1, tensor2)
+    return arith.add(input, prod if value == 1 else arith.mul(prod, value))
+
+
+def _addcdiv(input, tensor1, tensor2, value):
+    """input + value * tensor1 / tensor2 (arith.addcdiv when it exists)."""
+    fn = getattr(arith, "addcdiv", None)
+    if fn is not None:
+        return fn(input, tensor1, tensor2, value=value)
+    quot = arith.div(tensor1, tensor2)
+    return arith.add(input, quot if value == 1 else arith.mul(quot, value))
+
+
+def _check_operands(op, *tensors):
+    for i, t in enumerate(tensors, 1):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{op}: tensor{i} must be a tensor, got {type(t).__name__}")
+
+
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    """In-place addcmul: self += value * tensor1 * tensor2."""
+    check_inplace(self, "addcmul_")
+    _check_operands("addcmul_", tensor1, tensor2)
+    return commit(self, _addcmul(self, tensor1, tensor2, value), "addcmul_")
+
+
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    """In-place addcdiv: self += value * tensor1 / tensor2 (true division; integer tensor1/tensor2 refused)."""
+    check_inplace(self, "addcdiv_")
+    _check_operands("addcdiv_", tensor1, tensor2)
+    if tensor1.dtype not in dtypes.FLOATS and tensor2.dtype not in dtypes.FLOATS:
+        raise RuntimeError(f"addcdiv_: integer division with addcdiv is not supported (tensor1 is {tensor1.dtype}, "
+                           f"tensor2 is {tensor2.dtype}); convert them to a floating dtype first")
+    return commit(self, _addcdiv(self, tensor1, tensor2, value), "addcdiv_")
+
+
+fmod_ = _via("fmod", arith.fmod)
+
+
+# ---------------------------------------------------------------------------- fill_diagonal_
+def _diagonal_mask(x, wrap):
+    """A bool array of x's shape and device, True on the main diagonal (numpy's fill_diagonal positions)."""
+    shape = x.shape
+    xp = dual.xp(x.data)
+    if len(shape) == 2:
+        step, end = shape[1] + 1, (x.data.size if wrap else shape[1] * shape[1])
+    else:
+        step, end = 1 + sum(int(np.prod(shape[:i])) for i in range(1, len(shape))), x.data.size
+    flat = xp.arange(x.data.size, dtype=dtypes.int64)
+    return ((flat % step == 0) & (flat < end)).reshape(shape)
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """Fill the main diagonal with fill_value (wrap=True: tall matrices restart it every ncols + 1 rows)."""
+    check_inplace(self, "fill_diagonal_")
+    shape = tuple(self.shape)
+    if len(shape) < 2:
+        raise RuntimeError(f"fill_diagonal_: the tensor must have at least 2 dimensions, got shape {shape}")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError(f"fill_diagonal_: all dimensions of a tensor of more than 2 dimensions must have equal "
+                           f"length, got shape {shape}")
+    if isinstance(fill_value, Tensor):
+        if fill_value.numel() != 1:
+            raise RuntimeError(f"fill_diagonal_: fill_value must be a number or a one-element tensor, got shape "
+                               f"{tuple(fill_value.shape)}")
+        fill_value = fill_value.item()
+    if isinstance(fill_value, np.generic):
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, (bool, int, float)):
+        raise TypeError(f"fill_diagonal_: fill_value must be a number, not {type(fill_value).__name__}")
+    xp = dual.xp(self.data)
+    value = Tensor._make(xp.asarray(np.asarray(fill_value).astype(self.dtype)), None, 0)  # 2.7 -> 2 for ints
+    mask = Tensor._make(_diagonal_mask(self, bool(wrap)), None, 0)
+    return commit(self, unary.where(mask, value, self), "fill_diagonal_")
+
+
+# ---------------------------------------------------------------------------- shape changes in place
+def _reshape_inplace(x, op, fn, *args):
+    """Give x the shape of fn(x, *args), a view of x: x's data becomes that view and x takes its place on the tape
+    (as PyTorch's unsqueeze_/squeeze_/t_/transpose_ change a tensor's sizes and strides in place)."""
+    check_inplace(x, op)
+    try:
+        out = fn(x, *args)
+    except (IndexError, TypeError, RuntimeError, ValueError) as err:
+        msg, plain = str(err), op[:-1] + ":"
+        if msg.startswith(plain):
+            raise type(err)(op + msg[len(plain) - 1:]) from None
+        raise
+    x.data = out.data
+    if out.grad_fn is not None:
+        x.grad_fn, x._output_nr, x.requires_grad = out.grad_fn, out._output_nr, True
+    bump(x)
+    return x
+
+
+def unsqueeze_(self, dim):
+    """In-place unsqueeze: insert a dim of size 1 at `dim` (self's shape changes; its memory does not)."""
+    from . import shape
+
+    return _reshape_inplace(self, "unsqueeze_", shape.unsqueeze, dim)
+
+
+def squeeze_(self, dim=None):
+    """In-place squeeze: remove dims of size 1 (all, or those among `dim`)."""
+    from . import shape
+
+    return _reshape_inplace(self, "squeeze_", shape.squeeze, dim)
+
+
+def t_(self):
+    """In-place t: transpose a matrix (tensors of fewer than 2 dims are left as they are)."""
+    from . import shape
+
+    return _reshape_inplace(self, "t_", shape.t)
+
+
+def transpose_(self, dim0, dim1):
+    """In-place transpose: swap dims dim0 and dim1."""
+    from . import shape
+
+    return _reshape_inplace(self, "transpose_", shape.transpose, dim0, dim1)
+
+
+# ---------------------------------------------------------------------------- more random fills
+def exponential_(self, lambd=1.0, generator=None):
+    """Fill with samples from the exponential distribution of rate lambd (density lambd * exp(-lambd * x))."""
+    from .. import random
+
+    check_inplace(self, "exponential_")
+    if self.dtype not in dtypes.FLOATS:
+        raise RuntimeError(f"exponential_: the exponential distribution is continuous: the tensor must have a "
+                           f"floating dtype, got {self.dtype}")
+    if isinstance(lambd, Tensor):
+        lambd = lambd.item()
+    if not isinstance(lambd, (int, float, np.integer, np.floating)) or isinstance(lambd, (bool, np.bool_)):
+        raise TypeError(f"exponential_: lambd must be a number, not {type(lambd).__name__}")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_: lambd must be > 0, got {lambd}")
+    if self.device.type == "cuda":
+        wide = dtypes.float32 if self.dtype in dtypes.HALVES else self.dtype
+        u = random.device_uniform(self.shape, wide, self.device, generator)  # [0, 1): 1 - u is never 0
+        return _fill_from(self, -dual.xp(u).log1p(-u) / wide.type(lambd))
+    rng = (generator or random.default_generator).rng
+    return _fill_from(self, rng.exponential(1.0 / lambd, self.shape))
+
+
+def _random_bounds(x):
+    """[low, high) of random_() without bounds: the dtype's range, [0, 2**mantissa] for floats (all exact)."""
+    d = x.dtype
+    if d == dtypes.bool_:
+        return 0, 2
+    if d in dtypes.FLOATS:
+        return 0, 2 ** (np.finfo(d).nmant + 1) + 1
+    return 0, int(np.iinfo(d).max) + 1
+
+
+def random_(self, *args, generator=None, **kwargs):
+    """Fill with integers drawn uniformly from [from, to): random_(to), random_(from, to), or random_() for the
+    dtype's range ([0, 2**mantissa] for floats)."""
+    from .. import random
+
+    check_inplace(self, "random_")
+    unknown = set(kwargs) - {"from", "to"}
+    if unknown or len(args) > 2:
+        raise TypeError(f"random_: expected random_(), random_(to) or random_(from, to) (and generator=), got "
+                        f"{len(args)} positional arguments and keywords {sorted(kwargs)}")
+    low, high = _random_bounds(self)
+    if len(args) == 1 and not kwargs:
+        args = (low, args[0])
+    given = dict(zip(("from", "to"), args))
+    for k, v in kwargs.items():
+        if k in given:
+            raise TypeError(f"random_: got multiple values for argument '{k}'")
+        given[k] = v
+    frm, to = given.get("from", low), given.get("to")
+    frm = dtypes.as_int(frm, "random_", "from")
+    to = high if to is None else dtypes.as_int(to, "random_", "to")
+    if frm >= to:
+        raise RuntimeError(f"random_: expects 'from' to be less than 'to', but got from={frm} >= to={to}")
+    if self.dtype in dtypes.INTEGERS or self.dtype == dtypes.bool_:
+        info_min = 0 if self.dtype == dtypes.bool_ else int(np.iinfo(self.dtype).min)
+        if frm < info_min or to - 1 >= max(high, info_min + 1):
+            raise RuntimeError(f"random_: the range [{frm}, {to}) is out of bounds for dtype {self.dtype} "
+                               f"(values must lie in [{info_min}, {high - 1}])")
+    if self.device.type == "cuda":
+        return _fill_from(self, random.device_integers(frm, to, self.shape, self.device, generator))
+    rng = (generator or random.default_generator).rng
+    return _fill_from(self, rng.integers(frm, to, size=self.shape, dtype=np.int64))
+
+
 __all__ = []
 METHODS = {n: g for n, g in globals().items() if n.endswith("_") and not n.startswith("_") and callable(g)}

@@ -11,6 +11,8 @@ from ..tensor import Tensor, _dim
 from . import dual
 
 _FLOATS = dtypes.FLOATS
+_HALVES = dtypes.HALVES  # float16/bfloat16 accumulate in float32 and cast back, as in PyTorch
+_F32 = dtypes.float32
 _INF = math.inf
 
 
@@ -33,34 +35,45 @@ def _is_int(d):
     return isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_))
 
 
+def _wide(x):
+    """x in float32 when it is float16/bfloat16 (reductions accumulate there), else x itself."""
+    return x.astype(_F32) if x.dtype in _HALVES else x
+
+
+def _in_dtype(g, dtype):
+    """A plain-backward gradient array cast to `dtype` (numpy turns bfloat16 times a Python float into float32)."""
+    return g if isinstance(g, Tensor) or g.dtype == dtype else g.astype(dtype)
+
+
 def _axes(dim, ndim, op):
     """Normalize dim (None, an int or a sequence of ints) to None (all dims) or a sorted tuple of axes."""
     if dim is None:
         return None
-    if _is_int(dim):
-        d = _dim(int(dim), ndim, op)
+    if _is_int(dim) or (isinstance(dim, Tensor) and dim.dtype in dtypes.INTEGERS):
+        d = _dim(dtypes.as_int(dim, op), ndim, op)
         return (d,) if ndim else ()
     if isinstance(dim, (tuple, list)):
         if not dim:
             return None
         out = []
-        for d in dim:
+        for i, d in enumerate(dim):
             if not _is_int(d):
-                raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {tuple(dim)!r}")
+                raise TypeError(f"{op}: dim must be an int or a tuple of ints, but found element of type "
+                                f"{type(d).__name__} at pos {i} of {tuple(dim)!r}")
             a = _dim(int(d), ndim, op)
             if a in out:
                 raise RuntimeError(f"{op}: dim {a} appears multiple times in the list of dims {tuple(dim)}")
             out.append(a)
         return tuple(sorted(out)) if ndim else ()
-    raise TypeError(f"{op}: dim must be None, an int or a tuple of ints, got {type(dim).__name__}")
+    raise TypeError(f"{op}: dim must be None, an int or a tuple of ints, not {type(dim).__name__}")
 
 
 def _one_dim(dim, ndim, op):
     """A single dim normalized; None for a 0-d input (which only has the pseudo-dims 0 and -1)."""
-    if not _is_int(dim):
+    if not _is_int(dim) and not (isinstance(dim, Tensor) and dim.dtype in dtypes.INTEGERS):
         hint = f"; use a{op} to reduce over several dims" if op in ("max", "min") else ""
         raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}{hint}")
-    d = _dim(int(dim), ndim, op)
+    d = _dim(dtypes.as_int(dim, op), ndim, op)
     return d if ndim else None
 
 
@@ -124,6 +137,8 @@ def _int_acc(x):
 class Sum(Op):
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, x.shape
+        if x.dtype in _HALVES:
+            return x.sum(axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype)
         return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, gy):
@@ -141,14 +156,17 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 class Mean(Op):
     def forward(ctx, x, axes, keepdim):
         n = _count(x.shape, axes)
-        ctx.axes, ctx.keepdim, ctx.shape, ctx.n = axes, keepdim, x.shape, n
+        ctx.axes, ctx.keepdim, ctx.shape, ctx.n, ctx.dtype = axes, keepdim, x.shape, n, x.dtype
         if n == 0:  # the mean of nothing is NaN, as in PyTorch (without numpy's warnings)
             return x.sum(axis=axes, keepdims=keepdim) * math.nan
+        if x.dtype in _HALVES:
+            return x.mean(axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype)
         return x.mean(axis=axes, keepdims=keepdim)
 
     def backward(ctx, gy):
         n = ctx.n
-        return dual.broadcast_to(_restore(gy * (1.0 / n if n else 0.0), ctx.axes, ctx.keepdim), ctx.shape)
+        g = _in_dtype(gy * (1.0 / n if n else 0.0), ctx.dtype)
+        return dual.broadcast_to(_restore(g, ctx.axes, ctx.keepdim), ctx.shape)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -165,6 +183,8 @@ class NanSum(Op):
     def forward(ctx, x, axes, keepdim):
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.save_for_backward(x)
+        if x.dtype in _HALVES:
+            return dual.xp(x).nansum(x, axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype)
         return dual.xp(x).nansum(x, axis=axes, keepdims=keepdim)
 
     def backward(ctx, gy):
@@ -227,7 +247,10 @@ def sum_to_size(input, *size):
 class Prod(Op):
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.axes, ctx.keepdim = axes, keepdim
-        y = _array(dual.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=dtype))
+        if x.dtype in _HALVES:
+            y = _array(dual.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype))
+        else:
+            y = _array(dual.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -469,17 +492,18 @@ class Var(Op):
     def forward(ctx, x, axes, keepdim, correction, root):
         xp = dual.xp(x)
         n = _count(x.shape, axes)
-        dof = builtins.max(n - correction, 0)
-        ctx.axes, ctx.keepdim, ctx.n, ctx.dof, ctx.root = axes, keepdim, n, dof, root
-        if dof > 0:
-            y = x.var(axis=axes, ddof=correction, keepdims=keepdim)
+        ctx.axes, ctx.keepdim, ctx.n, ctx.correction, ctx.root = axes, keepdim, n, correction, root
+        ctx.full = axes is None or x.ndim == 0  # PyTorch's gradient differs for full reductions (see backward)
+        w = _wide(x)
+        if n - correction > 0:
+            y = w.var(axis=axes, ddof=correction, keepdims=keepdim)
         else:  # no degrees of freedom left: inf or NaN, as in PyTorch (without numpy's warnings)
-            d = x - x.mean(axis=axes, keepdims=True) if n else x
+            d = w - w.mean(axis=axes, keepdims=True) if n else w
             with np.errstate(divide="ignore", invalid="ignore"):
-                y = (d * d).sum(axis=axes, keepdims=keepdim) / x.dtype.type(0)
+                y = (d * d).sum(axis=axes, keepdims=keepdim) / w.dtype.type(0)
         if root:
             y = xp.sqrt(y)
-        y = _array(xp, y)
+        y = _array(xp, y).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
         return y
 
@@ -487,11 +511,20 @@ class Var(Op):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
         g = _restore(gy, axes, keepdim)
-        if ctx.root:  # d std = d var / (2 std); zero where std is zero (all elements equal), as in PyTorch
+        if ctx.root:  # d std = d var / (2 std), and 0 where std is 0 (all elements equal), as in PyTorch
             ys = _restore(y, axes, keepdim)
-            g = g / (dual.where(dual.data(ys) == 0, 1.0, ys) * 2)
+            zero = dual.data(ys) == 0
+            g = dual.where(zero, 0.0, g / (dual.where(zero, 1.0, ys) * 2))
+        dof = ctx.n - ctx.correction
+        if ctx.full and dof <= 0:  # as PyTorch: 2 / dof is +inf, times (x - mean): NaN where x is the mean
+            xd = dual.data(x)
+            xp = dual.xp(xd)
+            with np.errstate(invalid="ignore"):
+                mean = xd.mean() if xd.size else xp.asarray(math.nan, dtype=xd.dtype)
+            return _in_dtype(g * xp.where(xd == mean, math.nan, _INF).astype(xd.dtype), xd.dtype)
         mu = dual.sum(x, axes, keepdims=True) * (1.0 / builtins.max(ctx.n, 1))
-        return g * (x - mu) * (2.0 / ctx.dof if ctx.dof else _INF)
+        gx = g * (x - mu) * (2.0 / dof if dof else _INF)  # a dim reduction uses 2 / (N - correction) as is
+        return _in_dtype(gx, dual.data(x).dtype)
 
 
 def _correction(unbiased, correction, op):
@@ -499,7 +532,15 @@ def _correction(unbiased, correction, op):
         if correction is not None:
             raise ValueError(f"{op}: pass either unbiased= or correction=, not both")
         return 1 if unbiased else 0
-    return 1 if correction is None else correction
+    if correction is None:
+        return 1
+    if isinstance(correction, Tensor) and correction.numel() == 1:
+        correction = correction.item()
+    if not isinstance(correction, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{op}: correction must be a number (int or float), not {type(correction).__name__}")
+    if isinstance(correction, float) and math.isnan(correction):
+        raise ValueError(f"{op}: correction must not be NaN")
+    return correction.item() if isinstance(correction, np.generic) else correction
 
 
 def _var(input, dim, unbiased, keepdim, correction, op, root):
@@ -541,13 +582,14 @@ class LogSumExp(Op):
         if _count(x.shape, axes) == 0:  # the log of an empty sum
             y = xp.full(_out_shape(x.shape, axes, keepdim), -_INF, dtype=x.dtype)
         else:
-            m = x.max(axis=axes, keepdims=True)
-            m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype, copy=False)  # all -inf (or an inf): no shift
+            w = _wide(x)
+            m = w.max(axis=axes, keepdims=True)
+            m = xp.where(xp.isfinite(m), m, 0).astype(w.dtype, copy=False)  # all -inf (or an inf): no shift
             with np.errstate(divide="ignore"):  # log(0) = -inf for slices of -inf only
-                y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+                y = xp.log(xp.exp(w - m).sum(axis=axes, keepdims=True)) + m
             if not keepdim:
                 y = y.reshape(_out_shape(x.shape, axes, False))
-        y = _array(xp, y)
+        y = _array(xp, y).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, y)
         return y
 
@@ -575,6 +617,7 @@ class Norm(Op):
     def forward(ctx, x, p, axes, keepdim):
         xp = dual.xp(x)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        dtype, x_in, x = x.dtype, x, _wide(x)
         if p == 2:
             if axes is None and x.dtype.itemsize >= 4:  # one BLAS dot for the whole tensor
                 flat = x.reshape(-1)
@@ -593,11 +636,15 @@ class Norm(Op):
             y = (x != 0).sum(axis=axes, keepdims=keepdim).astype(x.dtype)
         else:
             y = ((xp.abs(x) ** p).sum(axis=axes, keepdims=keepdim)) ** (1.0 / p)
-        y = _array(xp, y).astype(x.dtype, copy=False)
-        ctx.save_for_backward(x, y)
+        y = _array(xp, y).astype(dtype, copy=False)
+        ctx.save_for_backward(x_in, y)
         return y
 
     def backward(ctx, gy):
+        x, _ = ctx.saved_tensors
+        return _in_dtype(Norm._grad(ctx, gy), dual.data(x).dtype)
+
+    def _grad(ctx, gy):
         x, y = ctx.saved_tensors
         p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
         g = _restore(gy, axes, keepdim)
@@ -650,6 +697,8 @@ def _cumsum_array(x, axis, reverse, dtype=None):
     xp = dual.xp(x)
     if axis is None:  # a 0-d input
         return x.astype(dtype or x.dtype, copy=True)
+    if x.dtype in _HALVES:  # accumulate in float32
+        return _cumsum_array(x.astype(_F32), axis, reverse).astype(x.dtype)
     if reverse:
         return _flip(xp, xp.cumsum(_flip(xp, x, axis), axis=axis, dtype=dtype), axis)
     return xp.cumsum(x, axis=axis, dtype=dtype)
@@ -687,6 +736,8 @@ class Cumprod(Op):
         ctx.axis = axis
         if axis is None:
             y = x.astype(dtype or x.dtype, copy=True)
+        elif x.dtype in _HALVES:  # accumulate in float32
+            y = dual.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
         else:
             y = dual.xp(x).cumprod(x, axis=axis, dtype=dtype)
         ctx.save_for_backward(x, y)
@@ -720,6 +771,8 @@ def _cumprod_grad_zeros(x, gy, axis):
 def _cumprod(x, axis):
     if isinstance(x, Tensor):
         return Cumprod.apply(x, axis, None)
+    if x.dtype in _HALVES:
+        return dual.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
     return dual.xp(x).cumprod(x, axis=axis)
 
 
@@ -770,7 +823,7 @@ class LogCumsumExp(Op):
                 lg = dual.where(part, dual.log(dual.where(part, gy * sign, 1.0)), -_INF) - y
                 term = dual.exp(x + _logcumsumexp(lg, axis, not ctx.reverse))
                 gx = gx + term if sign > 0 else gx - term
-        return gx
+        return _in_dtype(gx, dual.data(x).dtype)
 
 
 def _logcumsumexp(x, axis, reverse=False):

@@ -5,8 +5,11 @@ import numpy as np
 
 from .. import dtypes
 from ..function import Op
-from ..tensor import Tensor, _dim
+from ..tensor import Tensor
+from ..tensor import _dim as _tensor_dim
 from . import dual
+
+_int = dtypes.as_int
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -32,17 +35,23 @@ def _shares(y, x):
     return bool(dual.xp(x).may_share_memory(y, x))  # a copy; or a backend whose .base is not the owner itself
 
 
-def _sizes(args):
-    """Sizes given as varargs (2, 3) or as one tuple/list ((2, 3))."""
+def _dim(d, ndim, op, name="dim"):
+    """Normalize a possibly negative dim: an op-named TypeError when it is not an int, IndexError out of range."""
+    return _tensor_dim(d if type(d) is int else _int(d, op, name), ndim, op)
+
+
+def _sizes(args, op="size", name="size"):
+    """Sizes given as varargs (2, 3) or as one tuple/list ((2, 3)), checked to be ints."""
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return args
+        args = args[0]
+    return dtypes.as_ints(tuple(args), op, name)
 
 
 def _dims(dims, ndim, op):
     """Normalize an int or a sequence of dims; repeated dims raise."""
     if not isinstance(dims, (tuple, list)):
         dims = (dims,)
+    dims = dtypes.as_ints(tuple(dims), op, "dim")
     out = tuple(_dim(d, ndim, op) for d in dims)
     if len(set(out)) != len(out):
         seen = set()
@@ -103,6 +112,7 @@ def _check_sizes(op, x, shape):
 
 def _dim_new(d, ndim, op):
     """Normalize a dim of a result with one more dim than the input (unsqueeze, stack)."""
+    d = _int(d, op, "dim")
     if not -ndim - 1 <= d <= ndim:
         raise IndexError(f"{op}: dim {d} is out of range for a tensor of {ndim} dimensions (expected a dim in "
                          f"[{-ndim - 1}, {ndim}], positions in the result)")
@@ -111,8 +121,7 @@ def _dim_new(d, ndim, op):
 
 def reshape(input, *shape):
     """input with a new shape (sizes as varargs or a tuple, one -1 inferred); a view when possible."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
+    shape = _sizes(shape, "reshape", "shape")
     try:
         y = Reshape.apply(input, shape)
     except (ValueError, TypeError) as err:
@@ -139,8 +148,9 @@ def view(input, *shape):
         s = shape[0]
         if isinstance(s, (tuple, list)):
             shape = s
-        elif isinstance(s, (type, str, np.dtype)):
+        elif isinstance(s, (type, str, np.dtype, dtypes.MissingDtype)):
             return _view_dtype(input, dtypes.as_dtype(s))
+    shape = _sizes(shape, "view", "size")
     try:
         y = View.apply(input, shape)
     except (ValueError, TypeError) as err:
@@ -184,7 +194,7 @@ def unflatten(input, dim, sizes):
     if not shape:
         raise RuntimeError("unflatten: cannot unflatten a 0-d tensor")
     d = _dim(dim, len(shape), "unflatten")
-    sizes = tuple(sizes)
+    sizes = dtypes.as_ints(sizes, "unflatten", "sizes")
     n = shape[d]
     known = math.prod(s for s in sizes if s != -1)
     unknown = sum(1 for s in sizes if s == -1)
@@ -240,8 +250,7 @@ class Transpose(Op):
 
 def permute(input, *dims):
     """Reorder the dims: result dim i is input dim dims[i]."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = dims[0]
+    dims = _sizes(dims, "permute", "dims")
     nd = input.data.ndim
     if len(dims) != nd:
         raise RuntimeError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of {nd} dimensions "
@@ -257,8 +266,8 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     """Swap two dims (a view)."""
     nd = input.data.ndim
-    d0 = dim0 if 0 <= dim0 < nd else _dim(dim0, nd, "transpose")
-    d1 = dim1 if 0 <= dim1 < nd else _dim(dim1, nd, "transpose")
+    d0 = dim0 if type(dim0) is int and 0 <= dim0 < nd else _dim(dim0, nd, "transpose", "dim0")
+    d1 = dim1 if type(dim1) is int and 0 <= dim1 < nd else _dim(dim1, nd, "transpose", "dim1")
     y = Transpose.apply(input, d0, d1) if nd else Permute.apply(input, ())
     y._base = input._base if input._base is not None else input
     return y
@@ -356,8 +365,7 @@ def _expand_shape(shape, sizes, op):
 
 def expand(input, *sizes):
     """A broadcast view with sizes `sizes` (-1 keeps a dim; new dims go in front). Read-only memory."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
+    sizes = _sizes(sizes, "expand", "size")
     shape = input.data.shape
     if sizes != shape:
         sizes = _expand_shape(shape, sizes, "expand")
@@ -373,7 +381,7 @@ def expand_as(input, other):
 
 def broadcast_to(input, size):
     """input broadcast to `size` (as expand)."""
-    return expand(input, tuple(size))
+    return expand(input, tuple(size) if isinstance(size, (tuple, list)) else (size,))
 
 
 def broadcast_tensors(*tensors):
@@ -409,7 +417,7 @@ class Repeat(Op):
 
 def repeat(input, *sizes):
     """Tile input sizes[i] times along dim i (len(sizes) >= ndim; extra sizes add leading dims)."""
-    sizes = _sizes(sizes)
+    sizes = _sizes(sizes, "repeat", "repeats")
     nd = input.data.ndim
     if len(sizes) < nd:
         raise RuntimeError(f"repeat: got {len(sizes)} repeat counts {tuple(sizes)} for a tensor of {nd} dimensions "
@@ -421,7 +429,7 @@ def repeat(input, *sizes):
 
 def tile(input, *dims):
     """Tile input dims[i] times along dim i; missing leading counts are 1."""
-    dims = _sizes(dims)
+    dims = _sizes(dims, "tile", "dims")
     nd = input.data.ndim
     return repeat(input, (1,) * (nd - len(dims)) + tuple(dims))
 
@@ -438,7 +446,8 @@ class Flip(Op):
 
 def flip(input, *dims):
     """Reverse the order of elements along `dims` (a copy, as in PyTorch)."""
-    dims = _dims(_sizes(dims), input.data.ndim, "flip") if input.data.ndim else ()
+    dims = _sizes(dims, "flip", "dims")
+    dims = _dims(dims, input.data.ndim, "flip") if input.data.ndim else ()
     return Flip.apply(input, dims)
 
 
@@ -474,13 +483,13 @@ def roll(input, shifts, dims=None):
             if len(shifts) != 1:
                 raise RuntimeError(f"roll: without dims, shifts must be one number, got {tuple(shifts)}")
             shifts = shifts[0]
-        return Roll.apply(input, int(shifts), None)
-    shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
-    dims = dims if isinstance(dims, (tuple, list)) else (dims,)
+        return Roll.apply(input, _int(shifts, "roll", "shifts"), None)
+    shifts = dtypes.as_ints(tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,), "roll", "shifts")
+    dims = dtypes.as_ints(tuple(dims) if isinstance(dims, (tuple, list)) else (dims,), "roll", "dims")
     if len(shifts) != len(dims):
         raise RuntimeError(f"roll: shifts {shifts} and dims {tuple(dims)} must have the same length")
     dims = tuple(_dim(d, nd, "roll") for d in dims)
-    return Roll.apply(input, tuple(int(s) for s in shifts), dims)
+    return Roll.apply(input, shifts, dims)
 
 
 # ---------------------------------------------------------------------------- split / chunk / unbind
@@ -544,12 +553,12 @@ def split(tensor, split_size_or_sections, dim=0):
     n = shape[d]
     s = split_size_or_sections
     if isinstance(s, (tuple, list)):
-        sizes = tuple(int(v) for v in s)
+        sizes = dtypes.as_ints(s, "split", "split_size_or_sections")
         if any(v < 0 for v in sizes) or sum(sizes) != n:
             raise RuntimeError(f"split: sections {sizes} must be non-negative and sum to the size {n} of dim {dim} "
                                f"(tensor of shape {tuple(shape)})")
     else:
-        s = int(s)
+        s = _int(s, "split", "split_size_or_sections")
         if s < 0 or (s == 0 and n):
             raise RuntimeError(f"split: split_size must be positive (0 only for an empty dim), got {s} for dim "
                                f"{dim} of size {n}")
@@ -559,7 +568,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def chunk(input, chunks, dim=0):
     """Split into `chunks` views of equal size (the last may be smaller; there may be fewer)."""
-    if not isinstance(chunks, int) or chunks <= 0:
+    chunks = _int(chunks, "chunk", "chunks")
+    if chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
     shape = input.data.shape
     if not shape:
@@ -764,7 +774,7 @@ _PAD_MODES = ("constant", "reflect", "replicate", "circular")
 def pad(input, pad, mode="constant", value=None):
     """Pad (negative: crop) the last dims: pad = (left, right) of the last dim, then of the one before, ..."""
     _check_tensor(input, "pad")
-    pad = tuple(int(p) for p in pad)
+    pad = dtypes.as_ints(tuple(pad) if hasattr(pad, "__iter__") and not isinstance(pad, str) else pad, "pad", "pad")
     shape = input.data.shape
     nd = len(shape)
     if len(pad) % 2:
@@ -827,7 +837,7 @@ def narrow(input, dim, start, length):
     if not shape:
         raise RuntimeError("narrow: cannot narrow a 0-d tensor")
     n = shape[d]
-    start, length = int(start), int(length)
+    start, length = _int(start, "narrow", "start"), _int(length, "narrow", "length")
     if not -n <= start <= n:
         raise IndexError(f"narrow: start {start} is out of range for dim {dim} of size {n} (expected a start in "
                          f"[{-n}, {n}])")
@@ -862,14 +872,14 @@ def tril(input, diagonal=0):
     """The lower triangle of the last two dims (entries above diagonal `diagonal` zeroed)."""
     if input.data.ndim < 2:
         raise RuntimeError(f"tril: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
-    return Tril.apply(input, int(diagonal))
+    return Tril.apply(input, _int(diagonal, "tril", "diagonal"))
 
 
 def triu(input, diagonal=0):
     """The upper triangle of the last two dims (entries below diagonal `diagonal` zeroed)."""
     if input.data.ndim < 2:
         raise RuntimeError(f"triu: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
-    return Triu.apply(input, int(diagonal))
+    return Triu.apply(input, _int(diagonal, "triu", "diagonal"))
 
 
 def _diag_view(x, offset, d1, d2):
@@ -908,7 +918,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = input.data.ndim
     if nd < 2:
         raise RuntimeError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
-    d1, d2 = _dim(dim1, nd, "diagonal"), _dim(dim2, nd, "diagonal")
+    d1, d2 = _dim(dim1, nd, "diagonal", "dim1"), _dim(dim2, nd, "diagonal", "dim2")
+    offset = _int(offset, "diagonal", "offset")
     if d1 == d2:
         raise RuntimeError(f"diagonal: dim1 and dim2 must differ, got {dim1} and {dim2}")
     return _view(Diagonal.apply(input, int(offset), d1, d2), input)
@@ -924,6 +935,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     if nd == 0:
         raise RuntimeError("diag_embed: input must have at least 1 dimension, got a 0-d tensor")
     d1, d2 = _dim_new(dim1, nd, "diag_embed"), _dim_new(dim2, nd, "diag_embed")
+    offset = _int(offset, "diag_embed", "offset")
     if d1 == d2:
         raise RuntimeError(f"diag_embed: dim1 and dim2 must differ, got {dim1} and {dim2}")
     n = shape[-1] + abs(int(offset))
@@ -934,12 +946,32 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 def diag(input, diagonal=0):
     """1-D input: a matrix with input on a diagonal; 2-D input: its diagonal (a copy)."""
+    diagonal = _int(diagonal, "diag", "diagonal")
     nd = input.data.ndim
     if nd == 1:
         return diag_embed(input, diagonal, 0, 1)
     if nd == 2:
         return _diagonal(input, diagonal).clone()
     raise RuntimeError(f"diag: expected a 1-D or 2-D tensor, got shape {tuple(input.shape)}")
+
+
+# ---------------------------------------------------------------------------- memory layout
+def stride(input, dim=None):
+    """The strides in elements (a tuple), or the stride of one dim, as PyTorch's Tensor.stride()."""
+    data = input.data
+    item = data.itemsize
+    strides = tuple(st // item for st in data.strides)
+    if dim is None:
+        return strides
+    dim = _int(dim, "stride", "dim")
+    if not data.ndim:
+        raise IndexError(f"stride: dim {dim} was given but the tensor is 0-d (it has no dimensions)")
+    return strides[_dim(dim, data.ndim, "stride")]
+
+
+def is_contiguous(input):
+    """True when the elements lie in memory in row-major (C) order without gaps (size-1 dims do not count)."""
+    return bool(input.data.flags.c_contiguous)
 
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unflatten", "squeeze", "unsqueeze",
@@ -950,3 +982,4 @@ __all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unfl
 _FUNCTIONS_ONLY = {"broadcast_tensors", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
                    "atleast_1d", "atleast_2d", "atleast_3d", "pad"}
 METHODS = {n: globals()[n] for n in __all__ if n not in _FUNCTIONS_ONLY}
+METHODS.update(stride=stride, is_contiguous=is_contiguous)

@@ -7,7 +7,7 @@ from .. import backend, dtypes, kernels
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
-from .arith import _cast_scalar_op, operands
+from .arith import _cast_scalar_op, _device_error, operands, result_dtype
 
 _default = dtypes._Default
 _FLOAT_DTYPES = dtypes.FLOATS
@@ -132,9 +132,19 @@ except ImportError:  # scipy is optional: fall back to math.erf, element by elem
 
 _CLASSES = {}
 for _name, (_f, _b, _s) in _TABLE.items():
-    _CLASSES[_name], globals()[_name] = _unary_op(_name, _f, _b, _s, floats=_name != "abs")
+    _CLASSES[_name], globals()[_name] = _unary_op(_name, _f, _b, _s, floats=_name not in ("abs", "square"))
 
 Abs = _CLASSES["abs"]
+Square = _CLASSES["square"]
+
+
+def square(input):
+    """Elementwise square (ints stay ints, bools become int64, as in PyTorch)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"square: expected a tensor, got {type(input).__name__}")
+    if input.data.dtype == dtypes.bool_:
+        input = input.to(dtypes.int64)
+    return Square.apply1(input)
 
 
 def abs(input):
@@ -156,7 +166,10 @@ def _zero_grad_op(name, fwd):
     cls = type(name.capitalize(), (_ZeroGrad,), {"forward": lambda ctx, x: fwd(dual.xp(x), x), "__slots__": ()})
 
     def fn(input):
-        if input.dtype not in dtypes.FLOATS and name != "sign":
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}: expected a tensor, got {type(input).__name__}")
+        dt = input.data.dtype
+        if dt not in dtypes.FLOATS and (name != "sign" or dt == dtypes.bool_):  # ints (and sign of bools) as is
             return input.clone()
         return cls.apply(input)
 
@@ -195,7 +208,10 @@ class Atan2(Op):
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
         d = a * a + b * b
-        return gy * b / d, -gy * a / d
+        zero = dual.data(d) == 0  # at a == b == 0 the gradient is 0, as in PyTorch (not 0/0)
+        r = dual.mask(1 / dual.where(zero, 1.0, d), ~zero)
+        need = ctx.needs_input_grad
+        return (gy * b * r if need[0] else None), (-gy * a * r if need[1] else None)
 
 
 def atan2(input, other):
@@ -204,6 +220,19 @@ def atan2(input, other):
     a = _float_input(a, "atan2") if isinstance(a, Tensor) else a
     b = _float_input(b, "atan2") if isinstance(b, Tensor) else b
     return Atan2.apply(*operands(a, b, "atan2"))
+
+
+def _extremum_grads(ctx, gy, sign):
+    """Gradients of maximum (sign 1) / minimum (sign -1) as in PyTorch: ties split 0.5/0.5, the losing side gets 0,
+    and both sides get the full gradient where a NaN makes neither win."""
+    a, b = ctx.saved_tensors
+    ad, bd = dual.data(a), dual.data(b)
+    half = (ad == bd) * 0.5
+    lose_a, lose_b = (ad < bd, ad > bd) if sign > 0 else (ad > bd, ad < bd)
+    need = ctx.needs_input_grad
+    ga = gy * (1.0 - lose_a - half).astype(gy.dtype) if need[0] else None
+    gb = gy * (1.0 - lose_b - half).astype(gy.dtype) if need[1] else None
+    return ga, gb
 
 
 class Maximum(Op):
@@ -216,11 +245,7 @@ class Maximum(Op):
         return dual.xp(a).maximum(a, b)
 
     def backward(ctx, gy):
-        a, b = ctx.saved_tensors
-        ad, bd = dual.data(a), dual.data(b)
-        wa = (ad > bd) + (ad == bd) * 0.5
-        wa = wa.astype(gy.dtype)
-        return gy * wa, gy * (1 - wa)
+        return _extremum_grads(ctx, gy, 1)
 
 
 def maximum(input, other):
@@ -229,10 +254,23 @@ def maximum(input, other):
     return Maximum.apply(a, b)
 
 
+class Minimum(Op):
+    """Elementwise min; ties split the gradient equally, as PyTorch does."""
+
+    broadcasts = True
+
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return dual.xp(a).minimum(a, b)
+
+    def backward(ctx, gy):
+        return _extremum_grads(ctx, gy, -1)
+
+
 def minimum(input, other):
     """Elementwise minimum of two tensors (NaN propagates)."""
     a, b = _cast_scalar_op(*operands(input, other, "minimum"))
-    return -Maximum.apply(-a, -b)
+    return Minimum.apply(a, b)
 
 
 class Where(Op):
@@ -259,11 +297,15 @@ def where(condition, input=None, other=None):
         condition = as_tensor(condition)
     if condition.dtype != dtypes.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):  # two numbers: a tensor on cond's device
+        if not all(isinstance(v, (bool, int, float, np.number, np.bool_)) for v in (input, other)):
+            raise TypeError(f"where: expected tensors or numbers, got {type(input).__name__} and "
+                            f"{type(other).__name__}")
+        dt = result_dtype(input, other)
+        input = Tensor._make(condition.xp.asarray(input, dtype=dt), None, 0)
     a, b = _cast_scalar_op(*operands(input, other, "where"))
     ref = a if isinstance(a, Tensor) else b
     if type(condition.data) is not type(ref.data):
-        from .arith import _device_error
-
         _device_error("where", condition, ref)
     if not isinstance(a, Tensor):
         a = Tensor._make(ref.xp.asarray(a, dtype=ref.dtype), None, 0)
@@ -277,39 +319,111 @@ def where(condition, input=None, other=None):
     return Where.apply(condition.data, a, b)
 
 
+def _bound(b, name, x):
+    """Check one clamp bound (None, a number or a tensor); numbers as Python numbers."""
+    if b is None or isinstance(b, Tensor):
+        if b is not None and type(b.data) is not type(x.data):
+            _device_error("clamp", x, b)
+        return b
+    if isinstance(b, np.generic) and b.dtype.kind in "biuf":
+        b = b.item()
+    if not isinstance(b, (bool, int, float)):
+        raise TypeError(f"clamp: {name} must be a number or a tensor, got {type(b).__name__}")
+    return b
+
+
+def _fits(b, name, dt):
+    """A number bound must be representable in the result dtype (PyTorch refuses an overflowing one)."""
+    if dt in dtypes.INTEGERS and type(b) is int:
+        info = np.iinfo(dt)
+        ok = info.min <= b <= info.max
+    elif dt in dtypes.FLOATS and type(b) is not bool:
+        try:
+            v = math.fabs(b)
+        except OverflowError:  # an int beyond float64
+            v = math.inf if type(b) is int else 0.0
+        ok = v <= _finfo_max(dt) or (type(b) is float and not math.isfinite(b))
+    else:
+        ok = True
+    if not ok:
+        raise RuntimeError(f"clamp: {name}={b!r} cannot be converted to the tensor's dtype {dt} without overflow")
+
+
+def _finfo_max(dt):
+    try:
+        return float(np.finfo(dt).max)
+    except (TypeError, ValueError):  # bfloat16 without numpy's finfo support
+        import ml_dtypes
+
+        return float(ml_dtypes.finfo(dt).max)
+
+
 def clamp(input, min=None, max=None):
-    """Limit values to [min, max]; bounds may be numbers or tensors. Gradient flows where not clipped."""
+    """Limit values to [min, max] (min(max(input, min), max)); bounds may be numbers or tensors, which broadcast.
+
+    Gradients follow PyTorch: input gets it where min <= input <= max, min where min > input (and min < max),
+    max where max < input or max < min. The result dtype is PyTorch's result type of input and the bounds."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"clamp: expected a tensor, got {type(input).__name__}")
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
-    x = input
-    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
-        return Clamp.apply(x, min, max)
-    if min is not None:
-        x = maximum(x, min) if isinstance(min, Tensor) else Clamp.apply(x, min, None)
-    if max is not None:
-        x = minimum(x, max) if isinstance(max, Tensor) else Clamp.apply(x, None, max)
-    return x
+    lo, hi = _bound(min, "min", input), _bound(max, "max", input)
+    dt = result_dtype(input, lo, hi)
+    x = input if input.data.dtype == dt else input.to(dt)
+    if isinstance(lo, Tensor):
+        lo = lo if lo.data.dtype == dt else lo.to(dt)
+    elif lo is not None:
+        _fits(lo, "min", dt)
+    if isinstance(hi, Tensor):
+        hi = hi if hi.data.dtype == dt else hi.to(dt)
+    elif hi is not None:
+        _fits(hi, "max", dt)
+    try:
+        return Clamp.apply(x, lo, hi)
+    except ValueError:
+        shapes = ", ".join(str(tuple(v.shape)) for v in (x, lo, hi) if isinstance(v, Tensor))
+        raise ValueError(f"clamp: shapes {shapes} (input and tensor bounds) cannot be broadcast together") from None
 
 
 class Clamp(Op):
-    """Clamp with number bounds; the gradient passes where min <= x <= max."""
+    """min(max(x, lo), hi) with number or array bounds (None: no bound); gradients routed as in PyTorch."""
+
+    broadcasts = True
 
     def forward(ctx, x, lo, hi):
         m = dual.xp(x)
-        ctx.mask = ((x >= lo) if lo is not None else True) & ((x <= hi) if hi is not None else True)
-        if lo is not None and hi is not None and lo > hi:
-            return m.full_like(x, hi)
-        return m.clip(x, lo, hi)
+        y = x if lo is None else m.maximum(x, lo)
+        if hi is not None:
+            y = m.minimum(y, hi)
+        edges = ctx.next_edges
+        if edges:  # recording: the masks that route the gradient (NaNs get none)
+            if hi is None:
+                ctx.masks = (x >= lo if edges[0] else None, lo > x if edges[1] else None, None)
+            elif lo is None:
+                ctx.masks = (x <= hi if edges[0] else None, None, hi < x if edges[2] else None)
+            else:
+                ctx.masks = ((x >= lo) & (x <= hi) if edges[0] else None,
+                             (lo > x) & (lo < hi) if edges[1] else None,
+                             (hi < x) | (hi < lo) if edges[2] else None)
+        return y
 
     def backward(ctx, gy):
-        return dual.mask(gy, ctx.mask)
+        return tuple(None if k is None else dual.mask(gy, k) for k in ctx.masks)
 
 
 clip = clamp
 
 
 def lerp(input, end, weight):
-    """input + weight * (end - input)."""
+    """input + weight * (end - input), for float tensors."""
+    for name, v in (("input", input), ("end", end), ("weight", weight)):
+        if name != "weight" and not isinstance(v, Tensor):
+            raise TypeError(f"lerp: {name} must be a tensor, got {type(v).__name__}")
+        if isinstance(v, Tensor) and v.data.dtype not in dtypes.FLOATS:
+            raise TypeError(f"lerp: {name} must be a floating point tensor, got dtype {v.dtype}; convert it "
+                            "with .float() first")
+    if not isinstance(weight, (Tensor, int, float, np.number)) or isinstance(weight, (bool, np.bool_)):
+        raise TypeError(f"lerp: weight must be a float tensor or a number, got {type(weight).__name__}")
     return input + weight * (end - input)
 
 
@@ -349,10 +463,33 @@ class Relu(Op):
         return dual.mask(gy, dual.data(y) > 0)
 
 
+class Logit(Op):
+    """log(p / (1 - p)) of p clamped to [eps, 1 - eps] (eps None: unclamped). One node saving only its input, so
+    logit_ on a recorded tensor keeps a valid tape; gradient 0 outside [eps, 1 - eps], as in PyTorch."""
+
+    def forward(ctx, x, eps):
+        m = dual.xp(x)
+        p = x if eps is None else m.clip(x, eps, 1 - eps)
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        return (m.log(p) - m.log1p(-p)).astype(x.dtype, copy=False)
+
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        g = gy / (x * (1 - x))
+        eps = ctx.eps
+        if eps is None:
+            return g, None
+        xd = dual.data(x)
+        return dual.mask(g, (xd >= eps) & (xd <= 1 - eps)), None
+
+
 def logit(input, eps=None):
     """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
-    p = input if eps is None else clamp(input, eps, 1 - eps)
-    return log(p) - log1p(-p)
+    x = _float_input(input, "logit")
+    if eps is not None and not isinstance(eps, (int, float)):
+        raise TypeError(f"logit: eps must be a number or None, got {type(eps).__name__}")
+    return Logit.apply(x, None if eps is None else float(eps))
 
 
 __all__ = list(_TABLE) + ["sign", "floor", "ceil", "trunc", "round", "atan2", "maximum", "minimum", "where",

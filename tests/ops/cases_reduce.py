@@ -172,6 +172,11 @@ _add("var_mean", lambda x: ag.var_mean(x, 1, keepdim=True), [Arg((3, 4))],
      lambda x: (np.var(x, 1, ddof=1, keepdims=True), np.mean(x, 1, keepdims=True)))
 _add("std_mean", lambda x: ag.std_mean(x, correction=0), [Arg((3, 4))], lambda x: (np.std(x), np.mean(x)))
 _add("var-single", lambda x: ag.var(x, 0, correction=0), [Arg((1, 3))], lambda x: np.var(x, 0))
+for c in (2.5, -1, 0.5):  # float and negative corrections (PyTorch accepts any number)
+    _add(f"var-correction{c}-all", lambda x, c=c: x.var(correction=c), [Arg((2, 3))], lambda x, c=c: np.var(x, ddof=c))
+    _add(f"std-correction{c}-dim", lambda x, c=c: x.std(-1, correction=c), [Arg((2, 4))],
+         lambda x, c=c: np.std(x, -1, ddof=c))
+_add("var-correction-0d", lambda x: x.var(correction=0), [Arg(())], lambda x: np.var(x))
 
 # ---------------------------------------------------------------------------- logsumexp
 

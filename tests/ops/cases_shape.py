@@ -273,3 +273,16 @@ for shape, off, d1, d2 in [((3,), 0, -2, -1), ((2, 3), 1, -2, -1), ((2, 3), -1, 
 add("chain-view-ops", lambda a: a.T.reshape(4, 6).unsqueeze(0).expand(2, 4, 6).narrow(2, 1, 3).flip(1),
     [Arg((2, 3, 4))], lambda a: np.flip(np.broadcast_to(a.T.reshape(1, 4, 6), (2, 4, 6))[:, :, 1:4], 1))
 add("chain-square", lambda a: (a.t() * a.t()).split(1, 0)[1], [Arg((2, 3))], lambda a: (a.T * a.T)[1:2])
+
+# ---------------------------------------------------------------------------- shape changes in place (on a copy)
+add("unsqueeze_", lambda a: (a * 1).unsqueeze_(1), [Arg((2, 3))], lambda a: a[:, None])
+add("unsqueeze_-neg", lambda a: (a * 1).unsqueeze_(-1), [Arg((2, 3))], lambda a: a[..., None])
+add("unsqueeze_-0d", lambda a: (a * 1).unsqueeze_(0), [Arg(())], lambda a: a.reshape(1))
+add("squeeze_", lambda a: (a * 1).squeeze_(), [Arg((1, 3, 1))], lambda a: a.reshape(3))
+add("squeeze_-dims", lambda a: (a * 1).squeeze_((0, 2)), [Arg((1, 3, 1, 2))], lambda a: a.reshape(3, 2))
+add("t_", lambda a: (a * 1).t_(), [Arg((2, 3))], lambda a: a.T)
+add("t_-1d", lambda a: (a * 1).t_(), [Arg((3,))], lambda a: a)
+add("transpose_", lambda a: (a * 1).transpose_(0, -1), [Arg((2, 3, 4))], lambda a: a.swapaxes(0, -1))
+add("transpose_-then-use", lambda a: (a * 2).transpose_(0, 1).unsqueeze_(0) * a.T.exp(), [Arg((2, 3))],
+    lambda a: (2 * a.T * np.exp(a.T))[None])
+add("transpose_-of-view", lambda a: (a * 1)[1:].transpose_(0, 1), [Arg((3, 4))], lambda a: a[1:].T)

@@ -1,5 +1,6 @@
 """Reductions: ties, zeros, extremes, dtypes and error messages (the registry covers values and gradients)."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -325,3 +326,169 @@ def test_zero_dim_inputs_accept_dim_0_and_minus_1():
     assert x.cumsum(0).item() == 3.0 and x.cumprod(-1).item() == 3.0
     with pytest.raises(IndexError, match="sum: dim 1 is out of range for a tensor of 0 dimensions"):
         x.sum(1)
+
+
+# ---------------------------------------------------------------------------- half precision accumulates in float32
+_LONG = [1.0, 0.1] * 25000  # float16 alone stalls at 2048: 2048 + 0.1 rounds back to 2048
+
+
+def _halves():
+    out = [ag.float16]
+    if isinstance(ag.bfloat16, np.dtype):  # with ml_dtypes installed
+        out.append(ag.bfloat16)
+    return out
+
+
+def _f32_then(fn, dtype, values, **kw):
+    """The reference: the op in float32 (numpy), rounded to `dtype` once at the end."""
+    return np.asarray(fn(np.asarray(values, dtype=dtype).astype(np.float32), **kw)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", _halves(), ids=str)
+def test_half_cumsum_sum_and_cumprod_accumulate_in_float32(device, dtype):
+    x = ag.tensor(_LONG, dtype=dtype, device=device)
+    c = x.cumsum(0)
+    assert c.dtype == dtype
+    np.testing.assert_array_equal(c.cpu().numpy(), _f32_then(np.cumsum, dtype, _LONG))
+    for y, ref in ((x.sum(), np.sum), (x.nansum(), np.nansum), (x.mean(), np.mean)):
+        assert y.dtype == dtype
+        assert float(y.item()) == float(_f32_then(ref, dtype, _LONG))
+    if dtype == ag.float16:
+        assert c[-1].item() == 27488.0 and x.sum().item() == 27504.0  # PyTorch's values (float16 alone: 2048)
+    p = ag.tensor([1.001] * 5000, dtype=dtype, device=device)
+    np.testing.assert_array_equal(p.cumprod(0).cpu().numpy(), _f32_then(np.cumprod, dtype, [1.001] * 5000))
+    assert float(p.prod().item()) == float(_f32_then(np.prod, dtype, [1.001] * 5000))
+    r = ag.tensor(np.arange(6).reshape(2, 3) % 4 + 1.0, dtype=dtype, device=device)
+    np.testing.assert_array_equal(r.cumsum(1).cpu().numpy(), _f32_then(np.cumsum, dtype, r.cpu().numpy(), axis=1))
+
+
+@pytest.mark.parametrize("dtype", _halves(), ids=str)
+def test_half_reductions_keep_their_dtype_and_gradients(dtype):
+    x = ag.tensor(_LONG[:2000], dtype=dtype, requires_grad=True)
+    for fn in (lambda x: x.cumsum(0), lambda x: x.cumprod(0), lambda x: x.sum(), lambda x: x.var(),
+               lambda x: x.std(), lambda x: x.norm(), lambda x: x.logsumexp(0), lambda x: x.mean()):
+        x.grad = None
+        y = fn(x)
+        assert y.dtype == dtype
+        y.backward(ag.ones_like(y))
+        assert x.grad.dtype == dtype
+    x.grad = None
+    c = x.cumsum(0)
+    c.backward(ag.ones_like(c))  # the gradient of cumsum is a reverse cumsum: also accumulated in float32
+    np.testing.assert_array_equal(x.grad.numpy(), np.arange(2000, 0, -1).astype(dtype))
+
+
+def test_half_accumulation_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    pairs = [(ag.float16, torch.float16)]
+    if isinstance(ag.bfloat16, np.dtype):
+        pairs.append((ag.bfloat16, torch.bfloat16))
+    for ours, theirs in pairs:
+        x, t = ag.tensor(_LONG, dtype=ours), torch.tensor(_LONG, dtype=theirs)
+        assert x.cumsum(0)[-1].item() == t.cumsum(0)[-1].item()
+        assert x.sum().item() == t.sum().item()
+        assert x.mean().item() == t.mean().item()
+        p, tp = ag.tensor([1.001] * 5000, dtype=ours), torch.tensor([1.001] * 5000, dtype=theirs)
+        assert p.cumprod(0)[-1].item() == pytest.approx(tp.cumprod(0)[-1].item(), rel=1e-2)
+
+
+# ---------------------------------------------------------------------------- var / std: correction
+@pytest.mark.parametrize("bad", ["a", None.__class__, [1], ag.ones(2)])
+def test_var_correction_must_be_a_number(bad):
+    x = ag.ones((2, 3))
+    for op in (x.var, x.std):
+        with pytest.raises(TypeError, match=r"(var|std): correction must be a number \(int or float\), not "):
+            op(correction=bad)
+    with pytest.raises(TypeError, match="var_mean: correction must be a number"):
+        ag.var_mean(x, correction="a")
+
+
+def test_var_accepts_float_and_negative_corrections():
+    x = _t([1.0, 2.0, 4.0], grad=False)
+    assert x.var(correction=2.5).item() == pytest.approx(np.var([1, 2, 4], ddof=2.5))
+    assert x.var(correction=-1).item() == pytest.approx(np.var([1, 2, 4], ddof=-1))
+    assert x.var(correction=ag.tensor(2)).item() == pytest.approx(np.var([1, 2, 4], ddof=2))
+
+
+_INFS = math.inf
+_NANS = math.nan
+
+
+@pytest.mark.parametrize("op, c, dim, value, grad", [
+    # full reductions: +inf gradient, NaN where an element equals the mean (values from PyTorch 2.x)
+    ("var", 6, None, _INFS, [[_INFS, _INFS, _INFS], [_INFS, _INFS, _INFS]]),
+    ("var", 9, None, _INFS, [[_INFS, _INFS, _INFS], [_INFS, _INFS, _INFS]]),
+    ("std", 6, None, _INFS, [[_NANS] * 3, [_NANS] * 3]),
+    # dim reductions: PyTorch uses 2 / (N - correction) as it is (inf for N == correction, finite beyond)
+    ("var", 3, 1, [_INFS, _NANS], [[-_INFS, -_INFS, _INFS], [_NANS, _NANS, _NANS]]),
+    ("var", 4, 1, [_INFS, _NANS], [[8 / 3, 2 / 3, -10 / 3], [0.0, 0.0, 0.0]]),
+    ("var", 5, 1, [_INFS, _NANS], [[4 / 3, 1 / 3, -5 / 3], [0.0, 0.0, 0.0]]),
+    ("std", 3, 1, [_INFS, _NANS], [[_NANS] * 3, [_NANS] * 3]),
+    ("std", 4, 1, [_INFS, _NANS], [[0.0, 0.0, 0.0], [_NANS] * 3]),
+])
+def test_var_and_std_without_degrees_of_freedom_match_pytorch(op, c, dim, value, grad):
+    x = _t([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]])
+    with np.errstate(all="ignore"):
+        y = getattr(x, op)(correction=c) if dim is None else getattr(x, op)(dim, correction=c)
+        np.testing.assert_array_equal(y.data, value)
+        w = 1.0 if dim is None else ag.tensor([1.0, -2.0], dtype=ag.float64)
+        (y * w).sum().backward()
+    np.testing.assert_allclose(x.grad.data, grad, rtol=1e-12)
+
+
+def test_full_var_without_degrees_of_freedom_is_nan_where_elements_equal_the_mean():
+    x = _t([1.0, 2.0, 3.0])  # 2.0 is the mean
+    x.var(correction=3).backward()
+    np.testing.assert_array_equal(x.grad.data, [_INFS, _NANS, _INFS])
+    z = _t(5.0)  # a 0-d input: one element, correction 1
+    z.var().backward()
+    assert math.isnan(z.grad.item())
+
+
+def test_var_and_std_gradients_match_pytorch_for_every_correction():
+    torch = pytest.importorskip("torch")
+    values = [[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]]
+    for op in ("var", "std"):
+        for c in (0, 1, 2, 2.5, 3, 4, 7, -1):
+            for dim in (None, 0, 1, (0, 1)):
+                x, t = _t(values), torch.tensor(values, dtype=torch.float64, requires_grad=True)
+                kw = {"correction": c} if dim is None else {"dim": dim, "correction": c}
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # PyTorch warns when no degrees of freedom are left
+                    y, ty = getattr(x, op)(**kw), getattr(t, op)(**kw)
+                    k = np.arange(y.data.size).reshape(y.shape)
+                    w = (k + 1.0) * (-1.0) ** k  # weights of both signs
+                    (y * ag.tensor(w)).sum().backward()
+                    (ty * torch.tensor(w)).sum().backward()
+                np.testing.assert_allclose(y.data, ty.detach().numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
+                np.testing.assert_allclose(x.grad.data, t.grad.numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
+
+
+# ---------------------------------------------------------------------------- int arguments
+@pytest.mark.parametrize("fn, match", [
+    (lambda x: x.sum(0.5), r"sum: dim must be None, an int or a tuple of ints, not float"),
+    (lambda x: x.sum((0, 1.5)), r"sum: dim must be an int or a tuple of ints, but found element of type float at "
+                                r"pos 1"),
+    (lambda x: x.mean(True), r"mean: dim must be None, an int or a tuple of ints, not bool"),
+    (lambda x: x.amax(0.0), r"amax: dim must be None, an int or a tuple of ints, not float"),
+    (lambda x: x.var(0.5), r"var: dim must be None, an int or a tuple of ints, not float"),
+    (lambda x: x.cumsum(0.5), r"cumsum: dim must be an int, got float"),
+    (lambda x: x.cumprod(1.0), r"cumprod: dim must be an int, got float"),
+    (lambda x: x.logcumsumexp(1.0), r"logcumsumexp: dim must be an int, got float"),
+    (lambda x: ag.max(x, 0.5), r"max: dim must be an int, got float"),
+    (lambda x: x.median(0.5), r"median: dim must be an int, got float"),
+    (lambda x: x.argmax(0.5), r"argmax: dim must be an int, got float"),
+    (lambda x: x.sum_to_size(2.5), r"sum_to_size: size must be ints"),
+    (lambda x: x.logsumexp(0.5), r"logsumexp: dim must be None, an int or a tuple of ints, not float"),
+    (lambda x: x.count_nonzero(0.5), r"count_nonzero: dim must be None, an int or a tuple of ints, not float"),
+    (lambda x: x.norm(2, 0.5), r"norm: dim must be None, an int or a tuple of ints, not float"),
+])
+def test_float_dims_raise_type_errors_naming_the_op(fn, match):
+    with pytest.raises(TypeError, match=match):
+        fn(ag.ones((2, 3)))
+
+
+def test_integer_like_dims_are_accepted():
+    x = ag.ones((2, 3))
+    assert x.sum(np.int64(1)).shape == (2,) and x.sum(ag.tensor(1)).shape == (2,)
+    assert x.cumsum(np.int32(1)).shape == (2, 3) and x.sum((np.int64(0), 1)).shape == ()

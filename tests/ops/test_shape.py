@@ -254,7 +254,8 @@ ERRORS = [
                                                 r"\(2, 3, 4\)"),
     (lambda x: x.reshape(-1, -1), RuntimeError, r"reshape: .*\(2, 3, 4\)"),
     (lambda x: x.reshape(-2, 12), RuntimeError, r"reshape: shape \(-2, 12\)"),
-    (lambda x: x.reshape(2.5, 3), RuntimeError, r"reshape: shape \(2.5, 3\)"),
+    (lambda x: x.reshape(2.5, 3), TypeError, r"reshape: argument 'shape' must be a tuple of ints, but found element "
+                                             r"of type float at pos 0"),
     (lambda x: x.view(7), RuntimeError, r"view: shape \(7,\) is invalid for a tensor of shape \(2, 3, 4\)"),
     (lambda x: x.squeeze(3), IndexError, r"squeeze: dim 3 .* 3 dimensions"),
     (lambda x: x.squeeze((0, -3)), RuntimeError, r"squeeze: dim -3 appears multiple times"),
@@ -428,3 +429,113 @@ def test_matches_pytorch(i):
     ag.backward(list(ya), [ag.tensor(g) for g in gs])
     torch.autograd.backward(list(yb), [torch.tensor(g) for g in gs])
     np.testing.assert_allclose(a.grad.data, b.grad.numpy())
+
+
+# ---------------------------------------------------------------------------- int arguments: floats are refused
+_NOT_INT = r"must be int, not float"
+_NOT_INTS = r"must be a tuple of ints, but found element of type float at pos"
+FLOAT_ARGS = [
+    (lambda x: x.permute(0.5, 1, 2), rf"permute: argument 'dims' {_NOT_INTS} 0"),
+    (lambda x: x.permute((0, 1, 2.0)), rf"permute: argument 'dims' {_NOT_INTS} 2"),
+    (lambda x: x.unsqueeze(0.5), rf"unsqueeze: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.unsqueeze(True), r"unsqueeze: argument 'dim' must be int, not bool"),
+    (lambda x: x.split(1.5), rf"split: argument 'split_size_or_sections' {_NOT_INT}"),
+    (lambda x: x.split([1.0, 1]), rf"split: argument 'split_size_or_sections' {_NOT_INTS} 0"),
+    (lambda x: x.split(1, 0.0), rf"split: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.chunk(2.0), rf"chunk: argument 'chunks' {_NOT_INT}"),
+    (lambda x: x.chunk(2, 1.0), rf"chunk: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.unbind(1.0), rf"unbind: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.reshape(4, 6.0), rf"reshape: argument 'shape' {_NOT_INTS} 1"),
+    (lambda x: x.view((24.0,)), rf"view: argument 'size' {_NOT_INTS} 0"),
+    (lambda x: x.flatten(0.0), rf"flatten: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.flatten(0, 1.0), rf"flatten: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.unflatten(1.0, (3, 1)), rf"unflatten: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.unflatten(1, (3, 1.0)), rf"unflatten: argument 'sizes' {_NOT_INTS} 1"),
+    (lambda x: x.squeeze(0.0), rf"squeeze: argument 'dim' {_NOT_INTS} 0"),
+    (lambda x: x.transpose(0, 1.0), rf"transpose: argument 'dim1' {_NOT_INT}"),
+    (lambda x: x.transpose(0.0, 1), rf"transpose: argument 'dim0' {_NOT_INT}"),
+    (lambda x: x.swapaxes(0, 1.0), rf"transpose: argument 'dim1' {_NOT_INT}"),
+    (lambda x: x.movedim(0.0, 1), rf"movedim: argument 'dim' {_NOT_INTS} 0"),
+    (lambda x: x.expand(2, 3, 4.0), rf"expand: argument 'size' {_NOT_INTS} 2"),
+    (lambda x: ag.broadcast_to(x, (2.0, 3, 4)), rf"expand: argument 'size' {_NOT_INTS} 0"),
+    (lambda x: x.repeat(1, 2.0, 1), rf"repeat: argument 'repeats' {_NOT_INTS} 1"),
+    (lambda x: x.tile(2.0), rf"tile: argument 'dims' {_NOT_INTS} 0"),
+    (lambda x: x.flip(0.0), rf"flip: argument 'dims' {_NOT_INTS} 0"),
+    (lambda x: x.roll(1.5, 0), rf"roll: argument 'shifts' {_NOT_INTS} 0"),
+    (lambda x: x.roll(1.5), rf"roll: argument 'shifts' {_NOT_INT}"),
+    (lambda x: x.roll(1, 0.0), rf"roll: argument 'dims' {_NOT_INTS} 0"),
+    (lambda x: ag.cat([x, x], 1.0), rf"cat: argument 'dim' {_NOT_INT}"),
+    (lambda x: ag.stack([x, x], 1.0), rf"stack: argument 'dim' {_NOT_INT}"),
+    (lambda x: ag.pad(x, (1.5, 1)), rf"pad: argument 'pad' {_NOT_INTS} 0"),
+    (lambda x: x.narrow(0, 0.0, 1), rf"narrow: argument 'start' {_NOT_INT}"),
+    (lambda x: x.narrow(0, 0, 1.0), rf"narrow: argument 'length' {_NOT_INT}"),
+    (lambda x: x.narrow(0.0, 0, 1), rf"narrow: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.tril(1.5), rf"tril: argument 'diagonal' {_NOT_INT}"),
+    (lambda x: x.triu(1.5), rf"triu: argument 'diagonal' {_NOT_INT}"),
+    (lambda x: x.diagonal(0.5), rf"diagonal: argument 'offset' {_NOT_INT}"),
+    (lambda x: x.diagonal(0, 0.0, 1), rf"diagonal: argument 'dim1' {_NOT_INT}"),
+    (lambda x: x[0].diag(1.0), rf"diag: argument 'diagonal' {_NOT_INT}"),
+    (lambda x: x[0, 0].diag_embed(1.0), rf"diag_embed: argument 'offset' {_NOT_INT}"),
+    (lambda x: x[0, 0].diag_embed(0, 0.0, 1), rf"diag_embed: argument 'dim' {_NOT_INT}"),
+    (lambda x: x.stride(0.0), rf"stride: argument 'dim' {_NOT_INT}"),
+]
+
+
+@pytest.mark.parametrize("fn, match", FLOAT_ARGS, ids=[f"float{i}" for i in range(len(FLOAT_ARGS))])
+def test_float_dims_and_sizes_raise_type_errors_naming_the_op(fn, match):
+    x = _x(2, 3, 4, requires_grad=True)
+    with pytest.raises(TypeError, match=match):
+        fn(x)
+
+
+def test_integer_like_arguments_are_accepted():
+    x = _x(2, 3, 4)
+    assert x.unsqueeze(np.int64(0)).shape == (1, 2, 3, 4) and x.unsqueeze(ag.tensor(1)).shape == (2, 1, 3, 4)
+    assert x.permute(np.int32(2), 0, 1).shape == (4, 2, 3) and x.reshape(np.int64(6), -1).shape == (6, 4)
+    assert len(x.split(np.int64(1))) == 2 and x.transpose(np.int8(0), 1).shape == (3, 2, 4)
+    assert x.narrow(2, ag.tensor(1), 2).shape == (2, 3, 2)
+
+
+def test_float_arguments_match_pytorch_in_refusing():
+    torch = pytest.importorskip("torch")
+    t, x = torch.zeros(2, 3, 4), _x(2, 3, 4)
+    for call in (lambda a: a.unsqueeze(0.5), lambda a: a.split(1.5), lambda a: a.transpose(0, 1.0),
+                 lambda a: a.chunk(2.0), lambda a: a.tril(1.5), lambda a: a.roll(1.5, 0), lambda a: a.reshape(4, 6.0)):
+        for a in (t, x):
+            with pytest.raises(TypeError):
+                call(a)
+
+
+# ---------------------------------------------------------------------------- memory layout
+@pytest.mark.parametrize("make", [
+    lambda a: a, lambda a: a.transpose(0, 2), lambda a: a[:, ::2], lambda a: a.expand(5, 2, 3, 4),
+    lambda a: a[:, :1], lambda a: a[0], lambda a: a.permute(1, 0, 2), lambda a: a.unsqueeze(1), lambda a: a[:0],
+    lambda a: a.reshape(6, 4)[::3], lambda a: a[..., 1], lambda a: a.narrow(1, 1, 1),
+], ids=[f"layout{i}" for i in range(12)])
+def test_stride_and_is_contiguous_match_pytorch(make):
+    torch = pytest.importorskip("torch")
+    x, t = _x(2, 3, 4), torch.arange(24.0).reshape(2, 3, 4)
+    a, b = make(x), make(t)
+    assert a.stride() == b.stride() or 0 in a.shape  # empty tensors: PyTorch and numpy may differ in strides
+    assert a.is_contiguous() == b.is_contiguous()
+    for d in range(-a.ndim, a.ndim):
+        assert a.stride(d) == a.stride()[d]
+
+
+def test_stride_and_is_contiguous():
+    x = _x(2, 3, 4)
+    assert x.stride() == (12, 4, 1) and x.stride(0) == 12 and x.stride(-1) == 1
+    assert x.is_contiguous() and not x.transpose(0, 1).is_contiguous()
+    assert x.transpose(0, 1).contiguous().is_contiguous()
+    assert x.mT.stride() == (12, 1, 4) and x.expand(2, 2, 3, 4).stride() == (0, 12, 4, 1)
+    assert ag.tensor(1.0).stride() == () and ag.tensor(1.0).is_contiguous()
+    assert ag.ones(4, dtype=ag.int8).stride() == (1,)  # in elements, not bytes
+    with pytest.raises(IndexError, match="stride: dim 3 is out of range"):
+        x.stride(3)
+    with pytest.raises(IndexError, match="stride: dim 0 was given but the tensor is 0-d"):
+        ag.tensor(1.0).stride(0)
+
+
+def test_stride_on_the_device(device):
+    x = ag.zeros(2, 3, device=device)
+    assert x.stride() == (3, 1) and x.t().stride() == (1, 3) and not x.t().is_contiguous() and x.is_contiguous()

@@ -1,0 +1,239 @@
+"""Every in-place method: bumps the version counter exactly once, returns self, keeps the tensor object and its
+memory, refuses a leaf that requires grad (outside no_grad), and leaves the tensor unchanged when it raises."""
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.function import _version_of
+
+SHAPE = (3, 4)
+
+
+def _target(dtype="float32", requires_grad=False):
+    """Values in (0.2, 0.8): inside the domain of every unary op (log, asin, logit, ...)."""
+    if dtype == "bool":
+        data = np.arange(12).reshape(SHAPE) % 3 == 0
+    elif dtype.startswith("int"):
+        data = (np.arange(12).reshape(SHAPE) % 5 + 1).astype(dtype)
+    else:
+        data = np.linspace(0.2, 0.8, 12).reshape(SHAPE).astype(dtype)
+    return ag.tensor(data, requires_grad=requires_grad)
+
+
+def _f(*values):
+    return ag.tensor(np.array(values, dtype=np.float32))
+
+
+_IDX = lambda: ag.tensor([0, 2])  # noqa: E731
+_MASK = lambda: ag.tensor(np.arange(12).reshape(SHAPE) % 2 == 0)  # noqa: E731
+
+# name -> (target dtype, () -> (args, kwargs)); "int" targets are integer-only ops (no gradient possible)
+SPECS = {
+    **{n: ("float32", lambda: ((), {})) for n in (
+        "abs_", "acos_", "asin_", "atan_", "ceil_", "cos_", "cosh_", "erf_", "exp_", "expm1_", "floor_", "log10_",
+        "log1p_", "log2_", "log_", "logit_", "neg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_",
+        "sign_", "sin_", "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "zero_", "nan_to_num_")},
+    **{n: ("float32", lambda: ((_f(0.5, 1.5, 2.0, 0.25),), {})) for n in (
+        "add_", "sub_", "mul_", "div_", "pow_", "floor_divide_", "remainder_", "maximum_", "minimum_", "atan2_")},
+    "clamp_": ("float32", lambda: ((0.3, 0.6), {})),
+    "clip_": ("float32", lambda: ((), {"min": _f(0.3, 0.3, 0.4, 0.5), "max": _f(0.6)})),
+    "clamp_min_": ("float32", lambda: ((0.5,), {})),
+    "clamp_max_": ("float32", lambda: ((0.5,), {})),
+    "copy_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0),), {})),
+    "fill_": ("float32", lambda: ((2.5,), {})),
+    "lerp_": ("float32", lambda: ((_f(1.0), 0.5), {})),
+    "fmod_": ("float32", lambda: ((_f(0.5, 1.5, 2.0, 0.25),), {})),
+    "fill_diagonal_": ("float32", lambda: ((2.0,), {})),
+    "uniform_": ("float32", lambda: ((), {})),
+    "normal_": ("float32", lambda: ((), {})),
+    "bernoulli_": ("float32", lambda: ((0.5,), {})),
+    "exponential_": ("float32", lambda: ((), {})),
+    "random_": ("float32", lambda: ((2, 10), {})),
+    "t_": ("float32", lambda: ((), {})),
+    "transpose_": ("float32", lambda: ((0, 1), {})),
+    "unsqueeze_": ("float32", lambda: ((0,), {})),
+    "squeeze_": ("float32", lambda: ((), {})),
+    "bitwise_and_": ("int64", lambda: ((ag.tensor([1, 2, 3, 6]),), {})),
+    "bitwise_or_": ("int64", lambda: ((ag.tensor([1, 2, 3, 6]),), {})),
+    "bitwise_xor_": ("int64", lambda: ((ag.tensor([1, 2, 3, 6]),), {})),
+    "index_add_": ("float32", lambda: ((0, _IDX(), ag.ones(2, 4)), {})),
+    "index_copy_": ("float32", lambda: ((0, _IDX(), ag.ones(2, 4)), {})),
+    "index_fill_": ("float32", lambda: ((1, _IDX(), -1.0), {})),
+    "index_put_": ("float32", lambda: (((_IDX(),), ag.ones(4)), {})),
+    "masked_fill_": ("float32", lambda: ((_MASK(), -1.0), {})),
+    "masked_scatter_": ("float32", lambda: ((_MASK(), ag.ones(3, 4)), {})),
+    "scatter_": ("float32", lambda: ((0, ag.tensor([[0, 1, 2, 0]]), ag.ones(1, 4)), {})),
+    "scatter_add_": ("float32", lambda: ((0, ag.tensor([[0, 1, 2, 0]]), ag.ones(1, 4)), {})),
+    # in-place forms that other modules may add; checked when present
+    "addcmul_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
+    "addcdiv_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
+}
+NOT_DATA = {"requires_grad_", "detach_"}  # in place on autograd state, not on the values
+RANDOM = {"uniform_", "normal_", "bernoulli_", "exponential_", "random_"}
+SHAPE_OPS = {"t_", "transpose_", "unsqueeze_", "squeeze_"}  # change the shape in place, not the values
+SAME_VALUES = {"trunc_", "floor_", "round_", "ceil_", "nan_to_num_", "relu_", "abs_", "clamp_max_", "maximum_",
+               "bernoulli_", "bitwise_and_", "bitwise_or_"} | SHAPE_OPS  # may leave these values as they are
+METHODS = sorted(n for n in dir(ag.Tensor) if n.endswith("_") and not n.startswith("_") and n not in NOT_DATA)
+FLOAT_METHODS = [n for n in METHODS if n in SPECS and SPECS[n][0] == "float32"]
+
+
+def _call(name, x):
+    args, kwargs = SPECS[name][1]()
+    return getattr(x, name)(*args, **kwargs)
+
+
+def test_every_inplace_method_has_a_spec():
+    missing = [n for n in METHODS if n not in SPECS]
+    assert not missing, f"add the in-place methods {missing} to SPECS in {__file__}"
+
+
+@pytest.mark.parametrize("name", [n for n in METHODS if n in SPECS])
+def test_plain_tensor_changes_in_place_once(name):
+    x = _target(SPECS[name][0])
+    data, v0 = x.data, _version_of(x)
+    before = data.copy()
+    out = _call(name, x)
+    assert out is x
+    assert _version_of(x) == v0 + 1
+    assert x.dtype == before.dtype
+    if name in SHAPE_OPS:
+        assert np.shares_memory(x.data, data)
+        return
+    assert x.data is data and x.shape == before.shape  # same memory, written through
+    if name not in SAME_VALUES:
+        assert not np.array_equal(x.data, before), "the values did not change"
+
+
+# inplace.zero_ calls fill_, whose error names fill_ (inplace.py belongs to another module's owners)
+_NAMED_AS_OTHER = {"zero_": "fill_"}
+
+
+@pytest.mark.parametrize("name", FLOAT_METHODS)
+def test_leaf_requiring_grad_is_refused_and_left_alone(name):
+    x = _target(requires_grad=True)
+    before, v0 = x.data.copy(), _version_of(x)
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad") as err:
+        _call(name, x)
+    assert str(err.value).startswith(f"{_NAMED_AS_OTHER.get(name, name)}:"), str(err.value)
+    np.testing.assert_array_equal(x.data, before)
+    assert _version_of(x) == v0 and x.is_leaf and x.requires_grad and x.shape == SHAPE
+
+
+@pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in SHAPE_OPS])
+def test_view_of_leaf_requiring_grad_is_refused(name):
+    x = _target(requires_grad=True)
+    before = x.data.copy()
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        _call(name, x.view(3, 4))
+    np.testing.assert_array_equal(x.data, before)
+    assert _version_of(x) == 0
+
+
+@pytest.mark.parametrize("name", FLOAT_METHODS)
+def test_leaf_requiring_grad_is_allowed_under_no_grad(name):
+    x = _target(requires_grad=True)
+    data = x.data
+    with ag.no_grad():
+        out = _call(name, x)
+    assert out is x and np.shares_memory(x.data, data) and _version_of(x) == 1
+    assert x.is_leaf and x.requires_grad and x.grad_fn is None
+
+
+@pytest.mark.parametrize("name", FLOAT_METHODS)
+def test_recorded_on_a_non_leaf(name):
+    leaf = _target(requires_grad=True)
+    x = leaf.clone()
+    data = x.data
+    out = _call(name, x)
+    assert out is x and np.shares_memory(x.data, data) and _version_of(x) == 1
+    assert leaf._version == 0
+    if x.requires_grad:  # random fills cut the tensor from the tape
+        x.sum().backward()
+        assert leaf.grad is not None and leaf.grad.shape == leaf.shape
+
+
+@pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in SHAPE_OPS])
+def test_on_a_view_bumps_the_shared_counter_once(name):
+    base = _target()
+    view = base[1:]
+    args, kwargs = SPECS[name][1]()
+    if name in {"index_add_", "index_copy_", "index_put_", "scatter_", "scatter_add_", "masked_fill_",
+                "masked_scatter_", "clip_", "fill_diagonal_"}:
+        view = base.view(3, 4)  # the specs' index/mask/bound shapes are for the full (3, 4) target
+    before = base.data.copy()
+    out = getattr(view, name)(*args, **kwargs)
+    assert out is view
+    assert base._version == 1 and _version_of(view) == 1
+    if name not in RANDOM and name not in SAME_VALUES:
+        assert not np.array_equal(base.data, before)
+
+
+# ---------------------------------------------------------------------------- errors change nothing
+_INT_REFUSED = [  # int64 target, float result: PyTorch refuses the cast ("result type Float can't be cast")
+    ("add_", (0.5,)), ("sub_", (0.5,)), ("mul_", (1.5,)), ("div_", (2,)), ("pow_", (0.5,)),
+    ("add_", (_f(0.5),)), ("mul_", (_f(0.5),)), ("floor_divide_", (0.5,)), ("remainder_", (0.5,)),
+    ("maximum_", (_f(0.5),)), ("minimum_", (_f(0.5),)), ("atan2_", (ag.tensor([1, 2, 3, 4]),)),
+    ("exp_", ()), ("log_", ()), ("sqrt_", ()), ("sigmoid_", ()), ("tanh_", ()), ("reciprocal_", ()), ("sin_", ()),
+    ("clamp_", (0, 1.5)), ("clamp_min_", (0.5,)), ("clamp_max_", (0.5,)), ("clip_", (0.5,)),
+]
+_BOOL_REFUSED = [("add_", (1,)), ("mul_", (2,)), ("sub_", (True,)), ("pow_", (2,)), ("floor_divide_", (True,)),
+                 ("square_", ()), ("neg_", ())]
+
+
+@pytest.mark.parametrize("name,args", _INT_REFUSED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(_INT_REFUSED)])
+def test_int_target_refuses_float_result_and_is_unchanged(name, args):
+    x = _target("int64")
+    before = x.data.copy()
+    with pytest.raises(RuntimeError, match=f"{name}: result type float.* can't be cast to the dtype int64"):
+        getattr(x, name)(*args)
+    np.testing.assert_array_equal(x.data, before)
+    assert x.dtype == ag.int64 and _version_of(x) == 0
+
+
+@pytest.mark.parametrize("name,args", _BOOL_REFUSED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(_BOOL_REFUSED)])
+def test_bool_target_refuses_and_is_unchanged(name, args):
+    x = _target("bool")
+    before = x.data.copy()
+    with pytest.raises((RuntimeError, TypeError), match=name.rstrip("_")):
+        getattr(x, name)(*args)
+    np.testing.assert_array_equal(x.data, before)
+    assert x.dtype == ag.bool_ and _version_of(x) == 0
+
+
+def test_lerp_on_int_target_is_refused_and_unchanged():
+    x = _target("int64")
+    before = x.data.copy()
+    with pytest.raises(TypeError, match="lerp: input must be a floating point tensor"):
+        x.lerp_(ag.ones(3, 4), 0.5)
+    np.testing.assert_array_equal(x.data, before)
+    assert _version_of(x) == 0
+
+
+@pytest.mark.parametrize("recorded", [False, True])
+@pytest.mark.parametrize("name,args", [("add_", (ag.ones(2, 3, 4),)), ("mul_", (ag.ones(5),)),
+                                       ("copy_", (ag.ones(2, 4),)), ("clamp_", (ag.zeros(5), None)),
+                                       ("maximum_", (ag.ones(2, 3, 4),)), ("lerp_", (ag.ones(7), 0.5))])
+def test_shape_errors_leave_the_tensor_unchanged(name, args, recorded):
+    leaf = _target(requires_grad=recorded)
+    x = leaf.clone() if recorded else leaf
+    fn_before, before = x.grad_fn, x.data.copy()
+    with pytest.raises((RuntimeError, ValueError)):
+        getattr(x, name)(*args)
+    np.testing.assert_array_equal(x.data, before)
+    assert _version_of(x) == 0 and x.grad_fn is fn_before
+
+
+def test_chained_inplace_ops_bump_once_each():
+    x = _target()
+    x.add_(1.0).mul_(2.0).clamp_(0.0, 2.5).zero_()
+    assert x._version == 4
+    np.testing.assert_array_equal(x.data, 0)
+
+
+def test_inplace_op_after_save_for_backward_is_detected():
+    leaf = _target(requires_grad=True)
+    x = leaf.clone()
+    y = x.exp()  # saves its output
+    y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.sum().backward()
