@@ -79,18 +79,20 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is not None and (node.pre_hooks or captured is not None or node.num_outputs > 1):
-                grads = _prepare(node, grads, captured, wanted if captured is not None else None)
-            if grads is None:  # nothing flows through this node
-                outs = (None,) * len(node.next_edges)
-            elif node.custom or node.in_shapes is not None or node._meta is _FREED:
-                outs = node.run_backward(grads, create_graph)
-            else:  # the common case, inlined: a built-in op whose grads need no un-broadcasting
+            if grads is not None and node._plain and captured is None:
+                # the common case, inlined: a single-output built-in op, no hooks, no un-broadcasting
                 if create_graph or node._create:
                     node._create = create_graph
                 outs = node.backward(*grads)
                 if outs.__class__ is not tuple:
                     outs = (outs,)
+            else:
+                if grads is not None:
+                    grads = _prepare(node, grads, captured, want)
+                if grads is None:  # nothing flows through this node
+                    outs = (None,) * len(node.next_edges)
+                else:
+                    outs = node.run_backward(grads, create_graph)
             if anomaly and grads is not None:
                 _check_nan(node, outs)
             if not retain_graph and node._meta:

@@ -38,6 +38,7 @@ class Function:
     num_outputs = 1
     pre_hooks = None
     in_shapes = None
+    _plain = False  # True: a single-output built-in op without hooks or un-broadcasting (the engine's fast path)
     trace = None
     _create = False
 
@@ -117,6 +118,7 @@ class Function:
 
     def register_prehook(self, output_nr, hook):
         """Call hook(grad) on the gradient of output `output_nr` before this node runs."""
+        self._plain = False
         if self.pre_hooks is None:
             self.pre_hooks = {}
         self.pre_hooks.setdefault(output_nr, []).append(hook)
@@ -219,6 +221,7 @@ class Op(Function):
 
     __slots__ = ()
     custom = False
+    _plain = True
     broadcasts = False  # True: backward grads are summed back to the input shapes centrally
     differentiable = True
 
@@ -270,11 +273,12 @@ class Op(Function):
             if x._base is not None:
                 _fresh_view(x)
             fn = x.grad_fn
-            ctx.next_edges = ((x, 0) if fn is None else (fn, x._output_nr),) + (None,) * len(consts)
+            edge = (x, 0) if fn is None else (fn, x._output_nr)
+            ctx.next_edges = (edge,) + (None,) * len(consts) if consts else (edge,)
             out = cls.forward(ctx, x.data, *consts)
             if isinstance(out, _generic):
                 out = _scalar_to_array(ctx, out)
-            return _record(ctx, cls, (x,) + consts, out)
+            return _record(ctx, cls, (x,) + consts if consts else (x,), out)
         out = cls.forward(ctx, x.data, *consts)
         return _make(np.asarray(out) if isinstance(out, _generic) else out, None, 0)
 
@@ -329,6 +333,7 @@ def _record(ctx, cls, args, out):
         for a in args:
             if isinstance(a, Tensor) and a.data.shape != shape:
                 ctx.in_shapes = tuple([a.data.shape if isinstance(a, Tensor) else None for a in args])
+                ctx._plain = False
                 break
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
@@ -364,6 +369,7 @@ def _wrap_outputs(ctx, cls, args, out, record):
     if not record:
         return outs
     ctx.num_outputs = len(outs)
+    ctx._plain = False
     ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]

@@ -16,12 +16,12 @@ def xp(x):
 
 
 def _unary(method, np_name=None):
-    np_name = np_name or method
+    ufunc = getattr(np, np_name or method)  # numpy ufuncs dispatch to cupy (and the stand-in) by __array_ufunc__
 
     def f(x):
         if isinstance(x, Tensor):
             return getattr(x, method)()
-        return getattr(array_module(x), np_name)(x)
+        return ufunc(x)
 
     f.__name__ = method
     f.__doc__ = f"{method}(x) on an array or a Tensor."
