@@ -37,7 +37,7 @@ class Dropout1d(_DropoutNd):
 
 
 class Dropout2d(_DropoutNd):
-    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability p while training."""
+    """Zero whole channels of (N, C, H, W) input with probability p while training (3-D input: (N, C, L), as torch)."""
 
     _fn = staticmethod(dropout2d)
 

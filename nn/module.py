@@ -640,9 +640,11 @@ class Layer:
             elif isinstance(value, np.ndarray) or type(value) in backend._modules:
                 arr = value
             else:
-                error_msgs.append(f'While copying the parameter named "{key}", expected Tensor or Tensor-like '
-                                  f"object from checkpoint but received {type(value).__name__}")
-                continue
+                arr, why = _foreign_array(value)
+                if arr is None:
+                    error_msgs.append(f'While copying the parameter named "{key}", expected Tensor or Tensor-like '
+                                      f"object from checkpoint but received {_type_name(value)}{why}")
+                    continue
             if tuple(arr.shape) != tuple(target.shape):
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {tuple(arr.shape)} from "
                                   f"checkpoint, the shape in current model is {tuple(target.shape)}.")
@@ -760,6 +762,53 @@ class Layer:
         facts.append("training mode" if self.training else "eval mode")
         return (f"<pre>{html.escape(repr(self))}</pre>"
                 f'<p style="font-family:monospace;color:#555">{html.escape("; ".join(facts))}</p>')
+
+
+def _type_name(obj):
+    """'torch.Tensor', 'numpy.float64', 'list': the qualified name of obj's type (builtins unqualified)."""
+    cls = type(obj)
+    module = cls.__module__ or ""
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+def _foreign_array(value):
+    """(array, "") for a tensor-like object from another library (a PyTorch/JAX tensor, anything with __dlpack__ or
+    __array__), copied so that it shares no memory with the checkpoint; (None, why) otherwise.
+
+    Nothing here imports the other library: the object converts itself (detach() first when it has one, since
+    PyTorch tensors that require grad refuse DLPack and __array__).
+    """
+    dlpack = hasattr(value, "__dlpack__") and hasattr(value, "__dlpack_device__")
+    if not dlpack and not hasattr(value, "__array__"):
+        return None, ""
+    obj = value
+    detach = getattr(value, "detach", None)
+    if callable(detach):
+        try:
+            obj = detach()
+        except Exception:  # noqa: BLE001 (not a PyTorch-like detach: convert the object itself)
+            obj = value
+    errors = []
+    if dlpack:
+        try:
+            arr = autograd.from_dlpack(obj).data
+            return arr.copy(), ""
+        except Exception as err:  # noqa: BLE001 (e.g. a dtype or device DLPack cannot carry: try __array__)
+            errors.append(err)
+    cpu = getattr(obj, "cpu", None)
+    for get in (lambda: obj, cpu):  # a GPU tensor the backend cannot import: through host memory (.cpu())
+        if not callable(get) or not hasattr(obj, "__array__"):
+            continue
+        try:
+            arr = np.asarray(get()).copy()  # (asarray: PyTorch's __array__ takes no copy= keyword)
+        except Exception as err:  # noqa: BLE001 (reported with the key)
+            errors.append(err)
+            continue
+        if arr.dtype in dtypes.SUPPORTED:
+            return arr, ""
+        errors.append(TypeError(f"dtype {arr.dtype} is not supported"))
+        break
+    return None, f" that could not be converted ({errors[-1]})" if errors else ""
 
 
 def _copy_into(target, arr):

@@ -150,7 +150,8 @@ class Gelu(Op):
         if k is not None and gy.dtype == x.dtype:
             return k(gy, x)
         cdf = ctx.cdf if ctx.cdf is not None and not isinstance(x, Tensor) else _cdf(x)
-        return gy * (cdf + x * dual.exp(x * x * -0.5) * _INV_SQRT_2PI)
+        with np.errstate(over="ignore"):  # x * x overflows to inf for huge |x|: exp(-inf) = 0, the right density
+            return gy * (cdf + x * dual.exp(x * x * -0.5) * _INV_SQRT_2PI)
 
 
 _GELU_CDF = f"((erf(x * {_c(1 / _SQRT_2)}) + (T)1) * (T)0.5)"
@@ -159,21 +160,39 @@ elementwise_kernel("gelu_bwd", "T gy, T x", "T gx",
                    f"gx = gy * ({_GELU_CDF} + x * exp(x * x * (T)-0.5) * {_c(_INV_SQRT_2PI)});")
 
 
+# tanh(sqrt(2 / pi) * (x + 0.044715 x^3)) is exactly +-1 (in every float type) once |x| > 20, so x is clamped to
+# [-20, 20] inside the tanh and the polynomials: the same values, but x^3 cannot overflow (no inf * 0 = nan in the
+# gradient, no overflow warnings) for huge |x|.
+_GELU_CLAMP = 20.0
+_GELU_C3 = 0.044715 * _GELU_K
+
+
+def _clamp_gelu(x):
+    if isinstance(x, Tensor):
+        return unary.clamp(x, -_GELU_CLAMP, _GELU_CLAMP)
+    return x.clip(-_GELU_CLAMP, _GELU_CLAMP)
+
+
 def _gelu_tanh(m, x):
-    return x * (m.tanh((x + x * x * x * 0.044715) * _GELU_K) + 1) * 0.5
+    xc = _clamp_gelu(x)
+    return x * ((m.tanh(xc * (xc * xc * _GELU_C3 + _GELU_K)) + 1) * 0.5)
 
 
 def _gelu_tanh_grad(gy, x, y):
-    t = dual.tanh((x + x * x * x * 0.044715) * _GELU_K)
-    return gy * ((t + 1) * 0.5 + x * (1 - t * t) * ((x * x * (3 * 0.044715) + 1) * (0.5 * _GELU_K)))
+    xc = _clamp_gelu(x)
+    x2 = xc * xc
+    t = dual.tanh(xc * (x2 * _GELU_C3 + _GELU_K))
+    return gy * ((t + 1) * 0.5 + xc * (1 - t * t) * (x2 * (1.5 * _GELU_C3) + 0.5 * _GELU_K))
 
 
-_GELU_T = f"tanh((x + x * x * x * {_c(0.044715)}) * {_c(_GELU_K)})"
+_GELU_XC = (f"T xc = x < {_c(-_GELU_CLAMP)} ? {_c(-_GELU_CLAMP)} : (x > {_c(_GELU_CLAMP)} ? {_c(_GELU_CLAMP)} : x); "
+            "T x2 = xc * xc; ")
+_GELU_T = f"tanh(xc * (x2 * {_c(_GELU_C3)} + {_c(_GELU_K)}))"
 GeluTanh = _elementwise(
     "GeluTanh", _gelu_tanh, _gelu_tanh_grad,
-    _fused("gelu_tanh", (), f"y = x * ({_GELU_T} + (T)1) * (T)0.5;",
-           f"T t = {_GELU_T}; gx = gy * ((t + (T)1) * (T)0.5 + x * ((T)1 - t * t) * "
-           f"((x * x * {_c(3 * 0.044715)} + (T)1) * {_c(0.5 * _GELU_K)}));"))
+    _fused("gelu_tanh", (), f"{_GELU_XC}y = x * (({_GELU_T} + (T)1) * (T)0.5);",
+           f"{_GELU_XC}T t = {_GELU_T}; gx = gy * ((t + (T)1) * (T)0.5 + xc * ((T)1 - t * t) * "
+           f"(x2 * {_c(1.5 * _GELU_C3)} + {_c(0.5 * _GELU_K)}));"))
 
 
 def _silu_grad(gy, x, y):
@@ -203,9 +222,13 @@ Softplus = _elementwise(
     _fused("softplus", ("beta", "thr"), "y = x * beta > thr ? x : tg_log1pexp(x * beta) / beta;",
            "gx = x * beta > thr ? gy : gy * tg_sigmoid(x * beta);"))
 
-Softsign = _elementwise(
-    "Softsign", lambda m, x: x / (m.abs(x) + 1),
-    lambda gy, x, y: gy / dual.square(dual.abs(x) + 1))
+
+def _softsign_grad(gy, x, y):
+    d = dual.abs(x) + 1
+    return gy / d / d  # not gy / d^2: d^2 overflows (with a warning) for huge |x|, gy / d / d goes quietly to 0
+
+
+Softsign = _elementwise("Softsign", lambda m, x: x / (m.abs(x) + 1), _softsign_grad)
 
 Hardswish = _elementwise(
     "Hardswish", lambda m, x: x * m.clip(x + 3, 0, 6) / 6,
@@ -396,7 +419,8 @@ def _shifted(x, axis, safe):
     mx = x.max(axis=axis, keepdims=True) if x.size else m.zeros_like(x.sum(axis=axis, keepdims=True))
     if safe:
         mx = m.where(m.isfinite(mx), mx, 0)
-    return x - mx
+    with np.errstate(over="ignore"):  # e.g. -3e38 - 3e38 in float32 gives -inf: exp(-inf) = 0, as it should
+        return x - mx
 
 
 # One block per row of the last axis (a contiguous copy of x): max, sum of exp, then the output, in one launch;

@@ -1,5 +1,6 @@
 """Dropout: dropout, dropout1d/2d/3d (whole channels), alpha_dropout and feature_alpha_dropout."""
 import math
+import warnings
 
 import numpy as np
 
@@ -147,10 +148,29 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _apply(input, p, training, inplace, _feature_shape(input, 3, "dropout1d"), False, "dropout1d")
 
 
+_DROPOUT2D_3D = ("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is "
+                 "desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will "
+                 "change in a future release to interpret the input as one without a batch dimension, i.e. shape "
+                 "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d "
+                 "instead.")
+
+
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, H, W) or (C, H, W) input with probability p."""
+    """Zero whole channels of (N, C, H, W) input with probability p.
+
+    A 3-D input is read as (N, C, L) and dropped per (n, c), with a warning, as PyTorch 2.x does (not as an
+    unbatched (C, H, W)); use dropout1d for (N, C, L), or unsqueeze(0) an unbatched (C, H, W) input.
+    """
     _check(input, p, "dropout2d")
-    return _apply(input, p, training, inplace, _feature_shape(input, 4, "dropout2d"), False, "dropout2d")
+    if input.ndim == 3:
+        warnings.warn(_DROPOUT2D_3D, stacklevel=2)
+        shape = tuple(input.shape[:2]) + (1,)
+    elif input.ndim == 4:
+        shape = tuple(input.shape[:2]) + (1, 1)
+    else:
+        raise ValueError(f"dropout2d: expected a 3-D or 4-D input (N, C, H, W), or (N, C, L) as in PyTorch, got "
+                         f"shape {tuple(input.shape)}")
+    return _apply(input, p, training, inplace, shape, False, "dropout2d")
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):

@@ -103,7 +103,9 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 def _piecewise_quadratic(d, width, linear_scale):
     """scale * (0.5 d^2 / width) where |d| < width, else scale * (|d| - 0.5 width): smooth_l1 and huber."""
     a = unary.abs(d)
-    return unary.where(a < width, d * d * (0.5 * linear_scale / width), (a - 0.5 * width) * linear_scale)
+    with np.errstate(over="ignore"):  # d * d overflows only where |d| >= width, where the linear branch is taken
+        quad = d * d * (0.5 * linear_scale / width)
+    return unary.where(a < width, quad, (a - 0.5 * width) * linear_scale)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -192,7 +194,8 @@ class ClassLoss(Op):
         ctx.cfg, ctx.in_shape, ctx.den = cfg, x.shape, wt.sum()
         loss = _ce_rows(ctx, x, cfg) if logits else None  # the fused GPU kernel: the negated loss, or None
         if loss is None and logits:
-            z = x3 - x3.max(axis=1, keepdims=True) if x3.size else x3.copy()
+            with np.errstate(over="ignore"):  # e.g. -3e38 - 3e38 in float32 gives -inf (as log_softmax in PyTorch)
+                z = x3 - x3.max(axis=1, keepdims=True) if x3.size else x3.copy()
             e = m.exp(z)
             s = e.sum(axis=1, keepdims=True)
             lse = m.log(s)

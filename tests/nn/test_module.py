@@ -285,6 +285,97 @@ def test_load_state_dict_bumps_version_and_keeps_objects():
     assert net.weight is w and w._version > v0 and np.all(w.data == 1)
 
 
+class _ArrayLike:
+    """A checkpoint value from another library that converts itself through __array__ only."""
+
+    def __init__(self, arr):
+        self.arr = arr
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.arr, dtype=dtype)
+
+
+class _DLPackOnly:
+    """A checkpoint value that converts itself through DLPack only."""
+
+    def __init__(self, arr):
+        self.arr = arr
+
+    def __dlpack__(self, **kwargs):
+        return self.arr.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.arr.__dlpack_device__()
+
+
+def test_load_state_dict_accepts_array_and_dlpack_objects_and_copies_them():
+    net = Linear(2, 3)
+    w = np.arange(6, dtype=np.float64).reshape(3, 2)
+    b = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    net.load_state_dict({"weight": _ArrayLike(w), "bias": _DLPackOnly(b)})
+    assert net.weight.dtype == ag.float32
+    np.testing.assert_array_equal(net.weight.data, w)
+    np.testing.assert_array_equal(net.bias.data, b)
+    net.load_state_dict({"weight": _ArrayLike(w), "bias": _DLPackOnly(b)}, assign=True)
+    b[:] = 0  # the layer keeps its own copy, even with assign=True
+    np.testing.assert_array_equal(net.bias.data, [1.0, 2.0, 3.0])
+
+
+def test_load_state_dict_names_the_key_and_type_of_a_value_that_is_not_tensor_like():
+    net = Linear(2, 3)
+    before = net.weight.data.copy()
+    with pytest.raises(RuntimeError, match=r'While copying the parameter named "weight", expected Tensor or '
+                                           r"Tensor-like object from checkpoint but received list"):
+        net.load_state_dict({"weight": [[0.0] * 2] * 3, "bias": ag.zeros(3)})
+    with pytest.raises(RuntimeError, match=r'parameter named "bias".*received tests\.nn\.test_module\._ArrayLike '
+                                           r"that could not be converted \(dtype <U1 is not supported\)"):
+        net.load_state_dict({"weight": ag.zeros(3, 2), "bias": _ArrayLike(np.array(["a", "b", "c"]))})
+    np.testing.assert_array_equal(net.weight.data, before)
+
+
+def test_load_state_dict_from_foreign_objects_imports_no_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np, nn\n"
+            "class A:\n"
+            "    def __array__(self, dtype=None, copy=None):\n"
+            "        return np.ones((2, 2))\n"
+            "l = nn.Linear(2, 2)\n"
+            "l.load_state_dict({'weight': A(), 'bias': np.zeros(2)})\n"
+            "assert l.weight.data.sum() == 4\n"
+            "assert 'torch' not in sys.modules\n")
+    root = __file__.rsplit("/tests/", 1)[0]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_load_state_dict_from_a_torch_layer():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    ref = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2))
+    ref.train()(torch.randn(5, 3))  # running stats and num_batches_tracked move
+    ours = Sequential(Linear(3, 4), nn.BatchNorm1d(4), Linear(4, 2))
+    res = ours.load_state_dict(ref.state_dict())
+    assert res.missing_keys == [] and res.unexpected_keys == []
+    for k, v in ref.state_dict().items():
+        np.testing.assert_array_equal(ours.state_dict()[k].data, v.numpy(), err_msg=k)
+    ours.load_state_dict(ref.state_dict(keep_vars=True))  # Parameters that require grad
+    with torch.no_grad():
+        ref[0].weight.add_(1.0)  # no memory is shared with the checkpoint
+    assert not np.array_equal(ours[0].weight.data, ref[0].weight.detach().numpy())
+    ours.double().load_state_dict(ref.state_dict())
+    assert ours[0].weight.dtype == ag.float64
+    np.testing.assert_allclose(ours[0].weight.data, ref[0].weight.detach().numpy())
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    ref.eval(), ours.eval()
+    np.testing.assert_allclose(ours(ag.tensor(x)).data, ref.double()(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+    bad = ref.state_dict()
+    bad["0.bias"] = torch.zeros(4, dtype=torch.complex64)
+    with pytest.raises(RuntimeError, match=r'parameter named "0.bias", expected Tensor or Tensor-like object from '
+                                           r"checkpoint but received torch.Tensor that could not be converted"):
+        ours.load_state_dict(bad)
+
+
 def test_extra_state_roundtrip():
     class WithExtra(Layer):
         def __init__(self):

@@ -131,8 +131,14 @@ _add("dropout-p0", lambda x: D.dropout(x, 0.0), [Arg((4,))], lambda x: x)
 _add("dropout-p1", lambda x: D.dropout(x, 1.0), [Arg((4,))], lambda x: x * 0)
 _add("dropout2d", _seeded(lambda x: D.dropout2d(x, 0.5)), [Arg((2, 3, 2, 2))],
      _dropout_ref((2, 3, 2, 2), 0.5, (2, 3, 1, 1)))
-_add("dropout2d-unbatched", _seeded(lambda x: D.dropout2d(x, 0.5)), [Arg((3, 2, 2))],
-     _dropout_ref((3, 2, 2), 0.5, (3, 1, 1)))
+def _dropout2d_3d(x):
+    with warnings.catch_warnings():  # the (N, C, L) reading of 3-D input warns, as in torch
+        warnings.simplefilter("ignore", UserWarning)
+        return D.dropout2d(x, 0.5)
+
+
+_add("dropout2d-3d", _seeded(_dropout2d_3d), [Arg((3, 2, 2))],
+     _dropout_ref((3, 2, 2), 0.5, (3, 2, 1)))  # as torch 2.13: 3-D input is (N, C, L), with a warning
 _add("dropout1d", _seeded(lambda x: D.dropout1d(x, 0.4)), [Arg((2, 3, 4))], _dropout_ref((2, 3, 4), 0.4, (2, 3, 1)))
 _add("alpha_dropout", _seeded(lambda x: D.alpha_dropout(x, 0.2, training=True)), [Arg((3, 4))],
      _dropout_ref((3, 4), 0.2, alpha=True))

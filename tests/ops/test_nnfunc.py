@@ -57,6 +57,94 @@ def test_extreme_inputs_give_finite_values_and_gradients(name, fn, dtype):
     assert np.isfinite(g.data).all(), (name, g)
 
 
+# values near the dtype's limit: intermediate results (x * x, -v - v, ...) overflow to inf where the right answer is
+# finite; numpy must not warn about those (PyTorch is silent), and values and gradients are exact
+_HUGE = {"float32": (1e30, 3e38), "float64": (1e300, 1.7e308)}
+
+
+def _huge(dtype, grad=True):
+    big, top = _HUGE[dtype]
+    return ag.tensor(np.array([-top, -big, -1.5, 0.5, big, top], dtype=dtype), requires_grad=grad), big, top
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_softsign_and_gelu_of_huge_inputs_are_exact_and_silent(dtype):
+    x, big, top = _huge(dtype)
+    y = A.softsign(x)
+    y.backward(ag.ones_like(y))
+    np.testing.assert_array_equal(y.data[[0, 1, 4, 5]], [-1, -1, 1, 1])
+    np.testing.assert_allclose(y.data[[2, 3]], [-0.6, 1 / 3], rtol=1e-6)
+    np.testing.assert_array_equal(x.grad.data[[0, 1, 4, 5]], 0)
+    np.testing.assert_allclose(x.grad.data[[2, 3]], [0.16, 4 / 9], rtol=1e-6)
+    for approximate in ("none", "tanh"):
+        x.grad = None
+        y = A.gelu(x, approximate=approximate)
+        y.backward(ag.ones_like(y))
+        np.testing.assert_array_equal(y.data[[0, 1, 4, 5]], np.array([0, 0, big, top], dtype=dtype))
+        np.testing.assert_array_equal(x.grad.data[[0, 1, 4, 5]], [0, 0, 1, 1])  # tanh: no inf * 0 = nan
+        assert np.isfinite(x.grad.data).all()
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_huber_and_smooth_l1_of_huge_differences_are_exact_and_silent(dtype):
+    x, big, top = _huge(dtype)
+    def zero(a):
+        return ag.zeros(a.shape, dtype=dtype)
+
+    for fn, width, scale in [(lambda a, **k: L.huber_loss(a, zero(a), **k), 1.0, 1.0),
+                             (lambda a, **k: L.huber_loss(a, zero(a), delta=0.5, **k), 0.5, 0.5),
+                             (lambda a, **k: L.smooth_l1_loss(a, zero(a), **k), 1.0, 1.0),
+                             (lambda a, **k: L.smooth_l1_loss(a, zero(a), beta=2.0, **k), 2.0, 1.0)]:
+        x.grad = None
+        loss = fn(x, reduction="none")
+        loss.backward(ag.ones_like(loss))
+        d = np.abs(x.data.astype(np.float64))
+        dq = np.minimum(d, width)
+        want = np.where(d < width, 0.5 * dq * dq * scale / width, (d - 0.5 * width) * scale)
+        np.testing.assert_allclose(loss.data, want, rtol=1e-6)
+        gwant = np.where(d < width, x.data * scale / width, np.sign(x.data) * scale)
+        np.testing.assert_allclose(x.grad.data, gwant, rtol=1e-6)
+        mean = fn(x[1:5])  # 'mean' of values that do not overflow when summed
+        np.testing.assert_allclose(mean.data, want[1:5].mean(), rtol=1e-6)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cross_entropy_and_softmax_of_huge_logits_are_exact_and_silent(dtype):
+    top = _HUGE[dtype][1]
+    rows = np.array([[top, -top, 0.0], [-top, top, 1.0], [0.0, 1.0, -top]], dtype=dtype)
+    target = ag.tensor([0, 2, 1])
+    s1 = 1 / (1 + math.e)  # sigmoid(-1)
+    want_grad = np.array([[0, 0, 0], [0, 1, -1], [s1, -s1, 0]])
+    for reduction, scale in [("none", 1.0), ("sum", 1.0), ("mean", 1 / 3)]:
+        x = ag.tensor(rows, requires_grad=True)
+        loss = L.cross_entropy(x, target, reduction=reduction)
+        loss.backward(ag.ones_like(loss))
+        want = np.array([0.0, float(np.float64(top) - 1), math.log1p(math.exp(-1))])
+        np.testing.assert_allclose(loss.data, want if reduction == "none" else want.sum() * scale, rtol=1e-6)
+        np.testing.assert_allclose(x.grad.data, want_grad * scale, rtol=1e-6, atol=1e-7)
+    x = ag.tensor(rows, requires_grad=True)
+    loss = L.cross_entropy(x, target, weight=ag.tensor(np.array([1.0, 0.5, 0.25], dtype=dtype)), label_smoothing=0.1)
+    loss.backward()  # the smoothed loss is inf (a log-probability of -inf), as in PyTorch, but its gradient is not
+    assert np.isfinite(x.grad.data).all()
+    for fn in (lambda a: A.softmax(a, 1), lambda a: A.log_softmax(a, 1), lambda a: A.softmin(a, 1),
+               lambda a: L.nll_loss(A.log_softmax(a, 1), target)):
+        x = ag.tensor(rows, requires_grad=True)
+        y = fn(x)
+        y.backward(ag.ones_like(y))
+        assert np.isfinite(x.grad.data).all()
+    np.testing.assert_allclose(A.softmax(ag.tensor(rows), 1).data, [[1, 0, 0], [0, 1, 0], [s1, 1 - s1, 0]],
+                               rtol=1e-6)
+
+
+def test_extreme_input_warnings_are_kept_where_the_result_really_overflows():
+    x = ag.tensor(np.array([3e38], dtype="float32"))
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        L.mse_loss(x, ag.zeros(1))  # (3e38)^2 is inf: a real overflow, not silenced
+
+
 def test_cross_entropy_extreme_values_are_exact():
     x = ag.tensor([[1e4, -1e4], [-1e4, 1e4]], requires_grad=True)
     loss = L.cross_entropy(x, ag.tensor([0, 0]), reduction="none")
@@ -267,6 +355,30 @@ def test_dropout2d_and_1d_drop_whole_channels():
     assert ((y.data == 0).all(-1) | (y.data == 2).all(-1)).all()
     with pytest.raises(ValueError, match=r"dropout2d: expected a 3-D or 4-D input"):
         D.dropout2d(ag.ones(2, 3), 0.5)
+
+
+def test_dropout2d_reads_3d_input_as_n_c_l_with_a_warning_like_pytorch():
+    ag.manual_seed(4)
+    x = ag.ones(2, 16, 5, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"dropout2d: Received a 3D input to dropout2d .* interpreted as shape "
+                                         r"\(N, C, L\).* using dropout1d"):
+        y = D.dropout2d(x, 0.5)
+    rows = y.data  # dropped per (n, c): whole rows of L, not whole (C, H, W) slices of dim 0
+    assert ((rows == 0).all(-1) | (rows == 2).all(-1)).all()
+    for n in range(2):
+        assert 0 < (rows[n] == 0).all(-1).mean() < 1
+    y.backward(ag.ones_like(y))
+    np.testing.assert_array_equal(x.grad.data, rows)
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        assert D.dropout2d(x, 0.5, training=False) is x  # warned in eval mode too, as PyTorch does
+    with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+        nn_out = importlib.import_module("nn").Dropout2d(0.5)(ag.ones(2, 16, 5))
+    assert ((nn_out.data == 0).all(-1) | (nn_out.data == 2).all(-1)).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        D.dropout2d(ag.ones(2, 3, 4, 4), 0.5)  # 4-D input: no warning
+    with pytest.raises(ValueError, match=r"dropout2d: expected a 3-D or 4-D input .* got shape \(2, 3, 4, 4, 4\)"):
+        D.dropout2d(ag.ones(2, 3, 4, 4, 4), 0.5)
 
 
 def test_alpha_dropout_keeps_mean_and_variance():
