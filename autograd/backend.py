@@ -274,3 +274,32 @@ def data_ptr(x):
     """The address of an array's first element (cupy: device memory; numpy and the stand-in: host memory)."""
     ptr = getattr(getattr(x, "data", None), "ptr", None)
     return ptr if ptr is not None else x.ctypes.data
+
+
+_CUPY_ADD_AT = {np.dtype(t) for t in (np.int32, np.uint32, np.uint64, np.float16, np.float32, np.float64)}
+
+
+def add_at(out, index, values):
+    """out[index] += values with repeated indices accumulating (np.add.at), also for the dtypes cupy's lacks."""
+    mod = array_module(out)
+    if mod is np or out.dtype in _CUPY_ADD_AT:
+        mod.add.at(out, index, values)
+    elif out.dtype == np.int64:  # two's-complement sums are the same bits in uint64
+        mod.add.at(out.view(np.uint64), index, mod.asarray(values).astype(np.int64).view(np.uint64))
+    else:  # 8/16-bit ints and bools: accumulate in int32, write back
+        wide = out.astype(np.int32)
+        mod.add.at(wide, index, mod.asarray(values).astype(np.int32))
+        out[...] = wide.astype(out.dtype)
+
+
+def multiply_at(out, index, values):
+    """out[index] *= values with repeated indices multiplying (np.multiply.at); cupy has none: done on the host."""
+    mod = array_module(out)
+    if mod is np:
+        np.multiply.at(out, index, values)
+        return
+    host = to_device(out, "cpu")  # a host round trip: documented in scatter(reduce="multiply")
+    host_index = tuple(to_device(i, "cpu") if hasattr(i, "shape") else i for i in index) \
+        if isinstance(index, tuple) else to_device(index, "cpu")
+    np.multiply.at(host, host_index, to_device(values, "cpu") if hasattr(values, "shape") else values)
+    out[...] = mod.asarray(host)

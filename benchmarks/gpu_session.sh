@@ -12,6 +12,7 @@
 #   GPU_TESTS_TIMEOUT (default 240), BENCH_TIMEOUT (240), SUITE_TIMEOUT (540); BENCH_ARGS adds arguments to the
 #   benchmark (e.g. BENCH_ARGS="--only mlp,transformer --repeat 5").
 set -u
+export CUPY_CACHE_DIR="${CUPY_CACHE_DIR:-$PWD/.cupy-cache}"  # compiled kernels survive between calls on a warm machine
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu_out}"
 mkdir -p "$OUT"
@@ -41,12 +42,8 @@ EOF
         echo "== torch"
         "$PY" -c "import torch; print(torch.__version__, 'cuda available:', torch.cuda.is_available())" 2>&1
     } > "$OUT/env.txt"
-    # only where there is a GPU to use it (never on a development machine without one)
-    if ! "$PY" -c "import cupy" 2>/dev/null && nvidia-smi -L >/dev/null 2>&1; then
-        echo "== cupy missing on a GPU machine: trying pip install cupy-cuda12x" | tee -a "$OUT/env.txt"
-        timeout 120 "$PY" -m pip install -q "cupy-cuda12x>=13" >> "$OUT/env.txt" 2>&1 \
-            || echo "pip install failed: the GPU parts cannot run" | tee -a "$OUT/env.txt"
-    fi
+    # the GPU machine has no network: cupy must already be installed there (it is, on the lent H200)
+    "$PY" -c "import cupy" 2>/dev/null || echo "== cupy is not importable: the GPU parts cannot run" >> "$OUT/env.txt"
     cat "$OUT/env.txt"
 }
 
@@ -56,6 +53,8 @@ phase_gpu_tests() {
         tests/test_device_checks.py tests/test_cuda_api.py tests/test_devices.py tests/optim/test_devices.py \
         2>&1 | tee "$OUT/pytest_gpu.log"
     timeout "${GPU_TESTS_TIMEOUT:-240}" "$PY" -m pytest -q -p no:cacheprovider -rs -m cuda tests \
+        --ignore=tests/test_kernels.py --ignore=tests/test_random_devices.py \
+        --ignore=tests/test_device_checks.py --ignore=tests/test_cuda_api.py \
         2>&1 | tee -a "$OUT/pytest_gpu.log"
 }
 

@@ -75,3 +75,17 @@ def test_stand_in_refuses_implicit_host_conversion(stand_in):
     with pytest.raises(TypeError, match="host"):
         x.data + np.ones(2)
     assert backend.device_of(x.data) == "cuda"
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int8", "uint8", "float32"])
+def test_add_at_accumulates_for_every_dtype(dtype, stand_in):
+    out = ag.zeros(4, dtype=dtype, device="cuda").data
+    idx = ag.tensor([0, 2, 2, 3], device="cuda").data
+    backend.add_at(out, idx, ag.ones(4, dtype=dtype, device="cuda").data)
+    np.testing.assert_array_equal(backend.to_device(out, "cpu"), np.array([1, 0, 2, 1], dtype=dtype))
+
+
+def test_multiply_at_on_the_device(stand_in):
+    out = ag.full((3,), 2.0, device="cuda").data
+    backend.multiply_at(out, ag.tensor([0, 0, 2], device="cuda").data, ag.tensor([3.0, 5.0, 7.0], device="cuda").data)
+    np.testing.assert_array_equal(backend.to_device(out, "cpu"), [30.0, 2.0, 14.0])

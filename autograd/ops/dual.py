@@ -6,6 +6,7 @@ same formula records the backward pass on the tape.
 """
 import numpy as np
 
+from .. import backend
 from ..backend import array_module
 from ..tensor import Tensor
 
@@ -165,7 +166,7 @@ def scatter_into(shape, index, values, like):
     if _is_basic(index):
         out[index] = values
     else:
-        m.add.at(out, index, values)
+        backend.add_at(out, index, values)
     return out
 
 

@@ -358,7 +358,7 @@ def _assign(out, index, value, op="__setitem__", add=False):
                 index = tuple(j for i in index for j in (m.nonzero(i) if type(i) in backend._modules and
                                                          i.dtype.kind == "b" and i.ndim else (i,)))
             if m is not np or not _add_at_numpy(out, index, value):
-                m.add.at(out, index, value)
+                backend.add_at(out, index, value)
         else:
             out[index] = value
     except ValueError as err:
@@ -686,7 +686,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
             raise RuntimeError("scatter: reduce='multiply' has no gradient (as in PyTorch); call it under no_grad() "
                                "or on detached tensors")
         out = input.data.copy()
-        dual.xp(out).multiply.at(out, _along_of(input, d, idx), src.data if src is not None else value)
+        backend.multiply_at(out, _along_of(input, d, idx), src.data if src is not None else value)
         return Tensor._make(out, None, 0)
     raise ValueError(f"scatter: reduce must be None, 'add' or 'multiply', got {reduce!r}")
 

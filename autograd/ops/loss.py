@@ -276,6 +276,7 @@ extern "C" __global__ void tg_cross_entropy_fwd(const T* __restrict__ x, const l
         for (int j = threadIdx.x; j < n; j += blockDim.x) pr[j] = (T)(EXP((ACC)xr[j] - mx) / s);
         if (threadIdx.x == 0) {
             long long t = idx[row] - row * n;
+            if (t < 0 || t >= n) t = ((t % n) + n) % n;  // a bad target: read in bounds; its queued check raises
             ACC l = ((ACC)xr[t] - mx - lse) * (ACC)wt[row];
             if (eps != 0) l = l * one_minus_eps + (sw - lse * wsum) * (ACC)valid[row] * eps_over_c;
             loss[row] = (T)(-l);

@@ -200,7 +200,8 @@ def _layer_norm_rows(x, w, b, axes, eps):
 def _layer_norm_rows_grad(ctx, gy, x, w, axes):
     """(gx, gw, gb) of layer_norm by the fused kernel, or None (CPU, create_graph, statistics from _stats)."""
     k = kernels.get("layer_norm_bwd", gy)
-    if k is None or gy.dtype != x.dtype or ctx.mean.dtype != x.dtype or x.size == 0:
+    if (k is None or gy.dtype != x.dtype or ctx.mean.dtype != x.dtype or x.size == 0
+            or (w is not None and w.dtype != x.dtype)):
         return None
     m = dual.xp(gy)
     need = ctx.needs_input_grad

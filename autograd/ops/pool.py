@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import backend
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
@@ -96,7 +97,7 @@ class Axis:
         for t in range(k):
             v = g if arg is None else g * (arg == t)
             if self.mode == "index":
-                xp.add.at(dst, lead + (self._table(g)[t],), v)
+                backend.add_at(dst, lead + (self._table(g)[t],), v)
             else:
                 dst[lead + (slice(t * self.d, t * self.d + self.s * (self.out - 1) + 1, self.s),)] += v
         return dst

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from ..function import Op
 from ..tensor import Tensor
 from ..tensor import _dim as _tensor_dim
@@ -760,7 +760,7 @@ class ScatterAddAxes(Op):
             shape = list(g.shape)
             shape[axis] = n
             out = xp.zeros(shape, g.dtype)
-            xp.add.at(out, (slice(None),) * axis + (idx,), g)
+            backend.add_at(out, (slice(None),) * axis + (idx,), g)
             g = out
         return g
 
