@@ -84,16 +84,22 @@ class device:
 CPU = device("cpu")
 
 
+_cuda_ok = []  # [True] once a device was seen: devices do not disappear, so the driver is asked only until then
+
+
 def cuda_unavailable_reason():
     """Why device="cuda" cannot be used here, or None when it can."""
     if cupy is None:
         return f"{_cupy_error}; {INSTALL_HINT}"
+    if _cuda_ok:
+        return None
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as err:
         return f"cupy found no usable CUDA driver ({err}); install an NVIDIA driver matching the cupy wheel"
     if count == 0:
         return "cupy is installed but this machine has no CUDA device"
+    _cuda_ok.append(True)
     return None
 
 
