@@ -3,7 +3,7 @@ import math
 
 import autograd
 from autograd.ops.conv import (conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, ntuple, unfold)
-from autograd.ops.shape import pad as _pad
+from autograd.ops.join import pad as _pad
 
 from . import init
 from .module import Layer, Parameter

@@ -3,8 +3,8 @@ import importlib
 
 from ..tensor import Tensor
 
-FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "index", "linalg", "inplace",
-            "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout", "factory"]
+FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "join", "index", "sort", "linalg",
+            "inplace", "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout", "factory"]
 
 __all__ = []
 _modules = [importlib.import_module(f".{_name}", __name__) for _name in FAMILIES]
