@@ -4,7 +4,7 @@ import sys
 import numpy as np
 
 from .backend import is_writeable
-from .function import _FREED
+from .function import _FREED, edge as edge_of
 from .grad_mode import state
 
 
@@ -54,8 +54,8 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
         captured = {}
         wanted = {}
         for i, t in enumerate(inputs):
-            key = (t, 0) if t.grad_fn is None else (t.grad_fn, t._output_nr)
-            wanted.setdefault((id(key[0]), key[1]), []).append(i)
+            target, nr = edge_of(t)
+            wanted.setdefault((id(target), nr), []).append(i)
     buffers = {}
     leaf_grads = {}
     root_nodes = []
@@ -158,8 +158,7 @@ def _prepare(node, grads, captured, wanted):
 
 def _fill_missing(node, grads):
     """Multi-output nodes get zeros for the outputs that received no gradient."""
-    from .tensor import Tensor
-
+    Tensor = _Tensor
     wrap = any(isinstance(g, Tensor) for g in grads)
     out = []
     for g, (shape, dtype, xp) in zip(grads, node._out_meta):
@@ -172,20 +171,14 @@ def _fill_missing(node, grads):
 
 def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
     """Run t's hooks on its total gradient, then capture it (autograd.grad) or accumulate it into t.grad."""
-    from .tensor import Tensor
-
+    Tensor = _Tensor
     g = leaf_grads.pop(t)
     if isinstance(g, np.generic):  # numpy gives scalars for 0-d results; a .grad holds an array
         g = np.asarray(g)
-    if t._hooks:
-        for fn in t._hooks:
-            res = fn(g if create_graph else Tensor._make(g, None, 0))
-            if res is not None:
-                if not isinstance(res, Tensor) or res.shape != t.shape:
-                    raise RuntimeError(f"a hook of a tensor of shape {tuple(t.shape)} returned "
-                                       f"{getattr(res, 'shape', type(res).__name__)}; hooks must return None or a "
-                                       "gradient of the tensor's shape")
-                g = res if create_graph else res.data
+    for fn in t._hooks or ():
+        res = run_hook(fn, g)
+        if res is not None:
+            g = res
     if wanted is not None:
         for i in wanted.get((id(t), 0), ()):
             captured[i] = g
@@ -204,3 +197,4 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
 
 
 _Tensor = None  # set by tensor.py
+run_hook = None  # set by tensor.py

@@ -16,12 +16,22 @@ _make = None  # Tensor._make, set by tensor.py
 _new = object.__new__
 
 
+def root(t):
+    """The tensor whose memory (and version counter) t shares: its base for a view, else t itself."""
+    return t if t._base is None else t._base
+
+
 def _version_of(t):
     """The version counter a tensor shares with its base (views see their base's changes)."""
-    return (t._base if t._base is not None else t)._version
+    return root(t)._version
 
 
-def _leaf_edge(t):
+def edge(t):
+    """Where t's gradient goes: None when t needs none, (t, 0) for a leaf, else (grad_fn, output index)."""
+    if not t._requires_grad:
+        return None
+    if t._base is not None:
+        _fresh_view(t)
     fn = t.grad_fn
     return (t, 0) if fn is None else (fn, t._output_nr)
 
@@ -41,6 +51,7 @@ class Function:
     _plain = False  # True: a single-output built-in op without hooks or un-broadcasting (the engine's fast path)
     trace = None
     _create = False
+    custom = True  # a user's Function: forward and backward see Tensors
 
     # ----------------------------------------------------------------- saving for backward
     def save_for_backward(self, *values):
@@ -58,14 +69,12 @@ class Function:
             data = v.data if isinstance(v, Tensor) else v
             for t in inputs:
                 if isinstance(t, Tensor) and t.data is data:
-                    base = t._base
-                    meta.append((1, t, (t if base is None else base)._version, data))
+                    meta.append((1, t, root(t)._version, data))
                     break
             else:
                 for nr, o in enumerate(outputs):
                     if o.data is data:
-                        base = o._base
-                        meta.append((2, (weakref.ref(o), nr), (o if base is None else base)._version, data))
+                        meta.append((2, (weakref.ref(o), nr), root(o)._version, data))
                         break
                 else:
                     meta.append((0, None, 0, data))
@@ -83,20 +92,20 @@ class Function:
         out = []
         for kind, ref, version, data in meta:
             if kind == 1:
-                base = ref._base if ref._base is not None else ref
-                if base._version != version:
-                    self._version_error(ref, version, base._version)
+                if _version_of(ref) != version:
+                    self._version_error(ref, version)
                 out.append(ref if self._create else data)
             elif kind == 2:
                 o = ref[0]()
                 if o is not None and _version_of(o) != version:
-                    self._version_error(o, version, _version_of(o))
+                    self._version_error(o, version)
                 out.append(Tensor._make(data, self, ref[1]) if self._create else data)
             else:
                 out.append(Tensor._make(data, None, 0) if self._create and type(data) in _modules else data)
         return tuple(out)
 
-    def _version_error(self, t, saved, now):
+    def _version_error(self, t, saved):
+        now = _version_of(t)
         raise RuntimeError(
             f"one of the tensors needed by {self.name()} for its gradient was modified by an in-place "
             f"operation: a tensor of shape {tuple(t.shape)} and dtype {t.dtype} is at version {now}, "
@@ -123,14 +132,8 @@ class Function:
             self.pre_hooks = {}
         self.pre_hooks.setdefault(output_nr, []).append(hook)
 
-    def release(self):
-        """Free the saved values (after a backward without retain_graph)."""
-        self._meta = _FREED
-
     def run_backward(self, grads, create_graph):
         """Run backward on output grads (arrays, or Tensors under create_graph); one grad per edge."""
-        if self._meta is _FREED:
-            self.saved_tensors  # raises the "second time" error
         if self.custom:
             self._create = True  # custom Functions always see Tensors, as in PyTorch
             return self._run_custom(grads, create_graph)
@@ -143,8 +146,6 @@ class Function:
             out = tuple(g if g is None or s is None or g.shape == s else _dual().sum_to(g, s)
                         for g, s in zip(out, shapes))
         return out
-
-    custom = True
 
     def _run_custom(self, grads, create_graph):
         grads = tuple(g if isinstance(g, Tensor) else Tensor._make(g, None, 0) for g in grads)
@@ -197,8 +198,7 @@ class Function:
         outs = tuple(o if isinstance(o, Tensor) else Tensor._make(np.asarray(o), None, 0) for o in outs)
         if not record:
             return outs[0] if single else outs
-        ctx.next_edges = tuple(_leaf_edge(a) if isinstance(a, Tensor) and a.requires_grad else None
-                               for a in args)
+        ctx.next_edges = tuple(edge(a) if isinstance(a, Tensor) else None for a in args)
         ctx._in_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
         ctx.num_outputs = len(outs)
         ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
@@ -236,16 +236,12 @@ class Op(Function):
             for a in args:
                 if isinstance(a, Tensor):
                     arrays.append(a.data)
-                    if a._requires_grad:
-                        if a._base is not None:
-                            _fresh_view(a)
-                        fn = a.grad_fn
-                        edges.append((a, 0) if fn is None else (fn, a._output_nr))
-                        record = True
-                        continue
+                    e = edge(a)
+                    record = record or e is not None
+                    edges.append(e)
                 else:
                     arrays.append(a)
-                edges.append(None)
+                    edges.append(None)
             if record:
                 ctx.next_edges = tuple(edges)
         else:
@@ -270,11 +266,8 @@ class Op(Function):
         """apply() for the hot case of one tensor (then constants): unary math, x * c. Same result, less Python."""
         ctx = _new(cls)
         if state.enabled and x._requires_grad:
-            if x._base is not None:
-                _fresh_view(x)
-            fn = x.grad_fn
-            edge = (x, 0) if fn is None else (fn, x._output_nr)
-            ctx.next_edges = (edge,) + (None,) * len(consts) if consts else (edge,)
+            e = edge(x)
+            ctx.next_edges = (e,) + (None,) * len(consts) if consts else (e,)
             out = cls.forward(ctx, x.data, *consts)
             if isinstance(out, _generic):
                 out = _scalar_to_array(ctx, out)
@@ -287,13 +280,7 @@ class Op(Function):
         """apply() for the hot case of two tensors of one dtype and device (add, mul, ...)."""
         ctx = _new(cls)
         if state.enabled and (a._requires_grad or b._requires_grad):
-            if a._base is not None:
-                _fresh_view(a)
-            if b._base is not None:
-                _fresh_view(b)
-            fa, fb = a.grad_fn, b.grad_fn
-            ctx.next_edges = (((a, 0) if fa is None else (fa, a._output_nr)) if a._requires_grad else None,
-                              ((b, 0) if fb is None else (fb, b._output_nr)) if b._requires_grad else None)
+            ctx.next_edges = (edge(a), edge(b))
             try:
                 out = cls.forward(ctx, a.data, b.data)
             except ValueError as err:

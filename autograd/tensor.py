@@ -355,10 +355,19 @@ class _TensorHook:
         self.fn = fn
 
     def __call__(self, g):
-        if isinstance(g, Tensor):
-            return self.fn(g)
-        res = self.fn(Tensor._make(g, None, 0))
-        return None if res is None else res.data
+        return run_hook(self.fn, g)
+
+
+def run_hook(fn, g):
+    """Call a tensor hook on gradient g (an array, or a Tensor under create_graph): None, or g's replacement."""
+    res = fn(g if isinstance(g, Tensor) else Tensor._make(g, None, 0))
+    if res is None:
+        return None
+    if not isinstance(res, Tensor) or res.shape != g.shape:
+        raise RuntimeError(f"a hook on a gradient of shape {tuple(g.shape)} returned "
+                           f"{getattr(res, 'shape', type(res).__name__)}; hooks must return None or a gradient of "
+                           "that shape")
+    return res if isinstance(g, Tensor) else res.data
 
 
 class _RetainGrad:
@@ -404,3 +413,4 @@ class _HookHandle:
 function.Tensor = Tensor
 function._make = Tensor._make
 engine._Tensor = Tensor
+engine.run_hook = run_hook

@@ -425,7 +425,7 @@ def test_custom_function_gradients_are_checked_and_cast():
 def test_hook_returning_the_wrong_shape_is_refused():
     x = leaf([1.0, 2.0])
     x.register_hook(lambda g: g[:1])
-    with pytest.raises(RuntimeError, match="hooks must return None or a gradient of the tensor's shape"):
+    with pytest.raises(RuntimeError, match="hooks must return None or a gradient of that shape"):
         (x * 2.0).sum().backward()
 
 
@@ -434,3 +434,11 @@ def test_numpy_conversion_of_a_tensor_requiring_grad_is_refused():
     with pytest.raises(RuntimeError, match="detach"):
         np.asarray(x)
     np.testing.assert_array_equal(np.asarray(x.detach()), [1.0, 2.0])
+
+
+def test_non_leaf_hook_returning_the_wrong_shape_is_refused():
+    x = leaf([1.0, 2.0])
+    h = x * 2.0
+    h.register_hook(lambda g: g.sum())
+    with pytest.raises(RuntimeError, match=r"gradient of shape \(2,\) returned \(\)"):
+        h.sum().backward()

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import backend, dtypes
-from ..function import Op
+from ..function import Op, edge, root
 from ..grad_mode import state
 from ..tensor import Tensor
 from . import arith, dual, unary
@@ -10,8 +10,7 @@ from . import arith, dual, unary
 
 def bump(t):
     """Record that t's memory changed (the counter is shared by a tensor and its views)."""
-    base = t._base if t._base is not None else t
-    base._version += 1
+    root(t)._version += 1
 
 
 def check_inplace(x, op):
@@ -99,12 +98,6 @@ def _region(view, base):
     return xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(flat, v.shape, strides))
 
 
-def _edge(t):
-    if not t.requires_grad:
-        return None
-    return (t, 0) if t.grad_fn is None else (t.grad_fn, t._output_nr)
-
-
 def _commit_to_view(x, r):
     """Write r into view x and rebase: x's base gets a CopySlices node, x becomes a fresh view of it."""
     base = x._base
@@ -113,7 +106,7 @@ def _commit_to_view(x, r):
         _snapshot(r.grad_fn, x)
     x.data[...] = r.data
     node = object.__new__(CopySlices)
-    node.next_edges = (_edge(base), _edge(r))
+    node.next_edges = (edge(base), edge(r))
     keep = dual.xp(base.data).ones(base.shape, dtype=bool)
     keep.reshape(-1)[idx.reshape(-1)] = False
     node.keep, node.idx, node.rshape = keep, idx, tuple(r.shape)
