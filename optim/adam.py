@@ -4,8 +4,7 @@ import numpy as np
 import autograd
 from autograd import kernels
 
-from .optimizer import (Optimizer, _check_betas, _check_eps, _check_flags, _check_lr, _check_weight_decay,
-                        _effective_grad, _incr_step, _new_step, _update, _zeros_like)
+from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _update, _zeros_like)
 
 __all__ = ["Adam", "AdamW", "adam_update", "adam_update_multi"]
 
@@ -168,11 +167,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate_group(self, group):
-        _check_lr(group["lr"])
-        _check_eps(group["eps"])
-        _check_betas(group["betas"])
-        _check_weight_decay(group["weight_decay"])
-        _check_flags(group)
+        _check_adam_like(group)
 
     @autograd.no_grad()
     def step(self, closure=None):

@@ -1,8 +1,8 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule (Dozat, 2016)."""
 import autograd
 
-from .optimizer import (Optimizer, _check_betas, _check_eps, _check_flags, _check_lr, _check_weight_decay,
-                        _effective_grad, _incr_step, _new_step, _scalar_dtype, _update, _zeros_like)
+from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _scalar_dtype, _update,
+                        _zeros_like)
 
 __all__ = ["NAdam", "nadam_update"]
 
@@ -55,13 +55,9 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate_group(self, group):
-        _check_lr(group["lr"])
-        _check_eps(group["eps"])
-        _check_betas(group["betas"])
-        _check_weight_decay(group["weight_decay"])
+        _check_adam_like(group)
         if not group["momentum_decay"] >= 0.0:
             raise ValueError(f"Invalid momentum_decay value: {group['momentum_decay']} (momentum_decay must be >= 0)")
-        _check_flags(group)
 
     @autograd.no_grad()
     def step(self, closure=None):

@@ -397,6 +397,15 @@ def _check_flags(group):
                          "raw arrays; use differentiable=False")
 
 
+def _check_adam_like(group):
+    """The options every Adam-family optimizer shares: lr, eps, betas, weight_decay and the flags."""
+    _check_lr(group["lr"])
+    _check_eps(group["eps"])
+    _check_betas(group["betas"])
+    _check_weight_decay(group["weight_decay"])
+    _check_flags(group)
+
+
 def _update(p):
     """Tell autograd that p's memory was changed in place by an optimizer step."""
     bump(p)

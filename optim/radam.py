@@ -3,8 +3,7 @@ import math
 
 import autograd
 
-from .optimizer import (Optimizer, _check_betas, _check_eps, _check_flags, _check_lr, _check_weight_decay,
-                        _effective_grad, _incr_step, _new_step, _update, _zeros_like)
+from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _update, _zeros_like)
 
 __all__ = ["RAdam", "radam_update"]
 
@@ -56,11 +55,7 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _validate_group(self, group):
-        _check_lr(group["lr"])
-        _check_eps(group["eps"])
-        _check_betas(group["betas"])
-        _check_weight_decay(group["weight_decay"])
-        _check_flags(group)
+        _check_adam_like(group)
 
     @autograd.no_grad()
     def step(self, closure=None):

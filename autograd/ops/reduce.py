@@ -407,28 +407,25 @@ def _evenly(input, dim, keepdim, kind, op=None):
     return _EVENLY[kind].apply(input, axes, bool(keepdim), kind)
 
 
+def _max_min(input, dim, keepdim, other, kind):
+    _check_tensor(input, kind)
+    if other is not None or isinstance(dim, Tensor):
+        from . import unary
+
+        return getattr(unary, f"{kind}imum")(input, dim if other is None else other)
+    if dim is None:
+        return _evenly(input, None, False, kind)
+    return _select(input, dim, keepdim, kind)
+
+
 def max(input, dim=None, keepdim=False, *, other=None):
     """max(input): the largest value; max(input, dim): (values, indices) along dim; max(input, other): maximum."""
-    _check_tensor(input, "max")
-    if other is not None or isinstance(dim, Tensor):
-        from .unary import maximum
-
-        return maximum(input, dim if other is None else other)
-    if dim is None:
-        return _evenly(input, None, False, "max")
-    return _select(input, dim, keepdim, "max")
+    return _max_min(input, dim, keepdim, other, "max")
 
 
 def min(input, dim=None, keepdim=False, *, other=None):
     """min(input): the smallest value; min(input, dim): (values, indices) along dim; min(input, other): minimum."""
-    _check_tensor(input, "min")
-    if other is not None or isinstance(dim, Tensor):
-        from .unary import minimum
-
-        return minimum(input, dim if other is None else other)
-    if dim is None:
-        return _evenly(input, None, False, "min")
-    return _select(input, dim, keepdim, "min")
+    return _max_min(input, dim, keepdim, other, "min")
 
 
 def amax(input, dim=(), keepdim=False):
