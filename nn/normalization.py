@@ -20,6 +20,23 @@ def _positive_int(value, name, layer):
     return int(value)
 
 
+def _affine_parameters(layer, shape, affine, bias, device, dtype):
+    """Register the layer's weight and bias of `shape` (None when not affine, bias None when bias=False)."""
+    for name, wanted in (("weight", affine), ("bias", affine and bias)):
+        if wanted:
+            setattr(layer, name, Parameter(autograd.empty(shape, device=device, dtype=dtype)))
+        else:
+            layer.register_parameter(name, None)
+
+
+def _reset_affine(layer):
+    """Weight 1 and bias 0, where the layer has them."""
+    if layer.weight is not None:
+        init.ones_(layer.weight)
+    if getattr(layer, "bias", None) is not None:
+        init.zeros_(layer.bias)
+
+
 class _NormBase(Layer):
     """Per-channel affine parameters and running statistics (shared by batch and instance norm)."""
 
@@ -36,15 +53,7 @@ class _NormBase(Layer):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if self.affine:
-            self.weight = Parameter(autograd.empty(num_features, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(autograd.empty(num_features, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, device, dtype)
         if self.track_running_stats:
             self.register_buffer("running_mean", autograd.zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", autograd.ones(num_features, device=device, dtype=dtype))
@@ -66,10 +75,7 @@ class _NormBase(Layer):
     def reset_parameters(self):
         """Reset the running statistics, weight to 1 and bias to 0."""
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input(self, input):
         name = type(self).__name__
@@ -194,23 +200,12 @@ class LayerNorm(Layer):
         self.normalized_shape = _shape(normalized_shape, "LayerNorm")
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(autograd.empty(self.normalized_shape, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(autograd.empty(self.normalized_shape, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
         """Weight 1, bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         """Apply layer_norm."""
@@ -238,8 +233,7 @@ class RMSNorm(Layer):
 
     def reset_parameters(self):
         """Weight 1."""
-        if self.weight is not None:
-            init.ones_(self.weight)
+        _reset_affine(self)
 
     def forward(self, input):
         """Apply rms_norm."""
@@ -263,23 +257,12 @@ class GroupNorm(Layer):
         self.num_groups, self.num_channels = num_groups, num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(autograd.empty(num_channels, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(autograd.empty(num_channels, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
         """Weight 1, bias 0."""
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         """Apply group_norm."""
