@@ -85,3 +85,11 @@ def test_view_inplace_gradcheck_and_gradgradcheck():
               ag.tensor([0.7, -1.3], dtype=ag.float64, requires_grad=True)]
     assert ag.gradcheck(f, inputs)
     assert ag.gradgradcheck(f, inputs)
+
+
+def test_view_of_a_strided_base_refuses_with_a_clear_error():
+    base = ag.from_numpy(np.zeros((6, 3))[::2])  # a root tensor whose memory has gaps
+    w = ag.ones(3, dtype=ag.float64, requires_grad=True)
+    with pytest.raises(RuntimeError, match="strided layout .* contiguous"):
+        base[0].add_(w)
+    np.testing.assert_array_equal(base.numpy(), np.zeros((3, 3)))

@@ -246,3 +246,9 @@ def test_cross_entropy_with_every_target_ignored_has_zero_gradient():
     loss.backward()
     assert np.isnan(loss.item())
     np.testing.assert_array_equal(x.grad.numpy(), np.zeros((2, 3)))
+
+
+def test_set_parameters_needs_one_value_per_parameter():
+    net = small_net()
+    with pytest.raises(ValueError, match="got 1 values for 4 parameters"):
+        net.set_parameters([ag.zeros(2, 32)])
