@@ -18,11 +18,11 @@ def _root_grads(outputs, grad_outputs, op, create_graph):
                 f"{op}: element {i} of the outputs does not require grad and has no grad_fn: nothing was "
                 "recorded. Create the inputs with requires_grad=True, and do not compute under no_grad()")
         if g is None:
-            if t.data.size != 1:
+            if t.array.size != 1:
                 raise RuntimeError(
                     f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                     f"{tuple(t.shape)}. Pass gradient= (a tensor of that shape), or reduce it with .sum()")
-            g = t.xp.ones_like(t.data)
+            g = t.xp.ones_like(t.array)
         else:
             g = g if isinstance(g, Tensor) else Tensor(g, dtype=t.dtype, device=t.device)
             if g.shape != t.shape:
@@ -32,7 +32,7 @@ def _root_grads(outputs, grad_outputs, op, create_graph):
                 raise RuntimeError(f"{op}: gradient is on {g.device} but the output is on {t.device}")
             if g.dtype != t.dtype:  # gradients take the dtype of what they are the gradient of
                 g = g.to(t.dtype)
-            g = g if create_graph else g.data
+            g = g if create_graph else g.array
         grads.append(g if not create_graph or isinstance(g, Tensor) else Tensor._make(g, None, 0))
     return grads
 
@@ -76,7 +76,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = found.get(i)
         if g is None:
             if materialize_grads:
-                result.append(Tensor._make(t.xp.zeros_like(t.data), None, 0))
+                result.append(Tensor._make(t.xp.zeros_like(t.array), None, 0))
                 continue
             if not allow_unused:
                 raise RuntimeError(f"grad: input {i} (shape {tuple(t.shape)}) was not used to compute the "

@@ -28,7 +28,7 @@ def _to_array(data, dtype=None, device=None, op="tensor"):
     """An array of `device` holding `data` (copied), with `dtype` or the inferred one."""
     dtype = dtypes.as_dtype(dtype)
     if isinstance(data, Tensor):
-        data = data.data
+        data = data.array
     src_mod = backend.array_module(data)
     on_host = src_mod is np
     if device is None:
@@ -94,7 +94,7 @@ def _stack_tensors(data):
     if isinstance(data, (list, tuple)):
         return [_stack_tensors(x) for x in data]
     if isinstance(data, Tensor):
-        return backend.to_device(data.data, "cpu")
+        return backend.to_device(data.array, "cpu")
     return data
 
 

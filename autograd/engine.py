@@ -189,7 +189,7 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
     elif t.grad is None:
         t.grad = Tensor._make(_own(g), None, 0)
     else:
-        gd = t.grad.data
+        gd = t.grad.array
         if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
             gd += g
         else:

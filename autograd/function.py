@@ -66,14 +66,14 @@ class Function:
         """Turn the values given to save_for_backward into entries that can be version-checked."""
         meta = []
         for v in self.to_save:
-            data = v.data if isinstance(v, Tensor) else v
+            data = v.array if isinstance(v, Tensor) else v
             for t in inputs:
-                if isinstance(t, Tensor) and t.data is data:
+                if isinstance(t, Tensor) and t.array is data:
                     meta.append((1, t, root(t)._version, data))
                     break
             else:
                 for nr, o in enumerate(outputs):
-                    if o.data is data:
+                    if o.array is data:
                         meta.append((2, (weakref.ref(o), nr), root(o)._version, data))
                         break
                 else:
@@ -176,7 +176,7 @@ class Function:
                 g = g.sum_to_size(shape)
             if g.dtype != dtype:
                 g = g.to(dtype)
-            result.append(g if create_graph else g.data)
+            result.append(g if create_graph else g.array)
         return tuple(result)
 
     # ----------------------------------------------------------------- custom-Function apply
@@ -201,12 +201,12 @@ class Function:
         ctx.next_edges = tuple(edge(a) if isinstance(a, Tensor) else None for a in args)
         ctx._in_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
         ctx.num_outputs = len(outs)
-        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
+        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
         nondiff = {id(t) for t in ctx.non_differentiable}
         results = []
         for nr, o in enumerate(outs):
             if any(o is a for a in args) or o.grad_fn is not None:  # returned an input: alias it
-                o = Tensor._make(o.data, None, 0)
+                o = Tensor._make(o.array, None, 0)
             if o.dtype in _FLOATS and id(o) not in nondiff and id(outs[nr]) not in nondiff:
                 o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
             results.append(o)
@@ -235,7 +235,7 @@ class Op(Function):
             edges = []
             for a in args:
                 if isinstance(a, Tensor):
-                    arrays.append(a.data)
+                    arrays.append(a.array)
                     e = edge(a)
                     record = record or e is not None
                     edges.append(e)
@@ -246,7 +246,7 @@ class Op(Function):
                 ctx.next_edges = tuple(edges)
         else:
             for a in args:
-                arrays.append(a.data if isinstance(a, Tensor) else a)
+                arrays.append(a.array if isinstance(a, Tensor) else a)
         try:
             out = cls.forward(ctx, *arrays, **params)
         except ValueError as err:
@@ -268,11 +268,11 @@ class Op(Function):
         if state.enabled and x._requires_grad:
             e = edge(x)
             ctx.next_edges = (e,) + (None,) * len(consts) if consts else (e,)
-            out = cls.forward(ctx, x.data, *consts)
+            out = cls.forward(ctx, x.array, *consts)
             if isinstance(out, _generic):
                 out = _scalar_to_array(ctx, out)
             return _record(ctx, cls, (x,) + consts if consts else (x,), out)
-        out = cls.forward(ctx, x.data, *consts)
+        out = cls.forward(ctx, x.array, *consts)
         return _make(np.asarray(out) if isinstance(out, _generic) else out, None, 0)
 
     @classmethod
@@ -282,16 +282,16 @@ class Op(Function):
         if state.enabled and (a._requires_grad or b._requires_grad):
             ctx.next_edges = (edge(a), edge(b))
             try:
-                out = cls.forward(ctx, a.data, b.data)
+                out = cls.forward(ctx, a.array, b.array)
             except ValueError as err:
-                _broadcast_error(cls, (a.data, b.data), err)
+                _broadcast_error(cls, (a.array, b.array), err)
             if isinstance(out, _generic):
                 out = _scalar_to_array(ctx, out)
             return _record(ctx, cls, (a, b), out)
         try:
-            out = cls.forward(ctx, a.data, b.data)
+            out = cls.forward(ctx, a.array, b.array)
         except ValueError as err:
-            _broadcast_error(cls, (a.data, b.data), err)
+            _broadcast_error(cls, (a.array, b.array), err)
         return _make(np.asarray(out) if isinstance(out, _generic) else out, None, 0)
 
     nondiff_outputs = ()
@@ -318,8 +318,8 @@ def _record(ctx, cls, args, out):
     if cls.broadcasts:
         shape = out.shape
         for a in args:
-            if isinstance(a, Tensor) and a.data.shape != shape:
-                ctx.in_shapes = tuple([a.data.shape if isinstance(a, Tensor) else None for a in args])
+            if isinstance(a, Tensor) and a.array.shape != shape:
+                ctx.in_shapes = tuple([a.array.shape if isinstance(a, Tensor) else None for a in args])
                 ctx._plain = False
                 break
     if state.anomaly:
@@ -357,7 +357,7 @@ def _wrap_outputs(ctx, cls, args, out, record):
         return outs
     ctx.num_outputs = len(outs)
     ctx._plain = False
-    ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.data)][1]) for o in outs)
+    ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
     for nr, o in enumerate(outs):

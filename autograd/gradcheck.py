@@ -25,13 +25,13 @@ def _numeric_jacobian(fn, inputs, i, eps, out_sizes):
     """Columns d(outputs)/d(inputs[i][j]) by central differences, as a (n_in, n_out) array."""
     x = inputs[i]
     cols = np.zeros((x.numel(), sum(out_sizes)))
-    for j, idx in enumerate(np.ndindex(x.shape)):  # writes through x.data, contiguous or not
-        orig = x.data[idx].item()
-        x.data[idx] = orig + eps
-        plus = np.concatenate([np.asarray(o.data, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
-        x.data[idx] = orig - eps
-        minus = np.concatenate([np.asarray(o.data, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
-        x.data[idx] = orig
+    for j, idx in enumerate(np.ndindex(x.shape)):  # writes through x.array, contiguous or not
+        orig = x.array[idx].item()
+        x.array[idx] = orig + eps
+        plus = np.concatenate([np.asarray(o.array, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
+        x.array[idx] = orig - eps
+        minus = np.concatenate([np.asarray(o.array, np.float64).ravel() for o in _outputs(fn, inputs)] or [[]])
+        x.array[idx] = orig
         cols[j] = (plus - minus) / (2 * eps)
     return cols
 
@@ -52,7 +52,7 @@ def _analytic_jacobian(outs, inputs, i, out_sizes):
                 if gx.shape != x.shape:
                     raise RuntimeError(f"gradcheck: the gradient for input {i} has shape {tuple(gx.shape)}, but "
                                        f"the input has shape {tuple(x.shape)}")
-                cols[:, k] = np.asarray(gx.data, np.float64).ravel()
+                cols[:, k] = np.asarray(gx.array, np.float64).ravel()
             k += 1
     return cols
 

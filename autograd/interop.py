@@ -24,8 +24,8 @@ _KDL_CPU, _KDL_CUDA, _KDL_CUDA_HOST, _KDL_CUDA_MANAGED = 1, 2, 3, 13
 
 
 def _no_dlpack(t, what):
-    return TypeError(f"{what}: the array behind this tensor on '{t.device}' ({type(t.data).__module__}."
-                     f"{type(t.data).__name__}) does not support DLPack; copy it to the CPU with .cpu() first")
+    return TypeError(f"{what}: the array behind this tensor on '{t.device}' ({type(t.array).__module__}."
+                     f"{type(t.array).__name__}) does not support DLPack; copy it to the CPU with .cpu() first")
 
 
 def __dlpack__(self, stream=None, *, max_version=None, dl_device=None, copy=None):
@@ -33,7 +33,7 @@ def __dlpack__(self, stream=None, *, max_version=None, dl_device=None, copy=None
     if self.requires_grad:
         raise RuntimeError("__dlpack__: cannot export a tensor that requires grad (the consumer would not see the "
                            "tape); call .detach() first")
-    export = getattr(type(self.data), "__dlpack__", None)
+    export = getattr(type(self.array), "__dlpack__", None)
     if export is None:
         raise _no_dlpack(self, "__dlpack__")
     kwargs = {k: v for k, v in (("max_version", max_version), ("dl_device", dl_device), ("copy", copy))
@@ -41,20 +41,20 @@ def __dlpack__(self, stream=None, *, max_version=None, dl_device=None, copy=None
     if stream is not None:
         kwargs["stream"] = stream
     try:
-        return export(self.data, **kwargs)
+        return export(self.array, **kwargs)
     except TypeError:
         if not kwargs.keys() - {"stream"}:
             raise
         # an older producer without the DLPack 1.0 keywords: export a legacy capsule
-        return export(self.data, **({"stream": stream} if stream is not None else {}))
+        return export(self.array, **({"stream": stream} if stream is not None else {}))
 
 
 def __dlpack_device__(self):
     """(DLPack device type, device index) of this tensor's memory: (1, 0) for the CPU, (2, N) for cuda:N."""
-    fn = getattr(type(self.data), "__dlpack_device__", None)
+    fn = getattr(type(self.array), "__dlpack_device__", None)
     if fn is None:
         raise _no_dlpack(self, "__dlpack_device__")
-    return fn(self.data)
+    return fn(self.array)
 
 
 _KDL_UINT, _KDL_BFLOAT = 1, 4  # DLDataType codes
@@ -180,7 +180,7 @@ def _tensors_in(obj):
 def _raw(obj):
     """Tensors -> their arrays (recursively through lists, tuples and dicts)."""
     if isinstance(obj, Tensor):
-        return obj.data
+        return obj.array
     if isinstance(obj, (list, tuple)):
         return type(obj)(_raw(v) for v in obj)
     if isinstance(obj, dict):

@@ -104,7 +104,7 @@ def _add_suffixes(text, suffixes, indent):
 
 def tensor_repr(t):
     """The repr of a Tensor, in PyTorch's form."""
-    arr = backend.to_device(t.data, "cpu")
+    arr = backend.to_device(t.array, "cpu")
     prefix = "tensor("
     suffixes = []
     if t.device.type != "cpu":

@@ -427,8 +427,8 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     """Normal samples; mean and std may be numbers or tensors (broadcast together)."""
     from .tensor import Tensor
 
-    m = mean.data if isinstance(mean, Tensor) else mean
-    s = std.data if isinstance(std, Tensor) else std
+    m = mean.array if isinstance(mean, Tensor) else mean
+    s = std.array if isinstance(std, Tensor) else std
     if size is None:
         try:
             size = np.broadcast_shapes(np.shape(m), np.shape(s))

@@ -69,7 +69,7 @@ class _Encoder:
         if id(obj) in self.refs:  # the same object twice (tied weights): stored once, loaded as one object
             return self.refs[id(obj)]
         is_tensor = isinstance(obj, Tensor)
-        arr = backend.to_device(obj.data, "cpu") if is_tensor else obj
+        arr = backend.to_device(obj.array, "cpu") if is_tensor else obj
         if arr.dtype not in _NAMES:
             raise TypeError(f"save: the {'tensor' if is_tensor else 'array'} at '{path or '<root>'}' has dtype "
                             f"{arr.dtype}, which the file format does not hold; supported: "

@@ -8,7 +8,7 @@ from .grad_mode import state
 class Tensor:
     """A multi-dimensional array that records the ops applied to it when it requires grad."""
 
-    __slots__ = ("data", "_grad", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
+    __slots__ = ("array", "_grad", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
     __array_priority__ = 1000
     # rarely changed, so class-level defaults (set on an instance only when they differ)
     _output_nr = 0  # which output of grad_fn this tensor is
@@ -19,7 +19,7 @@ class Tensor:
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
         from .creation import _to_array
 
-        self.data = _to_array(data, dtype, device)
+        self.array = _to_array(data, dtype, device)
         self._grad = None
         self.grad_fn = None
         self._requires_grad = False
@@ -30,7 +30,7 @@ class Tensor:
     def _make(cls, data, grad_fn, nr):
         """Fast internal constructor: wrap an array (no copy, no checks)."""
         t = object.__new__(cls)
-        t.data = data
+        t.array = data
         t._grad = None
         t.grad_fn = grad_fn
         t._requires_grad = grad_fn is not None
@@ -40,25 +40,45 @@ class Tensor:
 
     # ----------------------------------------------------------------- attributes
     @property
+    def data(self):
+        """This tensor's storage as a new tensor cut from the tape; in-place changes to it are not seen by autograd.
+
+        As PyTorch's `.data`. The raw ndarray (numpy or cupy) is `t.array`; `t.numpy()` is the public way out.
+        """
+        return Tensor._make(self.array, None, 0)
+
+    @data.setter
+    def data(self, other):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"data: can only be set to a Tensor, got {type(other).__name__}")
+        if type(other.array) is not type(self.array) or other.device != self.device:
+            raise RuntimeError(f"data: the new data is on {other.device} but the tensor is on {self.device}; "
+                               "move it first with .to(device)")
+        if self._requires_grad and other.array.dtype not in dtypes.FLOATS:
+            raise RuntimeError(f"data: a tensor that requires grad cannot hold {other.array.dtype} data; "
+                               "only floating point tensors can require gradients")
+        self.array = other.array
+
+    @property
     def shape(self):
         """The shape, a tuple (PyTorch's torch.Size is a tuple too)."""
-        return self.data.shape
+        return self.array.shape
 
     def size(self, dim=None):
         """The shape, or one dimension's length."""
         if dim is None:
-            return self.data.shape
-        return self.data.shape[_dim(dim, self.data.ndim, "size")]
+            return self.array.shape
+        return self.array.shape[_dim(dim, self.array.ndim, "size")]
 
     @property
     def dtype(self):
         """The element type (a numpy dtype, e.g. autograd.float32)."""
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self):
         """The device the data lives on."""
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def is_cuda(self):
@@ -68,24 +88,24 @@ class Tensor:
     @property
     def ndim(self):
         """Number of dimensions."""
-        return self.data.ndim
+        return self.array.ndim
 
     def dim(self):
         """Number of dimensions."""
-        return self.data.ndim
+        return self.array.ndim
 
     def numel(self):
         """Number of elements."""
-        return self.data.size
+        return self.array.size
 
     def element_size(self):
         """Bytes per element."""
-        return self.data.itemsize
+        return self.array.itemsize
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self.array.shape[0]
 
     @property
     def is_leaf(self):
@@ -95,7 +115,7 @@ class Tensor:
     @property
     def xp(self):
         """The array module (numpy or cupy) of this tensor's data."""
-        return backend.array_module(self.data)
+        return backend.array_module(self.array)
 
     # ----------------------------------------------------------------- autograd
     @property
@@ -109,8 +129,8 @@ class Tensor:
         if not flag and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf tensors; to use a computed tensor "
                                "without gradients, use detach()")
-        if flag and self.data.dtype not in dtypes.FLOATS:
-            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.data.dtype}; "
+        if flag and self.array.dtype not in dtypes.FLOATS:
+            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.array.dtype}; "
                                "convert with .float() first")
         self._requires_grad = flag
 
@@ -129,12 +149,12 @@ class Tensor:
         if g is not None:
             if not isinstance(g, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(g).__name__}")
-            if g.shape != self.data.shape:
+            if g.shape != self.array.shape:
                 raise RuntimeError(f"assigned grad has shape {tuple(g.shape)} but the tensor has shape "
-                                   f"{tuple(self.data.shape)}")
-            if g.dtype != self.data.dtype:
-                raise RuntimeError(f"assigned grad has dtype {g.dtype} but the tensor has dtype {self.data.dtype}")
-            if type(g.data) is not type(self.data):
+                                   f"{tuple(self.array.shape)}")
+            if g.dtype != self.array.dtype:
+                raise RuntimeError(f"assigned grad has dtype {g.dtype} but the tensor has dtype {self.array.dtype}")
+            if type(g.array) is not type(self.array):
                 raise RuntimeError(f"assigned grad is on {g.device} but the tensor is on {self.device}")
         self._grad = g
 
@@ -173,7 +193,7 @@ class Tensor:
 
     def detach(self):
         """A tensor sharing this data, cut from the tape."""
-        t = Tensor._make(self.data, None, 0)
+        t = Tensor._make(self.array, None, 0)
         t._base = self._base if self._base is not None else self
         return t
 
@@ -186,16 +206,16 @@ class Tensor:
     # ----------------------------------------------------------------- conversions
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise RuntimeError(f"item(): a tensor with {self.data.size} elements cannot be converted to a "
+        if self.array.size != 1:
+            raise RuntimeError(f"item(): a tensor with {self.array.size} elements cannot be converted to a "
                                "Python scalar; only one-element tensors can")
         if backend._pending:  # reading a GPU value waits for the device: report failed queued checks first
             backend.raise_pending()
-        return self.data.reshape(()).item()
+        return self.array.reshape(()).item()
 
     def tolist(self):
         """The data as (nested) Python lists."""
-        return backend.to_device(self.data, "cpu").tolist()
+        return backend.to_device(self.array, "cpu").tolist()
 
     def numpy(self, force=False):
         """The data as a numpy array, shared with this tensor (CPU only)."""
@@ -203,10 +223,10 @@ class Tensor:
             raise RuntimeError("numpy() on a tensor that requires grad: call .detach().numpy() instead")
         if self.device.type != "cpu":
             if force:
-                return backend.to_device(self.data, "cpu")
+                return backend.to_device(self.array, "cpu")
             raise TypeError(f"numpy() on a tensor on device '{self.device}': call .cpu() first to copy it "
                             "to host memory")
-        return self.data
+        return self.array
 
     def __array__(self, dtype=None, copy=None):
         if self._requires_grad:
@@ -214,9 +234,9 @@ class Tensor:
                                "lost): use t.detach().numpy() or np.asarray(t.detach())")
         if self.device.type != "cpu":
             raise TypeError(f"cannot convert a tensor on '{self.device}' to numpy: call .cpu() first")
-        if copy is False and dtype is not None and np.dtype(dtype) != self.data.dtype:
+        if copy is False and dtype is not None and np.dtype(dtype) != self.array.dtype:
             raise ValueError("__array__: a copy is needed to change the dtype but copy=False")
-        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        arr = self.array if dtype is None else self.array.astype(dtype, copy=False)
         return arr.copy() if copy else arr
 
     def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
@@ -285,13 +305,13 @@ class Tensor:
 
     def is_floating_point(self):
         """True for float dtypes."""
-        return self.data.dtype in dtypes.FLOATS
+        return self.array.dtype in dtypes.FLOATS
 
     def __bool__(self):
-        if self.data.size != 1:
-            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+        if self.array.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.array.size} elements is ambiguous; "
                                "use .any() or .all()")
-        return bool(self.data.reshape(()))
+        return bool(self.array.reshape(()))
 
     def __float__(self):
         return float(self.item())
@@ -300,7 +320,7 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self.data.dtype not in dtypes.INTEGERS or self.data.size != 1:
+        if self.array.dtype not in dtypes.INTEGERS or self.array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
@@ -308,7 +328,7 @@ class Tensor:
         return id(self)
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self.array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
 
@@ -318,15 +338,15 @@ class Tensor:
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild, (backend.to_device(self.data, "cpu"), str(self.device), self.requires_grad))
+        return (_rebuild, (backend.to_device(self.array, "cpu"), str(self.device), self.requires_grad))
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:
             raise RuntimeError("only leaf tensors support deepcopy; detach() first")
-        t = Tensor._make(self.data.copy(), None, 0)
+        t = Tensor._make(self.array.copy(), None, 0)
         t.requires_grad = self.requires_grad
         if self.grad is not None:
-            t.grad = Tensor._make(self.grad.data.copy(), None, 0)
+            t.grad = Tensor._make(self.grad.array.copy(), None, 0)
         memo[id(self)] = t
         return t
 
@@ -367,7 +387,7 @@ def run_hook(fn, g):
         raise RuntimeError(f"a hook on a gradient of shape {tuple(g.shape)} returned "
                            f"{getattr(res, 'shape', type(res).__name__)}; hooks must return None or a gradient of "
                            "that shape")
-    return res if isinstance(g, Tensor) else res.data
+    return res if isinstance(g, Tensor) else res.array
 
 
 class _RetainGrad:
@@ -385,7 +405,7 @@ class _RetainGrad:
         if t is not None:
             g = g if state.enabled else g.detach()
             if t.grad is None:
-                t.grad = Tensor._make(g.data.copy(), None, 0) if not state.enabled else g
+                t.grad = Tensor._make(g.array.copy(), None, 0) if not state.enabled else g
             else:
                 t.grad = t.grad + g
         return None

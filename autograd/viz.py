@@ -42,7 +42,7 @@ def _output_meta(root, order, probe):
     The root and multi-output nodes record their outputs; the others are found by running each node's backward
     formula once on zero gradients (a gradient has its output's shape and dtype). Nothing is stored or freed.
     """
-    meta = {(id(root.grad_fn), root._output_nr): (tuple(root.shape), root.dtype, array_module(root.data))}
+    meta = {(id(root.grad_fn), root._output_nr): (tuple(root.shape), root.dtype, array_module(root.array))}
     for node in order:
         for nr, entry in enumerate(getattr(node, "_out_meta", None) or ()):
             meta[(id(node), nr)] = (tuple(entry[0]), entry[1], entry[2])
@@ -75,7 +75,7 @@ def _describe(shape, dtype, dev=None):
 
 
 def _tensor_label(t, name):
-    lines = [name, _describe(t.shape, t.dtype, device_of(t.data))]
+    lines = [name, _describe(t.shape, t.dtype, device_of(t.array))]
     lines.append(f"requires_grad={t.requires_grad}")
     return "\n".join(lines)
 

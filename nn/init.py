@@ -26,7 +26,7 @@ def _rng(generator):
 def _write(tensor, host_values):
     """Overwrite the tensor's values with a host array (cast to its dtype, moved to its device)."""
     arr = np.asarray(host_values).astype(tensor.dtype, copy=False)
-    tensor.data[...] = backend.to_device(arr, tensor.device)
+    tensor.array[...] = backend.to_device(arr, tensor.device)
     bump(tensor)
     return tensor
 
@@ -134,7 +134,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 def constant_(tensor, val):
     """Fill with the value val."""
     _check(tensor, "constant_")
-    tensor.data[...] = val
+    tensor.array[...] = val
     bump(tensor)
     return tensor
 

@@ -25,9 +25,9 @@ class Parameter(Tensor):
         elif isinstance(data, Tensor):
             if data.grad_fn is not None:
                 data = data.detach()
-            arr = data.data  # shared, as in PyTorch
+            arr = data.array  # shared, as in PyTorch
         else:
-            arr = autograd.tensor(data).data
+            arr = autograd.tensor(data).array
         p = cls._make(arr, None, 0)
         if requires_grad:
             p.requires_grad_(True)
@@ -40,14 +40,14 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild_parameter, (backend.to_device(self.data, "cpu"), str(self.device), self.requires_grad))
+        return (_rebuild_parameter, (backend.to_device(self.array, "cpu"), str(self.device), self.requires_grad))
 
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
-        p = type(self)(Tensor._make(self.data.copy(), None, 0), self.requires_grad)
+        p = type(self)(Tensor._make(self.array.copy(), None, 0), self.requires_grad)
         if self.grad is not None:
-            p.grad = Tensor._make(self.grad.data.copy(), None, 0)
+            p.grad = Tensor._make(self.grad.array.copy(), None, 0)
         memo[id(self)] = p
         return p
 
@@ -60,8 +60,8 @@ class Buffer(Tensor):
     """Marks a tensor to be registered as a buffer when assigned to a Layer attribute (nn.Buffer)."""
 
     def __new__(cls, data=None, *, persistent=True):
-        arr = data.data if isinstance(data, Tensor) else autograd.tensor(
-            np.empty((0,), dtype=dtypes.get_default_dtype()) if data is None else data).data
+        arr = data.array if isinstance(data, Tensor) else autograd.tensor(
+            np.empty((0,), dtype=dtypes.get_default_dtype()) if data is None else data).array
         b = cls._make(arr, None, 0)
         b.persistent = persistent
         return b
@@ -439,7 +439,7 @@ class Layer:
                     g.detach_()
                 else:
                     g.requires_grad = False
-                g.data[...] = 0
+                g.array[...] = 0
                 bump(g)
 
     def share_memory(self):
@@ -461,14 +461,14 @@ class Layer:
         for t in targets:
             if id(t) in new:
                 continue
-            arr = t.data
+            arr = t.array
             if dtype is not None and arr.dtype != dtype and (arr.dtype in dtypes.FLOATS or not floats_only):
                 arr = arr.astype(dtype)
             if device is not None and backend.device_of(arr) != device:
                 arr = backend.to_device(arr, device)
             new[id(t)] = arr
         for t in targets:
-            t.data = new[id(t)]
+            t.array = new[id(t)]
         return self
 
     def to(self, *args, **kwargs):
@@ -636,7 +636,7 @@ class Layer:
                 continue
             value = state_dict[key]
             if isinstance(value, Tensor):
-                arr = value.data
+                arr = value.array
             elif isinstance(value, np.ndarray) or type(value) in backend._modules:
                 arr = value
             else:
@@ -716,7 +716,7 @@ class Layer:
         for target, value in pending:
             if isinstance(target, Tensor):
                 if assign:
-                    target.data = value if value.dtype == target.dtype else value.astype(target.dtype)
+                    target.array = value if value.dtype == target.dtype else value.astype(target.dtype)
                 else:
                     _copy_into(target, value)
             else:
@@ -791,7 +791,7 @@ def _foreign_array(value):
     errors = []
     if dlpack:
         try:
-            arr = autograd.from_dlpack(obj).data
+            arr = autograd.from_dlpack(obj).array
             return arr.copy(), ""
         except Exception as err:  # noqa: BLE001 (e.g. a dtype or device DLPack cannot carry: try __array__)
             errors.append(err)
@@ -812,7 +812,7 @@ def _foreign_array(value):
 
 
 def _copy_into(target, arr):
-    target.data[...] = arr
+    target.array[...] = arr
     bump(target)
 
 

@@ -48,7 +48,7 @@ class Embedding(Layer):
 
     def _fill_padding_idx_with_zero(self):
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+            self.weight.array[self.padding_idx] = 0
             bump(self.weight)
 
     def forward(self, input):

@@ -30,7 +30,7 @@ def _additive(mask, dtype, what):
         raise TypeError(f"MultiheadAttention: {what} must be a tensor, got {type(mask).__name__}")
     if mask.dtype == dtypes.bool_:
         xp = mask.xp
-        return autograd.Tensor._make(xp.where(mask.data, -math.inf, 0.0).astype(dtype), None, 0)
+        return autograd.Tensor._make(xp.where(mask.array, -math.inf, 0.0).astype(dtype), None, 0)
     if mask.dtype not in dtypes.FLOATS:
         raise TypeError(f"MultiheadAttention: {what} must be bool (True: not attended) or float (added to the "
                         f"scores), got dtype {mask.dtype}")

@@ -54,8 +54,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
     if len(devices) > 1:
         raise RuntimeError(f"get_total_norm: the tensors are on several devices ({sorted(devices)}); move them to "
                            "one device first")
-    xp = backend.array_module(tensors[0].data)
-    norms = [_array_norm(t.data, p) for t in tensors]
+    xp = backend.array_module(tensors[0].array)
+    norms = [_array_norm(t.array, p) for t in tensors]
     dtype = norms[0].dtype
     for n in norms[1:]:
         dtype = dtypes.promote(dtype, n.dtype)
@@ -77,12 +77,12 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
         return
-    tn = total_norm.data if isinstance(total_norm, Tensor) else total_norm
-    xp = backend.array_module(grads[0].data)
+    tn = total_norm.array if isinstance(total_norm, Tensor) else total_norm
+    xp = backend.array_module(grads[0].array)
     coef = xp.minimum(float(max_norm) / (tn + 1e-6), 1.0)
     with no_grad():
         for g in grads:
-            d = g.data
+            d = g.array
             d *= coef.astype(d.dtype) if hasattr(coef, "astype") else coef
             bump(g)
 
@@ -112,7 +112,7 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
         for p in _as_list(parameters):
             if p.grad is None:
                 continue
-            d = p.grad.data
+            d = p.grad.array
             backend.array_module(d).clip(d, -clip_value, clip_value, out=d)
             bump(p.grad)
 
@@ -145,10 +145,10 @@ def vector_to_parameters(vec, parameters):
         if p.device != vec.device:
             raise TypeError("Found two parameters on different devices, this is currently not supported "
                             f"({vec.device} and {p.device}).")
-    src = vec.data
+    src = vec.array
     pointer = 0
     for p in params:
         n = p.numel()
-        p.data[...] = src[pointer:pointer + n].reshape(p.shape).astype(p.dtype, copy=False)
+        p.array[...] = src[pointer:pointer + n].reshape(p.shape).astype(p.dtype, copy=False)
         bump(p)
         pointer += n

@@ -63,7 +63,7 @@ class Adadelta(Optimizer):
                     state["square_avg"] = _zeros_like(p)
                     state["acc_delta"] = _zeros_like(p)
                 _incr_step(state["step"])
-                adadelta_update(p.data, p.grad.data, state["square_avg"].data, state["acc_delta"].data,
+                adadelta_update(p.array, p.grad.array, state["square_avg"].array, state["acc_delta"].array,
                                 lr=group["lr"], rho=group["rho"], eps=group["eps"],
                                 weight_decay=group["weight_decay"], maximize=group["maximize"])
                 _update(p)

@@ -67,7 +67,7 @@ class Adagrad(Optimizer):
                 if not state:
                     state = self._init_state(p, group)
                 step = _incr_step(state["step"])
-                adagrad_update(p.data, p.grad.data, state["sum"].data, step, lr=group["lr"],
+                adagrad_update(p.array, p.grad.array, state["sum"].array, step, lr=group["lr"],
                                lr_decay=group["lr_decay"], eps=group["eps"], weight_decay=group["weight_decay"],
                                maximize=group["maximize"])
                 _update(p)

@@ -193,8 +193,8 @@ class Adam(Optimizer):
                 elif amsgrad and "max_exp_avg_sq" not in state:
                     state["max_exp_avg_sq"] = _zeros_like(p)
                 step = _incr_step(state["step"])
-                arrays = (p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data,
-                          state["max_exp_avg_sq"].data if amsgrad else None)
+                arrays = (p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array,
+                          state["max_exp_avg_sq"].array if amsgrad else None)
                 if kernels.get("adam_multi", arrays[0]) is not None and _fusable(*arrays):
                     multi.append(arrays + (step,))
                 else:

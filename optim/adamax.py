@@ -52,7 +52,7 @@ class Adamax(Optimizer):
                     state["exp_avg"] = _zeros_like(p)
                     state["exp_inf"] = _zeros_like(p)
                 step = _incr_step(state["step"])
-                adamax_update(p.data, p.grad.data, state["exp_avg"].data, state["exp_inf"].data, step,
+                adamax_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_inf"].array, step,
                               lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                               weight_decay=group["weight_decay"], maximize=group["maximize"])
                 _update(p)

@@ -138,23 +138,23 @@ class LBFGS(Optimizer):
     # ----------------------------------------------------------------- flat views of all parameters
     def _gather_flat_grad(self):
         xp = self._params[0].xp
-        return xp.concatenate([p.grad.data.reshape(-1) if p.grad is not None else xp.zeros(p.numel(), p.dtype)
+        return xp.concatenate([p.grad.array.reshape(-1) if p.grad is not None else xp.zeros(p.numel(), p.dtype)
                                for p in self._params])
 
     def _add_grad(self, step_size, update):
         offset = 0
         for p in self._params:
             n = p.numel()
-            p.data += update[offset:offset + n].reshape(p.shape) * step_size
+            p.array += update[offset:offset + n].reshape(p.shape) * step_size
             _update(p)
             offset += n
 
     def _clone_param(self):
-        return [p.data.copy() for p in self._params]
+        return [p.array.copy() for p in self._params]
 
     def _set_param(self, params_data):
         for p, data in zip(self._params, params_data):
-            p.data[...] = data
+            p.array[...] = data
             _update(p)
 
     def _directional_evaluate(self, closure, x, t, d):
@@ -193,10 +193,10 @@ class LBFGS(Optimizer):
         if float(xp.max(xp.abs(flat_grad))) <= tolerance_grad:  # already optimal
             return orig_loss
 
-        data = lambda t: None if t is None else t.data  # noqa: E731
+        data = lambda t: None if t is None else t.array  # noqa: E731
         d, t = data(state.get("d")), state.get("t")
-        old_dirs = [v.data for v in state.get("old_dirs", [])]
-        old_stps = [v.data for v in state.get("old_stps", [])]
+        old_dirs = [v.array for v in state.get("old_dirs", [])]
+        old_stps = [v.array for v in state.get("old_stps", [])]
         ro = list(state.get("ro", []))
         H_diag = state.get("H_diag")
         prev_flat_grad = data(state.get("prev_flat_grad"))

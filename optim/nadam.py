@@ -75,8 +75,8 @@ class NAdam(Optimizer):
                     state["exp_avg"] = _zeros_like(p)
                     state["exp_avg_sq"] = _zeros_like(p)
                 step = _incr_step(state["step"])
-                nadam_update(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data,
-                             state["mu_product"].data, step, lr=group["lr"], beta1=beta1, beta2=beta2,
+                nadam_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array,
+                             state["mu_product"].array, step, lr=group["lr"], beta1=beta1, beta2=beta2,
                              eps=group["eps"], weight_decay=group["weight_decay"],
                              momentum_decay=group["momentum_decay"],
                              decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])

@@ -339,8 +339,8 @@ def _new_step():
 
 def _incr_step(step):
     """Add one to a step counter in place and return the new count as a Python float."""
-    step.data += 1
-    return float(step.data)
+    step.array += 1
+    return float(step.array)
 
 
 def _zeros_like(p, fill=0.0):

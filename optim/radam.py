@@ -72,7 +72,7 @@ class RAdam(Optimizer):
                     state["exp_avg"] = _zeros_like(p)
                     state["exp_avg_sq"] = _zeros_like(p)
                 step = _incr_step(state["step"])
-                radam_update(p.data, p.grad.data, state["exp_avg"].data, state["exp_avg_sq"].data, step,
+                radam_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array, step,
                              lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                              weight_decay=group["weight_decay"],
                              decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])

@@ -82,9 +82,9 @@ class RMSprop(Optimizer):
                 if centered and "grad_avg" not in state:
                     state["grad_avg"] = _zeros_like(p)
                 _incr_step(state["step"])
-                rmsprop_update(p.data, p.grad.data, state["square_avg"].data,
-                               state["grad_avg"].data if centered else None,
-                               state["momentum_buffer"].data if momentum > 0 else None,
+                rmsprop_update(p.array, p.grad.array, state["square_avg"].array,
+                               state["grad_avg"].array if centered else None,
+                               state["momentum_buffer"].array if momentum > 0 else None,
                                lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
                                weight_decay=group["weight_decay"], momentum=momentum, centered=centered,
                                maximize=group["maximize"])

@@ -98,8 +98,8 @@ class SGD(Optimizer):
                 if momentum != 0:
                     state = self.state[p]
                     buf_t = state.get("momentum_buffer")
-                    buf = None if buf_t is None else buf_t.data
-                new_buf = sgd_update(p.data, p.grad.data, buf, lr=group["lr"], momentum=momentum,
+                    buf = None if buf_t is None else buf_t.array
+                new_buf = sgd_update(p.array, p.grad.array, buf, lr=group["lr"], momentum=momentum,
                                      dampening=group["dampening"], nesterov=group["nesterov"],
                                      weight_decay=group["weight_decay"], maximize=group["maximize"])
                 if momentum != 0 and buf is None:

@@ -51,7 +51,7 @@ def test_resume_is_bitwise_identical(tmp_path, kind):
     model, opt, sched = _build(kind)
     for _ in range(4):
         _epoch(model, opt, sched)
-    straight = [p.data.copy() for p in model.parameters()]
+    straight = [p.array.copy() for p in model.parameters()]
 
     _seed_all(0)
     model, opt, sched = _build(kind)
@@ -71,7 +71,7 @@ def test_resume_is_bitwise_identical(tmp_path, kind):
     serialization.set_rng_state_all(ckpt["rng"])
     for _ in range(ckpt["epoch"], 4):
         _epoch(model, opt, sched)
-    resumed = [p.data for p in model.parameters()]
+    resumed = [p.array for p in model.parameters()]
 
     assert len(resumed) == len(straight)
     for a, b in zip(straight, resumed):
@@ -86,7 +86,7 @@ def test_resume_without_rng_state_diverges(tmp_path):
     model, opt, sched = _build("adam")
     for _ in range(4):
         _epoch(model, opt, sched)
-    straight = [p.data.copy() for p in model.parameters()]
+    straight = [p.array.copy() for p in model.parameters()]
     _seed_all(0)
     model, opt, sched = _build("adam")
     for _ in range(2):
@@ -101,26 +101,26 @@ def test_resume_without_rng_state_diverges(tmp_path):
     sched.load_state_dict(ckpt["scheduler"])
     for _ in range(2):
         _epoch(model, opt, sched)
-    assert any(a.tobytes() != b.data.tobytes() for a, b in zip(straight, model.parameters()))
+    assert any(a.tobytes() != b.array.tobytes() for a, b in zip(straight, model.parameters()))
 
 
 def test_mismatched_checkpoint_changes_nothing(tmp_path):
     model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))
     other = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 2))  # last layer has another shape
     ag.save(other.state_dict(), tmp_path / "other.safetensors")
-    before = {k: v.data.copy() for k, v in model.state_dict().items()}
+    before = {k: v.array.copy() for k, v in model.state_dict().items()}
     ckpt = ag.load(tmp_path / "other.safetensors")
     with pytest.raises(RuntimeError, match=r"size mismatch for 2.weight: copying a param with shape \(2, 16\)"):
         model.load_state_dict(ckpt)
     for k, v in model.state_dict().items():  # 0.weight and 0.bias matched, yet were not copied either
-        np.testing.assert_array_equal(v.data, before[k])
+        np.testing.assert_array_equal(v.array, before[k])
     del ckpt["2.bias"]
     ckpt["2.weight"] = ag.zeros(1, 16)
     ckpt["extra"] = ag.zeros(1)
     with pytest.raises(RuntimeError, match=r'Missing key\(s\) in state_dict: "2.bias"'):
         model.load_state_dict(ckpt)
     for k, v in model.state_dict().items():
-        np.testing.assert_array_equal(v.data, before[k])
+        np.testing.assert_array_equal(v.array, before[k])
 
 
 def test_mismatched_optimizer_checkpoint_changes_nothing(tmp_path):
@@ -131,11 +131,11 @@ def test_mismatched_optimizer_checkpoint_changes_nothing(tmp_path):
     small(X).sum().backward()
     other.step()
     ag.save(other.state_dict(), tmp_path / "opt.safetensors")
-    state_before = {id(p): {k: v.data.copy() for k, v in s.items()} for p, s in opt.state.items()}
+    state_before = {id(p): {k: v.array.copy() for k, v in s.items()} for p, s in opt.state.items()}
     lr_before = opt.param_groups[0]["lr"]
     with pytest.raises(ValueError, match="doesn't match the size of optimizer's group"):
         opt.load_state_dict(ag.load(tmp_path / "opt.safetensors"))
     assert opt.param_groups[0]["lr"] == lr_before
     for p, s in opt.state.items():
         for k, v in s.items():
-            np.testing.assert_array_equal(v.data, state_before[id(p)][k])
+            np.testing.assert_array_equal(v.array, state_before[id(p)][k])

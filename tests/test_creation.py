@@ -54,7 +54,7 @@ def test_tensor_copies_its_data():
     assert t.tolist() == [1.0, 2.0]
     src = ag.tensor([1.0, 2.0])
     t2 = ag.tensor(src)
-    src.data[0] = 5.0
+    src.array[0] = 5.0
     assert t2.tolist() == [1.0, 2.0]
 
 
@@ -103,10 +103,10 @@ def test_tensor_constructor_class():
 def test_from_numpy_shares_memory():
     arr = np.zeros(3, np.float32)
     t = ag.from_numpy(arr)
-    assert t.dtype == ag.float32 and t.data is arr
+    assert t.dtype == ag.float32 and t.array is arr
     arr[0] = 5.0
     assert t.tolist()[0] == 5.0
-    t.data[1] = 7.0
+    t.array[1] = 7.0
     assert arr[1] == 7.0
 
 
@@ -114,7 +114,7 @@ def test_from_numpy_keeps_dtype_and_layout():
     arr = np.arange(6, dtype=np.int16).reshape(2, 3).T  # non-contiguous
     t = ag.from_numpy(arr)
     assert t.dtype == ag.int16 and t.shape == (3, 2)
-    assert np.shares_memory(t.data, arr)
+    assert np.shares_memory(t.array, arr)
 
 
 def test_from_numpy_errors():
@@ -127,9 +127,9 @@ def test_from_numpy_errors():
 def test_as_tensor_shares_when_it_can():
     arr = np.ones(3)
     t = ag.as_tensor(arr)
-    assert t.data is arr and t.dtype == ag.float64
+    assert t.array is arr and t.dtype == ag.float64
     c = ag.as_tensor(arr, dtype=ag.float32)  # a conversion copies
-    assert c.dtype == ag.float32 and not np.shares_memory(c.data, arr)
+    assert c.dtype == ag.float32 and not np.shares_memory(c.array, arr)
     x = ag.tensor([1.0, 2.0])
     assert ag.as_tensor(x) is x
     assert ag.as_tensor(x, dtype=ag.float32) is x
@@ -143,7 +143,7 @@ def test_zeros_ones(fn, value):
     for args in [(2, 3), ((2, 3),), ([2, 3],)]:
         t = fn(*args)
         assert t.shape == (2, 3) and t.dtype == ag.float32 and not t.requires_grad
-        assert (t.data == value).all()
+        assert (t.array == value).all()
     assert fn(()).shape == () and fn(0).shape == (0,) and fn(2, 0).shape == (2, 0)
     assert fn(2, dtype=ag.int32).dtype == ag.int32
     assert fn(2, requires_grad=True).requires_grad
@@ -168,7 +168,7 @@ def test_full_infers_dtype_from_the_fill_value():
     assert ag.full((2,), True).dtype == ag.bool
     assert ag.full((2,), 2, dtype=ag.float64).tolist() == [2.0, 2.0]
     t = ag.full((2, 3), 1.5, requires_grad=True)
-    assert t.requires_grad and t.shape == (2, 3) and (t.data == 1.5).all()
+    assert t.requires_grad and t.shape == (2, 3) and (t.array == 1.5).all()
 
 
 def test_default_dtype_is_used(monkeypatch):
@@ -235,7 +235,7 @@ def test_like_functions_copy_shape_dtype_and_device():
     assert ag.zeros_like(src).tolist() == [[0] * 3] * 2
     assert ag.ones_like(src).tolist() == [[1] * 3] * 2
     f = ag.full_like(src, 7)
-    assert f.dtype == ag.int32 and (f.data == 7).all()
+    assert f.dtype == ag.int32 and (f.array == 7).all()
     assert ag.full_like(ag.ones(2, dtype=ag.int64), 2.7).tolist() == [2, 2]  # the input's dtype wins
     assert ag.zeros_like(src, dtype=ag.float64).dtype == ag.float64
     assert ag.ones_like(ag.ones(2), requires_grad=True).requires_grad
@@ -395,7 +395,7 @@ def test_new_full_and_new_tensor(device):
     assert src.new_tensor([1, 2], dtype=ag.int64).dtype == ag.int64
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     c = x.new_tensor(x)
-    assert not c.requires_grad and c.tolist() == [1.0, 2.0] and c.data is not x.data
+    assert not c.requires_grad and c.tolist() == [1.0, 2.0] and c.array is not x.array
     assert x.new_tensor([1.0], requires_grad=True).requires_grad
 
 

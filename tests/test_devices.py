@@ -71,21 +71,21 @@ def test_stand_in_refuses_implicit_host_conversion(stand_in):
         pytest.skip("real GPU present")
     x = ag.ones(2, device="cuda")
     with pytest.raises(TypeError, match="Implicit conversion"):
-        np.asarray(x.data)
+        np.asarray(x.array)
     with pytest.raises(TypeError, match="host"):
-        x.data + np.ones(2)
-    assert backend.device_of(x.data) == "cuda"
+        x.array + np.ones(2)
+    assert backend.device_of(x.array) == "cuda"
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "int8", "uint8", "float32"])
 def test_add_at_accumulates_for_every_dtype(dtype, stand_in):
-    out = ag.zeros(4, dtype=dtype, device="cuda").data
-    idx = ag.tensor([0, 2, 2, 3], device="cuda").data
-    backend.add_at(out, idx, ag.ones(4, dtype=dtype, device="cuda").data)
+    out = ag.zeros(4, dtype=dtype, device="cuda").array
+    idx = ag.tensor([0, 2, 2, 3], device="cuda").array
+    backend.add_at(out, idx, ag.ones(4, dtype=dtype, device="cuda").array)
     np.testing.assert_array_equal(backend.to_device(out, "cpu"), np.array([1, 0, 2, 1], dtype=dtype))
 
 
 def test_multiply_at_on_the_device(stand_in):
-    out = ag.full((3,), 2.0, device="cuda").data
-    backend.multiply_at(out, ag.tensor([0, 0, 2], device="cuda").data, ag.tensor([3.0, 5.0, 7.0], device="cuda").data)
+    out = ag.full((3,), 2.0, device="cuda").array
+    backend.multiply_at(out, ag.tensor([0, 0, 2], device="cuda").array, ag.tensor([3.0, 5.0, 7.0], device="cuda").array)
     np.testing.assert_array_equal(backend.to_device(out, "cpu"), [30.0, 2.0, 14.0])

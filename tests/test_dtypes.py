@@ -161,7 +161,7 @@ def test_to_forms():
 def test_conversions_copy_the_data():
     x = ag.tensor([1.0, 2.0])
     y = x.double()
-    y.data[0] = 5.0
+    y.array[0] = 5.0
     assert x.tolist() == [1.0, 2.0]
 
 

@@ -14,31 +14,31 @@ def test_diamond_graph_sums_both_paths():
     y = x * 2
     z = y.exp() * y.sin()
     z.backward(ag.ones(3, dtype=ag.float64))
-    xv = x.data
+    xv = x.array
     want = 2 * np.exp(2 * xv) * np.sin(2 * xv) + 2 * np.exp(2 * xv) * np.cos(2 * xv)
-    np.testing.assert_allclose(x.grad.data, want)
+    np.testing.assert_allclose(x.grad.array, want)
 
 
 def test_tensor_reused_many_times():
     x = leaf([1.5, -2.0])
     y = x * x * x + x
     y.backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, 3 * x.data ** 2 + 1)
+    np.testing.assert_allclose(x.grad.array, 3 * x.array ** 2 + 1)
 
 
 def test_gradients_accumulate_across_backward_calls():
     x = leaf([1.0, 2.0])
     for _ in range(3):
         (x * 2).backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, [6.0, 6.0])
+    np.testing.assert_allclose(x.grad.array, [6.0, 6.0])
 
 
 def test_leaf_grads_do_not_alias_each_other():
     x, y = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (x + y).backward(ag.ones(2, dtype=ag.float64))
-    assert not np.shares_memory(x.grad.data, y.grad.data)
-    x.grad.data[:] = 0
-    np.testing.assert_allclose(y.grad.data, [1.0, 1.0])
+    assert not np.shares_memory(x.grad.array, y.grad.array)
+    x.grad.array[:] = 0
+    np.testing.assert_allclose(y.grad.array, [1.0, 1.0])
 
 
 def test_grad_keeps_the_leaf_dtype():
@@ -62,7 +62,7 @@ def test_retain_graph_allows_a_second_backward():
     g = ag.ones(2, dtype=ag.float64)
     y.backward(g, retain_graph=True)
     y.backward(g)
-    np.testing.assert_allclose(x.grad.data, 2 * 2 * x.data * np.exp(x.data ** 2))
+    np.testing.assert_allclose(x.grad.array, 2 * 2 * x.array * np.exp(x.array ** 2))
 
 
 def test_saved_values_are_freed_after_backward():
@@ -80,19 +80,19 @@ def test_nodes_without_saved_values_can_run_again():
     g = ag.ones(2, dtype=ag.float64)
     y.backward(g)
     y.backward(g)
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.array, [2.0, 2.0])
 
 
 def test_create_graph_gives_higher_order_gradients():
     x = leaf([0.5, -1.5])
     y = x * x * x
     (g1,) = ag.grad(y, x, grad_outputs=ag.ones(2, dtype=ag.float64), create_graph=True)
-    np.testing.assert_allclose(g1.data, 3 * x.data ** 2)
+    np.testing.assert_allclose(g1.array, 3 * x.array ** 2)
     assert g1.requires_grad
     (g2,) = ag.grad(g1, x, grad_outputs=ag.ones(2, dtype=ag.float64), create_graph=True)
-    np.testing.assert_allclose(g2.data, 6 * x.data)
+    np.testing.assert_allclose(g2.array, 6 * x.array)
     (g3,) = ag.grad(g2, x, grad_outputs=ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(g3.data, [6.0, 6.0])
+    np.testing.assert_allclose(g3.array, [6.0, 6.0])
 
 
 def test_create_graph_through_saved_outputs():
@@ -100,8 +100,8 @@ def test_create_graph_through_saved_outputs():
     y = x.tanh()
     (g1,) = ag.grad(y, x, ag.ones(2, dtype=ag.float64), create_graph=True)
     (g2,) = ag.grad(g1, x, ag.ones(2, dtype=ag.float64))
-    t = np.tanh(x.data)
-    np.testing.assert_allclose(g2.data, -2 * t * (1 - t ** 2))
+    t = np.tanh(x.array)
+    np.testing.assert_allclose(g2.array, -2 * t * (1 - t ** 2))
 
 
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
@@ -109,7 +109,7 @@ def test_backward_with_create_graph_leaves_a_differentiable_grad():
     (x.exp()).backward(ag.ones(2, dtype=ag.float64), create_graph=True)
     assert x.grad.grad_fn is not None
     (gg,) = ag.grad(x.grad, x, ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(gg.data, np.exp(x.data))
+    np.testing.assert_allclose(gg.array, np.exp(x.array))
 
 
 def test_grad_does_not_touch_dot_grad_and_reports_unused():
@@ -119,7 +119,7 @@ def test_grad_does_not_touch_dot_grad_and_reports_unused():
         ag.grad(y, [x, unused], ag.ones(1, dtype=ag.float64), retain_graph=True)
     gx, gu = ag.grad(y, [x, unused], ag.ones(1, dtype=ag.float64), allow_unused=True)
     assert gu is None and x.grad is None
-    np.testing.assert_allclose(gx.data, [3.0])
+    np.testing.assert_allclose(gx.array, [3.0])
 
 
 def test_grad_with_respect_to_a_non_leaf():
@@ -127,24 +127,24 @@ def test_grad_with_respect_to_a_non_leaf():
     h = x * 2.0
     y = h.exp()
     (gh,) = ag.grad(y, h, ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(gh.data, np.exp(h.data))
+    np.testing.assert_allclose(gh.array, np.exp(h.array))
 
 
 def test_multiple_roots():
     x = leaf([1.0, 2.0])
     a, b = x * 2.0, x.exp()
     ag.backward([a, b], [ag.ones(2, dtype=ag.float64), ag.ones(2, dtype=ag.float64)])
-    np.testing.assert_allclose(x.grad.data, 2 + np.exp(x.data))
+    np.testing.assert_allclose(x.grad.array, 2 + np.exp(x.array))
 
 
 def test_hooks_on_leaf_and_non_leaf():
     x = leaf([1.0, 2.0])
     seen = []
-    x.register_hook(lambda g: seen.append(g.data.copy()))
+    x.register_hook(lambda g: seen.append(g.array.copy()))
     h = x * 3.0
     h.register_hook(lambda g: g * 10)  # replaces the gradient flowing into h
     h.backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, [30.0, 30.0])
+    np.testing.assert_allclose(x.grad.array, [30.0, 30.0])
     np.testing.assert_allclose(seen[0], [30.0, 30.0])
 
 
@@ -153,7 +153,7 @@ def test_hook_handle_removes_the_hook():
     handle = x.register_hook(lambda g: g * 0)
     handle.remove()
     (x * 2.0).backward(ag.ones(1, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, [2.0])
+    np.testing.assert_allclose(x.grad.array, [2.0])
 
 
 def test_retain_grad_keeps_non_leaf_grad():
@@ -162,7 +162,7 @@ def test_retain_grad_keeps_non_leaf_grad():
     h.retain_grad()
     assert h.retains_grad
     (h * h).backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(h.grad.data, 2 * h.data)
+    np.testing.assert_allclose(h.grad.array, 2 * h.array)
 
 
 def test_deep_chain_backpropagates_without_recursion():
@@ -171,7 +171,7 @@ def test_deep_chain_backpropagates_without_recursion():
     for _ in range(100_000):
         y = y * 1.0
     y.backward(ag.ones(1, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, [1.0])
+    np.testing.assert_allclose(x.grad.array, [1.0])
 
 
 # ---------------------------------------------------------------------------- grad modes
@@ -249,10 +249,10 @@ def test_inplace_on_leaf_requiring_grad_raises_and_changes_nothing():
     x = leaf([1.0, 2.0])
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad.*no_grad"):
         x.add_(1.0)
-    np.testing.assert_allclose(x.data, [1.0, 2.0])
+    np.testing.assert_allclose(x.array, [1.0, 2.0])
     with ag.no_grad():
         x.add_(1.0)
-    np.testing.assert_allclose(x.data, [2.0, 3.0])
+    np.testing.assert_allclose(x.array, [2.0, 3.0])
 
 
 def test_modified_saved_output_raises_at_backward():
@@ -278,15 +278,15 @@ def test_inplace_on_non_leaf_is_differentiable():
     h.mul_(h)  # h = (3x)^2; the node saved the old h
     h.exp_()
     h.backward(ag.ones(2, dtype=ag.float64))
-    want = np.exp(9 * x.data ** 2) * 18 * x.data
-    np.testing.assert_allclose(x.grad.data, want, rtol=1e-6)
+    want = np.exp(9 * x.array ** 2) * 18 * x.array
+    np.testing.assert_allclose(x.grad.array, want, rtol=1e-6)
 
 
 def test_inplace_result_dtype_must_fit():
     x = ag.tensor([1, 2])
     with pytest.raises(RuntimeError, match="can't be cast.*int64"):
         x.add_(0.5)
-    np.testing.assert_array_equal(x.data, [1, 2])
+    np.testing.assert_array_equal(x.array, [1, 2])
 
 
 def test_version_counter_counts_inplace_changes():
@@ -317,7 +317,7 @@ def test_custom_function_forward_backward_and_gradcheck():
     y = Cube.apply(x, 2.0)
     assert y.grad_fn is not None and "CubeBackward" in repr(y)
     y.backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, 6 * x.data ** 2)
+    np.testing.assert_allclose(x.grad.array, 6 * x.array ** 2)
     assert ag.gradcheck(lambda t: Cube.apply(t, 2.0), [leaf([0.3, 0.8])])
     assert ag.gradgradcheck(lambda t: Cube.apply(t, 2.0), [leaf([0.3, 0.8])])
 
@@ -339,7 +339,7 @@ def test_custom_function_with_two_outputs():
     doubled, mask = SplitSign.apply(x)
     assert doubled.requires_grad and not mask.requires_grad
     doubled.backward(ag.ones(2, dtype=ag.float64))
-    np.testing.assert_allclose(x.grad.data, [2.0, 2.0])
+    np.testing.assert_allclose(x.grad.array, [2.0, 2.0])
 
 
 def test_custom_function_wrong_gradient_count():

@@ -10,7 +10,7 @@ def _leaf(values, device="cpu"):
 
 
 def _host(t):
-    return t.detach().cpu().data
+    return t.detach().cpu().array
 
 
 # ---------------------------------------------------------------------------- numpy memory
@@ -19,7 +19,7 @@ def test_from_numpy_shares_memory_both_ways():
     t = ag.from_numpy(a)
     a[0] = 10
     assert t[0].item() == 10
-    t.data[1] = 20
+    t.array[1] = 20
     assert a[1] == 20
     assert t.numpy() is a
 
@@ -35,10 +35,10 @@ def test_numpy_method():
 def test_array_protocol_copy_semantics():
     t = ag.tensor([1.0, 2.0])
     shared = np.asarray(t)
-    assert np.shares_memory(shared, t.data)
+    assert np.shares_memory(shared, t.array)
     copied = np.array(t, copy=True)
-    assert not np.shares_memory(copied, t.data)
-    assert np.shares_memory(np.asarray(t, copy=False), t.data)
+    assert not np.shares_memory(copied, t.array)
+    assert np.shares_memory(np.asarray(t, copy=False), t.array)
     assert np.asarray(t, dtype=np.float64).dtype == np.float64
     with pytest.raises(ValueError, match="a copy is needed to change the dtype but copy=False"):
         np.asarray(t, dtype=np.float64, copy=False)
@@ -61,7 +61,7 @@ def test_dlpack_with_numpy_shares_memory_both_ways():
     b = np.from_dlpack(u)
     b[2] = -1
     assert u[2].item() == -1
-    assert ag.from_dlpack(u).data.ctypes.data == u.data.ctypes.data
+    assert ag.from_dlpack(u).array.ctypes.data == u.array.ctypes.data
 
 
 def test_from_dlpack_copy_and_device_keywords():
@@ -80,7 +80,7 @@ def test_dlpack_errors(stand_in):
     with pytest.raises(TypeError, match=r"from_dlpack: dtype complex128 is not supported"):
         ag.from_dlpack(np.ones(2, dtype=complex))
     g = ag.ones(2, device="cuda")
-    if type(g.data).__module__.startswith("tests."):  # the stand-in has no DLPack; real cupy does
+    if type(g.array).__module__.startswith("tests."):  # the stand-in has no DLPack; real cupy does
         with pytest.raises(TypeError, match=r"__dlpack__: the array behind this tensor on 'cuda:0'.*\.cpu\(\)"):
             g.__dlpack__()
         with pytest.raises(TypeError, match=r"__dlpack_device__: the array behind this tensor on 'cuda:0'"):
@@ -88,7 +88,7 @@ def test_dlpack_errors(stand_in):
     else:
         assert g.__dlpack_device__()[0] == 2
         h = ag.from_dlpack(g)
-        assert h.device == g.device and h.data.data.ptr == g.data.data.ptr
+        assert h.device == g.device and h.array.data.ptr == g.array.data.ptr
 
 
 def test_dlpack_with_torch_shares_memory_both_ways():
@@ -115,7 +115,7 @@ def test_dlpack_bfloat16_from_torch():
     assert t.dtype == ag.bfloat16 and t.tolist() == [1.5, -2.25, 3.0]
     src[0] = 7.0
     assert t[0].item() == 7.0  # shared memory both ways
-    t.data[1] = 5.0
+    t.array[1] = 5.0
     assert src[1].item() == 5.0
     copied = ag.from_dlpack(src, copy=True)
     src[2] = -1.0
@@ -197,10 +197,10 @@ def test_reflected_operators_with_arrays_and_numpy_scalars():
     assert (np.float32(2) * t).dtype == ag.float32  # numpy scalars act as Python numbers (no upcast)
     assert (np.float64(2) * t).dtype == ag.float32 and (np.float64(2) * ag.tensor([1, 2])).dtype == ag.float32
     (a * t).sum().backward()
-    np.testing.assert_array_equal(t.grad.data, a)
+    np.testing.assert_array_equal(t.grad.array, a)
     t.grad = None
     (a @ t).backward()
-    np.testing.assert_array_equal(t.grad.data, a)
+    np.testing.assert_array_equal(t.grad.array, a)
 
 
 def test_comparisons_and_logic_give_tensors_without_grad():
@@ -289,10 +289,10 @@ def test_reductions_map_axis_and_keepdims(device):
 def test_reduction_gradients_are_right():
     x = _leaf([[1.0, 5.0], [4.0, 3.0]])
     np.sum(np.mean(x, axis=0) * np.array([1.0, 2.0])).backward()
-    np.testing.assert_allclose(x.grad.data, [[0.5, 1.0], [0.5, 1.0]])
+    np.testing.assert_allclose(x.grad.array, [[0.5, 1.0], [0.5, 1.0]])
     x.grad = None
     np.max(x).backward()
-    np.testing.assert_array_equal(x.grad.data, [[0, 1], [0, 0]])
+    np.testing.assert_array_equal(x.grad.array, [[0, 1], [0, 0]])
 
 
 def test_shape_functions(device):

@@ -195,7 +195,7 @@ def test_activation_kernels(fused, name, dtype):
     _launched(fused, kernel)
     _compare(fast, slow, dtype)
     nc = ag.tensor(np.ascontiguousarray(x.T), dtype=dtype, device="cuda").mT  # non-contiguous input
-    assert not nc.data.flags.c_contiguous
+    assert not nc.array.flags.c_contiguous
     with kernels.disabled():
         want = fn(nc)
     _compare([fn(nc)], [want], dtype)

@@ -23,12 +23,12 @@ def test_binary_op_broadcasts_and_grads_have_input_shapes(bshapes, op):
     ref = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "maximum": np.maximum}[op]
     out = fn(a, b)
     assert out.shape == bshapes.result_shape
-    np.testing.assert_allclose(out.data, ref(a_np, b_np))
+    np.testing.assert_allclose(out.array, ref(a_np, b_np))
     out.sum().backward()
     assert a.grad.shape == sa and b.grad.shape == sb
     if op == "add":  # each input element's gradient counts how often it was broadcast
-        np.testing.assert_allclose(a.grad.data.sum(), np.prod(bshapes.result_shape))
-        np.testing.assert_allclose(b.grad.data.sum(), np.prod(bshapes.result_shape))
+        np.testing.assert_allclose(a.grad.array.sum(), np.prod(bshapes.result_shape))
+        np.testing.assert_allclose(b.grad.array.sum(), np.prod(bshapes.result_shape))
 
 
 @settings(max_examples=40, deadline=None)
@@ -39,9 +39,9 @@ def test_permute_then_inverse_restores_values_and_gradient(shape, seed):
     x = ag.tensor(rng.standard_normal(shape), requires_grad=True)
     y = x.permute(*perm) if len(shape) else x
     back = y.permute(*np.argsort(perm)) if len(shape) else y
-    np.testing.assert_array_equal(back.data, x.data)
+    np.testing.assert_array_equal(back.array, x.array)
     (back * 2.0).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full(shape, 2.0))
+    np.testing.assert_array_equal(x.grad.array, np.full(shape, 2.0))
 
 
 @settings(max_examples=40, deadline=None)
@@ -52,6 +52,6 @@ def test_sum_over_any_dims_matches_numpy(shape):
     dims = tuple(int(d) for d in rng.choice(len(shape), size=rng.integers(1, len(shape) + 1), replace=False))
     x = ag.tensor(x_np, requires_grad=True)
     out = x.sum(dim=dims, keepdim=True)
-    np.testing.assert_allclose(out.data, x_np.sum(axis=dims, keepdims=True))
+    np.testing.assert_allclose(out.array, x_np.sum(axis=dims, keepdims=True))
     out.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.ones(shape))
+    np.testing.assert_array_equal(x.grad.array, np.ones(shape))

@@ -19,7 +19,7 @@ from autograd import serialization
 def _same(a, b):
     assert type(a) is type(b)
     assert a.dtype == b.dtype and a.shape == b.shape and a.device == b.device
-    np.testing.assert_array_equal(a.cpu().data, b.cpu().data)
+    np.testing.assert_array_equal(a.cpu().array, b.cpu().array)
 
 
 def _header(path):
@@ -101,7 +101,7 @@ def test_layer_state_dict_metadata_survives(tmp_path):
     fresh = nn.Sequential(nn.Linear(3, 2), nn.ReLU())
     fresh.load_state_dict(out)
     for a, b in zip(model.parameters(), fresh.parameters()):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.array, b.array)
 
 
 # ---------------------------------------------------------------------------- the file format
@@ -127,7 +127,7 @@ def test_plain_safetensors_file_loads_as_flat_dict(tmp_path):
     path.write_bytes(struct.pack("<Q", len(head)) + head + data)
     out = ag.load(path)
     assert list(out) == ["x"] and out["x"].dtype == ag.float64
-    np.testing.assert_array_equal(out["x"].data, [[0, 1], [2, 3]])
+    np.testing.assert_array_equal(out["x"].array, [[0, 1], [2, 3]])
 
 
 def test_safetensors_numpy_reads_our_file_and_we_read_theirs(tmp_path):
@@ -137,7 +137,7 @@ def test_safetensors_numpy_reads_our_file_and_we_read_theirs(tmp_path):
     theirs = st.load_file(str(path))
     assert set(theirs) == set(ours)
     for k in ours:
-        np.testing.assert_array_equal(theirs[k], ours[k].data)
+        np.testing.assert_array_equal(theirs[k], ours[k].array)
         assert theirs[k].dtype == ours[k].dtype
     written = {"a": np.arange(6, dtype=np.float16).reshape(2, 3), "b": np.array([True, False]),
                "c": np.array(5, dtype=np.int32)}
@@ -145,7 +145,7 @@ def test_safetensors_numpy_reads_our_file_and_we_read_theirs(tmp_path):
     loaded = ag.load(tmp_path / "theirs.safetensors")
     for k, v in written.items():
         assert loaded[k].dtype == v.dtype
-        np.testing.assert_array_equal(loaded[k].data, v)
+        np.testing.assert_array_equal(loaded[k].array, v)
 
 
 def test_safetensors_torch_reads_our_file_and_we_read_theirs(tmp_path):
@@ -161,11 +161,11 @@ def test_safetensors_torch_reads_our_file_and_we_read_theirs(tmp_path):
     ref = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
     ref.load_state_dict(theirs)  # same keys and shapes as PyTorch
     x = np.random.default_rng(1).standard_normal((5, 3)).astype(np.float32)
-    np.testing.assert_allclose(ref(torch.from_numpy(x)).detach().numpy(), model(ag.tensor(x)).data, rtol=1e-6)
+    np.testing.assert_allclose(ref(torch.from_numpy(x)).detach().numpy(), model(ag.tensor(x)).array, rtol=1e-6)
     save_file(ref.state_dict(), str(tmp_path / "torch.safetensors"))
     fresh = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
     fresh.load_state_dict(ag.load(tmp_path / "torch.safetensors"))
-    np.testing.assert_allclose(fresh(ag.tensor(x)).data, model(ag.tensor(x)).data, rtol=1e-6)
+    np.testing.assert_allclose(fresh(ag.tensor(x)).array, model(ag.tensor(x)).array, rtol=1e-6)
 
 
 # ---------------------------------------------------------------------------- devices and file objects
@@ -365,7 +365,7 @@ def test_generator_state_survives_exactly(tmp_path):
     assert loaded == state
     ag.randn(3)
     ag.set_rng_state(loaded)
-    np.testing.assert_array_equal(ag.randn(5).data, expected.data)
+    np.testing.assert_array_equal(ag.randn(5).array, expected.array)
 
 
 def test_all_rng_states_survive_exactly(tmp_path):
@@ -374,13 +374,13 @@ def test_all_rng_states_survive_exactly(tmp_path):
     random.seed(7)
     ag.rand(3), np.random.rand(2), np.random.randn(1), random.random(), random.gauss(0, 1)
     state = serialization.rng_state()
-    expected = (ag.randn(4).data, np.random.rand(3), np.random.randn(3), [random.random() for _ in range(3)],
+    expected = (ag.randn(4).array, np.random.rand(3), np.random.randn(3), [random.random() for _ in range(3)],
                 random.gauss(0, 1))
     loaded = ag.load(_saved(tmp_path, {"rng": state}))["rng"]
     assert loaded == state
     ag.randn(9), np.random.rand(9), [random.random() for _ in range(9)]
     serialization.set_rng_state_all(loaded)
-    got = (ag.randn(4).data, np.random.rand(3), np.random.randn(3), [random.random() for _ in range(3)],
+    got = (ag.randn(4).array, np.random.rand(3), np.random.randn(3), [random.random() for _ in range(3)],
            random.gauss(0, 1))
     for a, b in zip(expected, got):
         np.testing.assert_array_equal(a, b)

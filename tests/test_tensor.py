@@ -82,12 +82,12 @@ def test_detach_shares_data_and_leaves_the_graph():
     y = x * 3
     d = y.detach()
     assert not d.requires_grad and d.is_leaf and d.grad_fn is None
-    assert np.shares_memory(d.data, y.data)
-    d.data[0] = 100.0
-    assert y.data[0] == 100.0
+    assert np.shares_memory(d.array, y.array)
+    d.array[0] = 100.0
+    assert y.array[0] == 100.0
     assert y.requires_grad  # the original is untouched
     xd = x.detach()
-    assert xd.data is x.data and not xd.requires_grad
+    assert xd.array is x.array and not xd.requires_grad
 
 
 def test_detach_():
@@ -99,7 +99,7 @@ def test_detach_():
 def test_clone_copies_and_records():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     c = x.clone()
-    assert not np.shares_memory(c.data, x.data)
+    assert not np.shares_memory(c.array, x.array)
     assert repr(c.grad_fn) == "<CloneBackward0>" and not c.is_leaf
     (c * ag.tensor([3.0, 4.0])).sum().backward()
     assert x.grad.tolist() == [3.0, 4.0]
@@ -145,7 +145,7 @@ def test_numpy_shares_memory():
     assert isinstance(n, np.ndarray) and n.dtype == np.float32
     n[0] = 10.0
     assert x.tolist()[0] == 10.0
-    x.data[1] = 20.0
+    x.array[1] = 20.0
     assert n[1] == 20.0
 
 
@@ -153,7 +153,7 @@ def test_numpy_refuses_tensors_that_require_grad():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError, match=r"numpy\(\) on a tensor that requires grad: call \.detach\(\)\.numpy\(\)"):
         x.numpy()
-    assert np.shares_memory(x.detach().numpy(), x.data)
+    assert np.shares_memory(x.detach().numpy(), x.array)
     assert x.numpy(force=True).tolist() == [1.0, 2.0]
 
 
@@ -179,7 +179,7 @@ def test_deepcopy_and_pickle_keep_values_and_requires_grad():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     for y in (copy.deepcopy(x), pickle.loads(pickle.dumps(x))):
         assert y.requires_grad and y.is_leaf and y.tolist() == [1.0, 2.0]
-        assert not np.shares_memory(y.data, x.data)
+        assert not np.shares_memory(y.array, x.array)
     with pytest.raises(RuntimeError, match="only leaf tensors support deepcopy"):
         copy.deepcopy(x * 2)
 

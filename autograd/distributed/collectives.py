@@ -61,7 +61,7 @@ def _target(tensor, name, group, what="tensor"):
         other = "nccl" if group.device_type == "cpu" else "mpi"
         raise RuntimeError(f"{name}: the {group.name} backend communicates {group.device_type} tensors, but {what} is "
                            f"on '{tensor.device}'; move it with .to('{group.device_type}') or use backend='{other}'")
-    if not backend.is_writeable(tensor.data):
+    if not backend.is_writeable(tensor.array):
         raise RuntimeError(f"{name}: {what} (shape {tuple(tensor.shape)}) is a read-only view; clone() it first")
     return tensor
 
@@ -71,7 +71,7 @@ def _signature(kind, op, root, tensor, count=0):
     shape = tuple(tensor.shape)
     dims = list(shape[:_MAX_DIMS]) + [-1] * (_MAX_DIMS - min(len(shape), _MAX_DIMS))
     code = zlib.crc32(tensor.dtype.name.encode()) & 0x7FFFFFFF
-    return [_KINDS[kind], _OPS.get(op, 0), root, code, len(shape), tensor.data.size, count] + dims
+    return [_KINDS[kind], _OPS.get(op, 0), root, code, len(shape), tensor.array.size, count] + dims
 
 
 def _describe(row, dtype_names):
@@ -115,8 +115,8 @@ def _staged(group, x):
 
 def _write_back(tensor, buf):
     """Copy a staged result into the tensor's memory (a no-op when buf is that memory) and record the change."""
-    if buf is not tensor.data:
-        tensor.data[...] = buf.astype(tensor.dtype) if tensor.dtype != np.bool_ else buf != 0
+    if buf is not tensor.array:
+        tensor.array[...] = buf.astype(tensor.dtype) if tensor.dtype != np.bool_ else buf != 0
     bump(tensor)
 
 
@@ -131,7 +131,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     _target(tensor, "all_reduce", g)
     key = _op_name(op, tensor, "all_reduce")
     check_same(g, "all_reduce", _signature("all_reduce", key, 0, tensor))
-    buf = _staged(g, tensor.data)
+    buf = _staged(g, tensor.array)
     g.allreduce(buf, "sum" if key == "avg" else key)
     if key == "avg":
         _divide(buf, g.size)
@@ -147,7 +147,7 @@ def broadcast(tensor, src=0, group=None, async_op=False):
     if isinstance(src, bool) or not isinstance(src, (int, np.integer)) or not 0 <= src < g.size:
         raise ValueError(f"broadcast: src must be a rank in [0, {g.size}), got {src!r}")
     check_same(g, "broadcast", _signature("broadcast", None, int(src), tensor))
-    buf = _staged(g, tensor.data)
+    buf = _staged(g, tensor.array)
     g.broadcast(buf, int(src))
     _write_back(tensor, buf)
     return _Work() if async_op else None
@@ -173,7 +173,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     for i, t in enumerate(tensor_list):
         _target(t, "all_gather", g, f"tensor_list[{i}]")
     check_same(g, "all_gather", _signature("all_gather", None, 0, tensor, len(tensor_list)))
-    send = _staged(g, tensor.data)
+    send = _staged(g, tensor.array)
     recv = tensor.xp.empty((g.size,) + tuple(tensor.shape), send.dtype)
     g.allgather(send, recv)
     for t, part in zip(tensor_list, recv):
@@ -190,7 +190,7 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     _check_list(input_list, output, "reduce_scatter", g.size, "input_list")
     check_same(g, "reduce_scatter", _signature("reduce_scatter", key, 0, output, len(input_list)))
     xp = output.xp
-    send = xp.ascontiguousarray(xp.stack([t.data for t in input_list]).astype(g.wire_dtype(output.dtype)))
+    send = xp.ascontiguousarray(xp.stack([t.array for t in input_list]).astype(g.wire_dtype(output.dtype)))
     recv = xp.empty(tuple(output.shape), send.dtype)
     g.reduce_scatter(send, recv, "sum" if key == "avg" else key)
     if key == "avg":

@@ -35,14 +35,14 @@ def _make_buckets(params, cap_bytes):
     buckets, where, open_ = [], [None] * len(params), {}
     for i in reversed(range(len(params))):
         p = params[i]
-        key = (p.data.dtype, str(p.device))
+        key = (p.array.dtype, str(p.device))
         b = open_.get(key)
         if b is None:
-            b = open_[key] = _Bucket(p.xp, p.data.dtype)
+            b = open_[key] = _Bucket(p.xp, p.array.dtype)
             buckets.append(b)
         where[i] = (b, b.numel)
         b.members.append(i)
-        b.numel += p.data.size
+        b.numel += p.array.size
         cap = min(FIRST_BUCKET_BYTES, cap_bytes) if len(buckets) == 1 else cap_bytes
         if b.numel * b.dtype.itemsize >= cap:
             del open_[key]
@@ -127,14 +127,14 @@ class Reducer:
             if id(p) not in reached:
                 self.unused.add(i)
                 slot = self._slot(i)
-                slot[...] = 0 if p.grad is None else p.grad.data.reshape(-1)
+                slot[...] = 0 if p.grad is None else p.grad.array.reshape(-1)
                 self._mark(i)
         if self.n_ready == len(self.params):
             self._finish(None)
 
     def _slot(self, i):
         b, off = self.where[i]
-        return b.flat[off:off + self.params[i].data.size]
+        return b.flat[off:off + self.params[i].array.size]
 
     def _hook_for(self, i):
         ref = weakref.ref(self)  # a dropped DDP wrapper leaves an inert hook, not a live reducer
@@ -150,10 +150,10 @@ class Reducer:
             raise RuntimeError(f"DistributedDataParallel: parameter {self.names[i]} got a second gradient before the "
                                "gradients were averaged; DDP expects one backward per forward")
         p, slot = self.params[i], self._slot(i)
-        g = grad.data.reshape(-1)
+        g = grad.array.reshape(-1)
         if p.grad is not None:  # accumulate as PyTorch does: the bucket holds the whole .grad
             self.stash[i] = p.grad
-            p.xp.add(p.grad.data.reshape(-1), g, out=slot)
+            p.xp.add(p.grad.array.reshape(-1), g, out=slot)
             p.grad = None
         else:
             slot[...] = g
@@ -194,9 +194,9 @@ class Reducer:
             elif i in self.unused:
                 if p.grad is not None or bool(avg.any()):
                     p.grad = Tensor._make(avg.copy(), None, 0)
-            elif p.grad.data.shape == avg.shape and p.grad.data.dtype == avg.dtype and backend.is_writeable(
-                    p.grad.data) and p.grad.grad_fn is None:
-                p.grad.data[...] = avg
+            elif p.grad.array.shape == avg.shape and p.grad.array.dtype == avg.dtype and backend.is_writeable(
+                    p.grad.array) and p.grad.grad_fn is None:
+                p.grad.array[...] = avg
             else:
                 p.grad = Tensor._make(avg.copy(), None, 0)
         self._reset()
@@ -209,7 +209,7 @@ def verify_same_params(params, names, what="DistributedDataParallel"):
     if group.size == 1:
         return
     text = ";".join(f"{n}:{tuple(p.shape)}:{p.dtype}" for n, p in zip(names, params))
-    mine = np.asarray([len(params), sum(p.data.size for p in params), zlib.crc32(text.encode())], np.int64)
+    mine = np.asarray([len(params), sum(p.array.size for p in params), zlib.crc32(text.encode())], np.int64)
     rows = group.allgather_ints(mine)
     if not (rows == rows[0]).all():
         desc = "; ".join(f"rank {r}: {int(n)} tensors, {int(k)} elements" for r, (n, k, _) in enumerate(rows))
@@ -221,6 +221,6 @@ def broadcast_tensors(tensors, src=0):
     """Overwrite `tensors` on every rank with rank src's, one call per tensor (no per-call shape check)."""
     group = _g.current("broadcast")
     for t in tensors:
-        buf = collectives._staged(group, t.data)
+        buf = collectives._staged(group, t.array)
         group.broadcast(buf, src)
         collectives._write_back(t, buf)

@@ -15,7 +15,7 @@ def _float(x, op):
     """Raise unless x is a floating point tensor (activations are not defined on ints, as in PyTorch)."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a tensor as input, got {type(x).__name__}")
-    if x.data.dtype not in dtypes.FLOATS:
+    if x.array.dtype not in dtypes.FLOATS:
         raise TypeError(f"{op}: expected a floating point tensor, got dtype {x.dtype}; convert it with .float()")
     return x
 
@@ -101,13 +101,13 @@ def _zero(gy):
 
 Hardtanh = _elementwise(
     "Hardtanh", lambda m, x, lo, hi: m.clip(x, lo, hi),
-    lambda gy, x, y, lo, hi: dual.mask(gy, (dual.data(x) > lo) & (dual.data(x) < hi)),
+    lambda gy, x, y, lo, hi: dual.mask(gy, (dual.array(x) > lo) & (dual.array(x) < hi)),
     _fused("hardtanh", ("lo", "hi"), "y = x < lo ? lo : (x > hi ? hi : x);",
            "gx = (x > lo && x < hi) ? gy : (T)0;"))  # as dual.mask
 
 LeakyRelu = _elementwise(
     "LeakyRelu", lambda m, x, s: m.where(x > 0, x, x * s),
-    lambda gy, x, y, s: dual.where(dual.data(x) > 0, gy, gy * s),
+    lambda gy, x, y, s: dual.where(dual.array(x) > 0, gy, gy * s),
     _fused("leaky_relu", ("s",), "y = x > (T)0 ? x : x * s;", "gx = x > (T)0 ? gy : gy * s;"))
 
 # elu with output scale `scale` and input scale `input_scale` (elu, selu and celu are special cases):
@@ -115,7 +115,7 @@ LeakyRelu = _elementwise(
 Elu = _elementwise(
     "Elu", lambda m, x, alpha, scale, iscale: m.where(x > 0, x * scale,
                                                        scale * alpha * m.expm1(m.minimum(x, 0) * iscale)),
-    lambda gy, x, y, alpha, scale, iscale: dual.where(dual.data(x) > 0, gy * scale,
+    lambda gy, x, y, alpha, scale, iscale: dual.where(dual.array(x) > 0, gy * scale,
                                                       gy * ((y + scale * alpha) * iscale)),
     _fused("elu", ("alpha", "scale", "iscale"), "y = x > (T)0 ? x * scale : scale * alpha * expm1(x * iscale);",
            "gx = x > (T)0 ? gy * scale : gy * ((y + scale * alpha) * iscale);"))
@@ -218,7 +218,7 @@ Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad,
 # softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as in PyTorch)
 Softplus = _elementwise(
     "Softplus", lambda m, x, beta, thr: m.where(x * beta > thr, x, m.logaddexp(0, x * beta) / beta),
-    lambda gy, x, y, beta, thr: dual.where(dual.data(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)),
+    lambda gy, x, y, beta, thr: dual.where(dual.array(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)),
     _fused("softplus", ("beta", "thr"), "y = x * beta > thr ? x : tg_log1pexp(x * beta) / beta;",
            "gx = x * beta > thr ? gy : gy * tg_sigmoid(x * beta);"))
 
@@ -232,26 +232,26 @@ Softsign = _elementwise("Softsign", lambda m, x: x / (m.abs(x) + 1), _softsign_g
 
 Hardswish = _elementwise(
     "Hardswish", lambda m, x: x * m.clip(x + 3, 0, 6) / 6,
-    lambda gy, x, y: dual.where(dual.data(x) < -3, _zero(gy),
-                                dual.where(dual.data(x) <= 3, gy * (x * (1 / 3) + 0.5), gy)))
+    lambda gy, x, y: dual.where(dual.array(x) < -3, _zero(gy),
+                                dual.where(dual.array(x) <= 3, gy * (x * (1 / 3) + 0.5), gy)))
 
 Hardsigmoid = _elementwise(
     "Hardsigmoid", lambda m, x: m.clip(x + 3, 0, 6) / 6,
-    lambda gy, x, y: dual.where((dual.data(x) > -3) & (dual.data(x) < 3), gy * (1 / 6), _zero(gy)))
+    lambda gy, x, y: dual.where((dual.array(x) > -3) & (dual.array(x) < 3), gy * (1 / 6), _zero(gy)))
 
 Tanhshrink = _elementwise("Tanhshrink", lambda m, x: x - m.tanh(x), lambda gy, x, y: gy * dual.square(dual.tanh(x)))
 
 Hardshrink = _elementwise(
     "Hardshrink", lambda m, x, lam: m.where((x > lam) | (x < -lam), x, 0),
-    lambda gy, x, y, lam: dual.mask(gy, (dual.data(x) > lam) | (dual.data(x) < -lam)))
+    lambda gy, x, y, lam: dual.mask(gy, (dual.array(x) > lam) | (dual.array(x) < -lam)))
 
 Softshrink = _elementwise(
     "Softshrink", lambda m, x, lam: m.where(x > lam, x - lam, m.where(x < -lam, x + lam, 0)),
-    lambda gy, x, y, lam: dual.mask(gy, (dual.data(x) > lam) | (dual.data(x) < -lam)))
+    lambda gy, x, y, lam: dual.mask(gy, (dual.array(x) > lam) | (dual.array(x) < -lam)))
 
 Threshold = _elementwise(
     "Threshold", lambda m, x, thr, value: m.where(x > thr, x, value),
-    lambda gy, x, y, thr, value: dual.mask(gy, dual.data(x) > thr))
+    lambda gy, x, y, thr, value: dual.mask(gy, dual.array(x) > thr))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):

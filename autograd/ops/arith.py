@@ -14,9 +14,9 @@ _FLOATS = dtypes.FLOATS
 def _fast(a, b):
     """True when a and b need no promotion or device check: a float tensor with a float, or equal-typed tensors."""
     if b.__class__ is float:  # exactly float: numpy's float64 scalars take the slow path (they must not upcast)
-        return isinstance(a, Tensor) and a.data.dtype in _FLOATS
+        return isinstance(a, Tensor) and a.array.dtype in _FLOATS
     if isinstance(a, Tensor) and isinstance(b, Tensor):
-        da, db = a.data, b.data
+        da, db = a.array, b.array
         return da.dtype == db.dtype and da.__class__ is db.__class__
     return False
 
@@ -30,7 +30,7 @@ def operands(a, b, op):
     """Promote a pair of operands (Tensors or Python scalars) to PyTorch's result dtype."""
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
     if ta and tb:
-        da, db = a.data, b.data
+        da, db = a.array, b.array
         if type(da) is not type(db):
             _device_error(op, a, b)
         if da.dtype != db.dtype:
@@ -49,7 +49,7 @@ def _other(s, t, op):
     if isinstance(s, np.generic):  # numpy scalars behave like Python scalars, as in PyTorch
         s = s.item()
     if isinstance(s, _SCALARS):
-        dt = t.data.dtype
+        dt = t.array.dtype
         if type(s) is int and dt in dtypes.INTEGERS and not np.iinfo(dt).min <= s <= np.iinfo(dt).max:
             return int(np.array(s).astype(dt))  # PyTorch wraps out-of-range integers, numpy 2 refuses them
         return s
@@ -72,8 +72,8 @@ def result_dtype(*values):
     num = -1
     for v in values:
         if isinstance(v, Tensor):
-            d = v.data.dtype
-            if v.data.ndim:
+            d = v.array.dtype
+            if v.array.ndim:
                 dim = d if dim is None else dtypes.promote(dim, d)
             else:
                 zero = d if zero is None else dtypes.promote(zero, d)
@@ -93,14 +93,14 @@ def _category(d):
 
 def _is_bool(v):
     """A bool tensor or a Python bool."""
-    return v.__class__ is bool or (isinstance(v, Tensor) and v.data.dtype == dtypes.bool_)
+    return v.__class__ is bool or (isinstance(v, Tensor) and v.array.dtype == dtypes.bool_)
 
 
 def _cast_scalar_op(a, b):
     """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype."""
-    if isinstance(a, Tensor) and type(b) is float and a.data.dtype not in dtypes.FLOATS:
+    if isinstance(a, Tensor) and type(b) is float and a.array.dtype not in dtypes.FLOATS:
         return a.to(_default.dtype), b
-    if isinstance(b, Tensor) and type(a) is float and b.data.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and type(a) is float and b.array.dtype not in dtypes.FLOATS:
         return a, b.to(_default.dtype)
     return a, b
 
@@ -137,8 +137,8 @@ def add(input, other, alpha=1):
 
 
 def _bool_sub_check(a, b):
-    if (isinstance(a, Tensor) and a.data.dtype == dtypes.bool_) or (isinstance(b, Tensor) and
-                                                                   b.data.dtype == dtypes.bool_):
+    if (isinstance(a, Tensor) and a.array.dtype == dtypes.bool_) or (isinstance(b, Tensor) and
+                                                                   b.array.dtype == dtypes.bool_):
         raise TypeError(f"sub: subtracting bool tensors (dtypes {getattr(a, 'dtype', type(a).__name__)} and "
                         f"{getattr(b, 'dtype', type(b).__name__)}) is not supported; use logical_xor() (^) or "
                         "logical_not() (~) instead, or convert with .long() first")
@@ -226,9 +226,9 @@ class MulScalar(Op):
 
 def mul(input, other):
     """Elementwise product."""
-    if other.__class__ is float and isinstance(input, Tensor) and input.data.dtype in _FLOATS:
+    if other.__class__ is float and isinstance(input, Tensor) and input.array.dtype in _FLOATS:
         return MulScalar.apply1(input, other)
-    if input.__class__ is float and isinstance(other, Tensor) and other.data.dtype in _FLOATS:
+    if input.__class__ is float and isinstance(other, Tensor) and other.array.dtype in _FLOATS:
         return MulScalar.apply1(other, input)
     if _fast(input, other):
         return Mul.apply2(input, other) if isinstance(other, Tensor) else Mul.apply(input, other)
@@ -237,9 +237,9 @@ def mul(input, other):
 
 def _float_operands(a, b, op):
     a, b = _cast_scalar_op(*operands(a, b, op))
-    if isinstance(a, Tensor) and a.data.dtype not in dtypes.FLOATS:
+    if isinstance(a, Tensor) and a.array.dtype not in dtypes.FLOATS:
         a = a.to(_default.dtype)
-    if isinstance(b, Tensor) and b.data.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and b.array.dtype not in dtypes.FLOATS:
         b = b.to(_default.dtype)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}: expected a tensor operand")
@@ -249,7 +249,7 @@ def _float_operands(a, b, op):
 def div(input, other, rounding_mode=None):
     """input / other: true division (ints give floats), or rounding_mode 'trunc' / 'floor'."""
     if rounding_mode is None:
-        if _fast(input, other) and input.data.dtype in _FLOATS:
+        if _fast(input, other) and input.array.dtype in _FLOATS:
             return Div.apply2(input, other) if isinstance(other, Tensor) else Div.apply(input, other)
         return Div.apply(*_float_operands(input, other, "div"))
     if rounding_mode == "floor":
@@ -315,11 +315,11 @@ class Pow(Op):
         need = ctx.needs_input_grad
         ga = gb = None
         if need[0]:
-            ga = dual.where(dual.data(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
+            ga = dual.where(dual.array(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
         if need[1]:
             y = a ** b
-            safe = dual.where(dual.data(a) > 0, a, 1.0 + 0.0 * a)
-            gb = dual.where((dual.data(a) == 0) & (dual.data(b) >= 0), 0.0 * gy, gy * y * dual.log(safe))
+            safe = dual.where(dual.array(a) > 0, a, 1.0 + 0.0 * a)
+            gb = dual.where((dual.array(a) == 0) & (dual.array(b) >= 0), 0.0 * gy, gy * y * dual.log(safe))
         return ga, gb
 
 
@@ -327,13 +327,13 @@ def pow(input, exponent):
     """input ** exponent (either may be a number)."""
     if isinstance(input, Tensor) and isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
         x = input
-        if x.data.dtype not in dtypes.FLOATS:
+        if x.array.dtype not in dtypes.FLOATS:
             if isinstance(exponent, float):
                 x = x.to(_default.dtype)
             elif exponent < 0:
                 raise RuntimeError(f"pow: integer tensor (dtype {x.dtype}) to a negative integer power "
                                    f"({exponent}) is not allowed; convert with .float() first")
-            elif x.data.dtype == dtypes.bool_:  # bool ** int is int64, as in PyTorch (numpy gives int8)
+            elif x.array.dtype == dtypes.bool_:  # bool ** int is int64, as in PyTorch (numpy gives int8)
                 x = x.to(dtypes.int64)
         return PowScalar.apply(x, exponent)
     a, b = _cast_scalar_op(*operands(input, exponent, "pow"))
@@ -370,7 +370,7 @@ class Remainder(Op):
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        q = dual.data(a) // dual.data(b)
+        q = dual.array(a) // dual.array(b)
         return gy, -gy * q
 
 
@@ -393,8 +393,8 @@ class TruncDivide(Op):
 
 
 def _check_int_zero(a, b, op):
-    d = b.data if isinstance(b, Tensor) else b
-    dt = (a.data.dtype if isinstance(a, Tensor) else b.data.dtype)
+    d = b.array if isinstance(b, Tensor) else b
+    dt = (a.array.dtype if isinstance(a, Tensor) else b.array.dtype)
     if dt not in dtypes.FLOATS and bool((dual.xp(d).asarray(d) == 0).any()):
         raise ZeroDivisionError(f"{op}: integer division by zero")
 

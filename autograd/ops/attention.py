@@ -50,7 +50,7 @@ def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
         attn_mask = Tensor._make(xp.tri(L, S, dtype=bool), None, 0)
     if attn_mask is not None:
         if attn_mask.dtype == dtypes.bool_:
-            bias = xp.where(attn_mask.data, 0.0, -math.inf).astype(scores.dtype)
+            bias = xp.where(attn_mask.array, 0.0, -math.inf).astype(scores.dtype)
             scores = scores + Tensor._make(bias, None, 0)
         else:
             scores = scores + attn_mask.to(scores.dtype)

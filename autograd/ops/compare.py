@@ -110,7 +110,7 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise closeness (|a - b| <= atol + rtol * |b|)."""
     a, b = operands(input, other, "isclose")
-    ad, bd = dual.data(a), dual.data(b)
+    ad, bd = dual.array(a), dual.array(b)
     return Tensor._make(dual.xp(ad).isclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan), None, 0)
 
 

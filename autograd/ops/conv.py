@@ -115,7 +115,7 @@ def _same_kind(op, x, other, name):
     if other.dtype != x.dtype:
         raise TypeError(f"{op}: input dtype ({x.dtype}) and {name} dtype ({other.dtype}) should be the same; "
                         f"convert one with .to(dtype)")
-    if type(other.data) is not type(x.data):
+    if type(other.array) is not type(x.array):
         raise RuntimeError(f"{op}: input is on {x.device} but {name} is on {other.device}; move one with "
                            ".to(device) first (nothing is copied implicitly)")
 

@@ -33,7 +33,7 @@ def to_copy(x, dtype=None, device=None, copy=False):
     if dtype is None and device is None:
         return clone(x) if copy else x
     if x.requires_grad and dtype is not None and dtype not in dtypes.FLOATS:
-        return Tensor._make(ToCopy.forward(ToCopy.__new__(ToCopy), x.data, dtype, device), None, 0)
+        return Tensor._make(ToCopy.forward(ToCopy.__new__(ToCopy), x.array, dtype, device), None, 0)
     return ToCopy.apply(x, dtype, device)
 
 
@@ -64,7 +64,7 @@ class Contiguous(Op):
 
 def contiguous(input):
     """input as a C-contiguous tensor (input itself when it is one)."""
-    if input.data.flags.c_contiguous:
+    if input.array.flags.c_contiguous:
         return input
     return Contiguous.apply(input)
 

@@ -84,7 +84,7 @@ def _dropout_bwd_kernel(cp, dtype):
 
 def _fused(input, p, noise_shape, alpha):
     """The fused GPU dropout of input, or None when it does not apply (CPU, stand-in, channel or alpha dropout)."""
-    if alpha or p == 1 or noise_shape != tuple(input.shape) or kernels.get("dropout_fwd", input.data) is None:
+    if alpha or p == 1 or noise_shape != tuple(input.shape) or kernels.get("dropout_fwd", input.array) is None:
         return None
     from .. import random
 

@@ -13,7 +13,7 @@ from ..tensor import Tensor
 
 def xp(x):
     """The array module of an array or Tensor."""
-    return array_module(x.data if isinstance(x, Tensor) else x)
+    return array_module(x.array if isinstance(x, Tensor) else x)
 
 
 def _unary(method, np_name=None):
@@ -58,16 +58,16 @@ def where(cond, a, b):
         from .. import ops
 
         return ops.where(cond, a, b)
-    c = cond.data if isinstance(cond, Tensor) else cond
+    c = cond.array if isinstance(cond, Tensor) else cond
     m = array_module(c)
     out = m.where(c, a, b)
     dt = getattr(a, "dtype", None) or getattr(b, "dtype", None)
     return out.astype(dt, copy=False) if dt is not None and out.dtype != dt else out
 
 
-def data(x):
+def array(x):
     """The raw array (for masks and indices, which carry no gradient)."""
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 def sum_to(x, shape):
@@ -129,7 +129,7 @@ def expand_dims(x, axes):
 def zeros_like(x):
     """Zeros of x's shape, dtype and device (a constant)."""
     if isinstance(x, Tensor):
-        return Tensor._make(array_module(x.data).zeros_like(x.data), None, 0)
+        return Tensor._make(array_module(x.array).zeros_like(x.array), None, 0)
     return array_module(x).zeros_like(x)
 
 
@@ -151,7 +151,7 @@ def maximum(a, b):
 
 def has_nan(x):
     """True when x holds a NaN."""
-    d = x.data if isinstance(x, Tensor) else x
+    d = x.array if isinstance(x, Tensor) else x
     return bool(array_module(d).isnan(d).any())
 
 

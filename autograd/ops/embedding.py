@@ -14,7 +14,7 @@ def _check_pair(op, x, w, what="weight"):
     if not isinstance(x, Tensor) or not isinstance(w, Tensor):
         raise TypeError(f"{op}: expected tensors for input and {what}, got {type(x).__name__} and "
                         f"{type(w).__name__}")
-    if type(x.data) is not type(w.data):
+    if type(x.array) is not type(w.array):
         raise RuntimeError(f"{op}: expected all tensors on the same device, but found input on {x.device} and "
                            f"{what} on {w.device}; move one with .to(device) first")
     if x.dtype != w.dtype:
@@ -110,7 +110,7 @@ class Embedding(Op):
 
     def backward(ctx, gy):
         (idx,) = ctx.saved_tensors
-        idx = dual.data(idx).reshape(-1)
+        idx = dual.array(idx).reshape(-1)
         n, dim = ctx.wshape
         g2 = dual.reshape(gy, (idx.size, dim))
         xp = dual.xp(idx)
@@ -128,9 +128,9 @@ class Embedding(Op):
 
 def _renorm_rows(weight, idx, max_norm, norm_type):
     """Scale the rows of weight that idx refers to down to norm max_norm, in place (no gradient)."""
-    xp = dual.xp(weight.data)
+    xp = dual.xp(weight.array)
     rows = xp.unique(idx.reshape(-1))
-    w = weight.data
+    w = weight.array
     sel = w[rows]
     if norm_type == math.inf:
         norms = xp.abs(sel).max(axis=1)
@@ -154,11 +154,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     if weight.ndim != 2:
         raise RuntimeError(f"embedding: weight must be 2-D (num_embeddings, embedding_dim), got shape "
                            f"{tuple(weight.shape)}")
-    idx = input.data if isinstance(input, Tensor) else input
+    idx = input.array if isinstance(input, Tensor) else input
     if not hasattr(idx, "dtype"):
         from ..creation import tensor
 
-        idx = tensor(input, device=weight.device).data
+        idx = tensor(input, device=weight.device).array
     if idx.dtype not in dtypes.INTEGERS:
         raise RuntimeError(f"embedding: expected an integer index tensor (int64 or int32), got dtype {idx.dtype}; "
                            "convert with .long()")
@@ -187,7 +187,7 @@ def one_hot(tensor, num_classes=-1):
     """An int64 tensor of shape (*tensor.shape, num_classes) with a 1 at each index of `tensor`."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"one_hot: expected a tensor, got {type(tensor).__name__}")
-    idx = tensor.data
+    idx = tensor.array
     if idx.dtype not in dtypes.INTEGERS:
         raise RuntimeError(f"one_hot: expected an integer (int64) tensor, got dtype {idx.dtype}; use .long()")
     xp = dual.xp(idx)

@@ -24,13 +24,13 @@ def _device_error(op, what, arr, x):
 def _as_index_array(item, x, op, what="index"):
     """A Tensor, array, list or range used as an index, as an array on x's device (dtype not checked)."""
     if isinstance(item, Tensor):
-        arr = item.data
-        if type(arr) is not type(x.data):
+        arr = item.array
+        if type(arr) is not type(x.array):
             _device_error(op, f"the {what} tensor", arr, x)
         # a recorded op keeps its index for backward: a private copy, so later in-place changes cannot alter it
         return arr.copy() if x.requires_grad and state.enabled else arr
     if type(item) in backend._modules:
-        if type(item) is not type(x.data) and type(item) is not np.ndarray:
+        if type(item) is not type(x.array) and type(item) is not np.ndarray:
             _device_error(op, f"the {what} array", item, x)
         arr = backend.to_device(item, x.device)
         return arr.copy() if arr is item and x.requires_grad and state.enabled else arr
@@ -158,7 +158,7 @@ def _index(x, idx, op):
     (numpy's rules give PyTorch's result there) or, when ints or bool scalars are mixed in, a _Split: PyTorch first
     applies ints, slices and None as basic indexing and only then the advanced indices to the dims that remain."""
     items = idx if type(idx) is tuple else (idx,)
-    shape = x.data.shape
+    shape = x.array.shape
     ndim = len(shape)
     out = []
     consumed = 0
@@ -178,7 +178,7 @@ def _index(x, idx, op):
             if ellipsis > 1:
                 raise IndexError(f"{op}: an index can only have a single ellipsis ('...')")
         elif isinstance(it, (bool, np.bool_)):
-            it = _NewDim(dual.xp(x.data).asarray([bool(it)]))
+            it = _NewDim(dual.xp(x.array).asarray([bool(it)]))
             basic = False
         elif isinstance(it, np.integer):
             it = int(it)
@@ -303,7 +303,7 @@ def _has_int_array(index):
 def _int_index(index, x, op, what="index"):
     """An integer index argument (Tensor, array, list or int) as an integer array on x's device."""
     if isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
-        return dual.xp(x.data).asarray(int(index), dtype=np.int64)
+        return dual.xp(x.array).asarray(int(index), dtype=np.int64)
     arr = _as_index_array(index, x, op, what)
     if arr.dtype not in _INTS:
         _index_dtype_error(op, arr.dtype, what)
@@ -321,7 +321,7 @@ def _mask_array(mask, x, op):
 
 
 def _same_device(op, x, other):
-    if isinstance(other, Tensor) and type(other.data) is not type(x.data):
+    if isinstance(other, Tensor) and type(other.array) is not type(x.array):
         raise RuntimeError(f"{op}: expected all tensors on the same device, but found one on {x.device} and one on "
                            f"{other.device}; move one with .to(device) first (nothing is copied implicitly)")
 
@@ -451,7 +451,7 @@ def _keep_plain(ctx, index, *extra):
 
 def _kept_index(ctx):
     """The index and the extra arrays saved by _keep_index (raw arrays, also under create_graph)."""
-    saved = iter([dual.data(v) for v in ctx.saved_tensors])
+    saved = iter([dual.array(v) for v in ctx.saved_tensors])
     index = tuple(next(saved) if i is _ARRAY else i for i in ctx.index_form)
     return (index if ctx.index_basic is None else _Split(ctx.index_basic, index)), tuple(saved)
 
@@ -555,9 +555,9 @@ class SetItem(Op):
 def index_put_zeros(shape, index, values, accumulate=True):
     """Zeros of `shape` with `values` added at `index` (repeated indices accumulate); differentiable in values."""
     if type(index) is tuple:
-        index = tuple(dual.data(i) for i in index)
+        index = tuple(dual.array(i) for i in index)
     else:
-        index = (dual.data(index),)
+        index = (dual.array(index),)
     return IndexPutZeros.apply(values, tuple(shape), index, accumulate)
 
 
@@ -595,7 +595,7 @@ def setitem(x, idx, value):
     if _records(x, value):
         commit(x, SetItem.apply(x, value, index), "__setitem__")
         return
-    _assign(x.data, index, value.data if isinstance(value, Tensor) else value)
+    _assign(x.array, index, value.array if isinstance(value, Tensor) else value)
     bump(x)
 
 
@@ -678,14 +678,14 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         return SetItem.apply(input, src if src is not None else value, _along_of(input, d, idx))
     if reduce == "add":
         if src is None:
-            src = Tensor._make(dual.xp(input.data).full(idx.shape, value, dtype=input.dtype), None, 0)
+            src = Tensor._make(dual.xp(input.array).full(idx.shape, value, dtype=input.dtype), None, 0)
         return _scatter_add(input, d, idx, src)
     if reduce == "multiply":
         if input.requires_grad or (src is not None and src.requires_grad):
             raise RuntimeError("scatter: reduce='multiply' has no gradient (as in PyTorch); call it under no_grad() "
                                "or on detached tensors")
-        out = input.data.copy()
-        backend.multiply_at(out, _along_of(input, d, idx), src.data if src is not None else value)
+        out = input.array.copy()
+        backend.multiply_at(out, _along_of(input, d, idx), src.array if src is not None else value)
         return Tensor._make(out, None, 0)
     raise ValueError(f"scatter: reduce must be None, 'add' or 'multiply', got {reduce!r}")
 
@@ -801,7 +801,7 @@ def index_put(input, indices, values, accumulate=False):
     if not accumulate:
         return SetItem.apply(input, values, index, op="index_put")
     if not isinstance(values, Tensor):
-        values = Tensor._make(dual.xp(input.data).asarray(values, dtype=input.dtype), None, 0)
+        values = Tensor._make(dual.xp(input.array).asarray(values, dtype=input.dtype), None, 0)
     return add(input, IndexPutZeros.apply(values, tuple(input.shape), index, True))
 
 
@@ -820,7 +820,7 @@ def _expand(t, shape):
     """t broadcast to shape, recorded as a GetItem whose gradient sums over the broadcast dims."""
     if tuple(t.shape) == tuple(shape):
         return t
-    m = dual.xp(t.data)
+    m = dual.xp(t.array)
     t = getitem(t, (None,) * (len(shape) - t.ndim) + (Ellipsis,))
     nd = len(shape)
     index = tuple((m.zeros if s == 1 and n != 1 else m.arange)(n, dtype=np.int64).reshape(
@@ -912,11 +912,11 @@ def take_along_dim(input, indices, dim=None):
 # ---------------------------------------------------------------------------- nonzero
 def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero entries: an (n, ndim) int64 tensor, or a tuple of ndim 1-d tensors."""
-    a = input.data if input.ndim else input.data.reshape(1)
+    a = input.array if input.ndim else input.array.reshape(1)
     m = dual.xp(a)
     if as_tuple:
         return tuple(Tensor._make(i.astype(np.int64, copy=False), None, 0) for i in m.nonzero(a))
-    out = m.argwhere(input.data).astype(np.int64, copy=False)
+    out = m.argwhere(input.array).astype(np.int64, copy=False)
     return Tensor._make(out, None, 0)
 
 

@@ -37,7 +37,7 @@ def _snapshot(node, x):
         if kind == 1 and ref is x:
             old = Tensor._make(data.copy(), x.grad_fn, x._output_nr)
             old.requires_grad = x.requires_grad
-            meta[i] = (1, old, 0, old.data)
+            meta[i] = (1, old, 0, old.array)
 
 
 def commit(x, r, op):
@@ -50,11 +50,11 @@ def commit(x, r, op):
                            "modified in place; convert the tensor first (e.g. x = x.float())")
     if r.grad_fn is not None:
         _snapshot(r.grad_fn, x)
-    if not backend.is_writeable(x.data):
+    if not backend.is_writeable(x.array):
         raise RuntimeError(f"{op}: the tensor's memory is read-only (an expanded view); clone() it first")
     if x._base is not None and state.enabled and (r.requires_grad or x._base.requires_grad):
         return _commit_to_view(x, r)
-    x.data[...] = r.data
+    x.array[...] = r.array
     if r.grad_fn is not None:
         x.grad_fn, x._output_nr, x.requires_grad = r.grad_fn, r._output_nr, True
         x._rebased = True  # views of x made earlier re-derive their grad_fn when next used
@@ -84,7 +84,7 @@ class ViewOf(Op):
 
 def _region(view, base):
     """For each element of `view`, the flat (C-order) index of the element of `base` it aliases."""
-    b, v = base.data, view.data
+    b, v = base.array, view.array
     if not (b.flags.c_contiguous or b.flags.f_contiguous):
         raise RuntimeError(f"in-place change of a view (shape {tuple(view.shape)}) whose base has a strided layout "
                            "is not supported; make the base contiguous() first")
@@ -104,10 +104,10 @@ def _commit_to_view(x, r):
     idx = _region(x, base)
     if r.grad_fn is not None:
         _snapshot(r.grad_fn, x)
-    x.data[...] = r.data
+    x.array[...] = r.array
     node = object.__new__(CopySlices)
     node.next_edges = (edge(base), edge(r))
-    keep = dual.xp(base.data).ones(base.shape, dtype=bool)
+    keep = dual.xp(base.array).ones(base.shape, dtype=bool)
     keep.reshape(-1)[idx.reshape(-1)] = False
     node.keep, node.idx, node.rshape = keep, idx, tuple(r.shape)
     base.grad_fn, base._output_nr, base.requires_grad = node, 0, True
@@ -122,7 +122,7 @@ def _view_node(x, idx):
     base = x._base
     view = object.__new__(ViewOf)
     view.next_edges = ((base.grad_fn, base._output_nr),)
-    view.idx, view.size, view.shape = idx.reshape(-1), base.data.size, tuple(base.shape)
+    view.idx, view.size, view.shape = idx.reshape(-1), base.array.size, tuple(base.shape)
     x.grad_fn, x._output_nr, x.requires_grad = view, 0, True
 
 
@@ -149,17 +149,17 @@ def _arith_inplace(name, fn, ufunc):
             return commit(self, fn(self, other, **kw), f"{name}_")
         o = other
         if isinstance(o, Tensor):
-            if type(o.data) is not type(self.data):
+            if type(o.array) is not type(self.array):
                 arith._device_error(f"{name}_", self, o)
-            o = o.data
+            o = o.array
         elif isinstance(o, np.generic):
             o = o.item()
-        if self.data.dtype not in dtypes.FLOATS and (isinstance(o, float) or
+        if self.array.dtype not in dtypes.FLOATS and (isinstance(o, float) or
                                                       getattr(o, "dtype", None) in dtypes.FLOATS or name == "div"):
             raise RuntimeError(f"{name}_: result type float can't be cast to the dtype {self.dtype} of the tensor "
                                "modified in place; convert the tensor first (e.g. x = x.float())")
         try:
-            getattr(dual.xp(self.data), ufunc)(self.data, o, out=self.data, casting="same_kind")
+            getattr(dual.xp(self.array), ufunc)(self.array, o, out=self.array, casting="same_kind")
         except (ValueError, TypeError) as err:
             _numpy_error(f"{name}_", self, err)
         bump(self)
@@ -233,7 +233,7 @@ def fill_(self, value):
         value = value.item()
     if _records(self):
         return commit(self, Fill.apply(self, value), "fill_")
-    self.data.fill(value)
+    self.array.fill(value)
     bump(self)
     return self
 
@@ -275,7 +275,7 @@ def copy_(self, src, non_blocking=False):
                            f"shape {tuple(self.shape)}") from None
     if _records(self, src):
         return commit(self, CopyFrom.apply(self, src), "copy_")
-    self.data[...] = src.data
+    self.array[...] = src.array
     bump(self)
     return self
 
@@ -316,7 +316,7 @@ def bernoulli_(self, p=0.5, generator=None):
 
     check_inplace(self, "bernoulli_")
     if self.device.type == "cuda":
-        prob = p.data if isinstance(p, Tensor) else p
+        prob = p.array if isinstance(p, Tensor) else p
         return _fill_from(self, random.device_uniform(self.shape, _wide(self), self.device, generator) < prob)
     rng = (generator or random.default_generator).rng
     return _fill_from(self, rng.random(self.shape) < p)
@@ -325,9 +325,9 @@ def bernoulli_(self, p=0.5, generator=None):
 def _fill_from(x, values):
     """Write values (host values for a CPU tensor, device values for a CUDA tensor) into x, cut from the tape."""
     if x.device.type == "cuda":
-        x.data[...] = values.astype(x.dtype, copy=False)
+        x.array[...] = values.astype(x.dtype, copy=False)
     else:
-        x.data[...] = np.asarray(values).astype(x.dtype)
+        x.array[...] = np.asarray(values).astype(x.dtype)
     if state.enabled and x.grad_fn is not None:
         x.grad_fn, x.requires_grad = None, False
     bump(x)
@@ -384,12 +384,12 @@ fmod_ = _via("fmod", arith.fmod)
 def _diagonal_mask(x, wrap):
     """A bool array of x's shape and device, True on the main diagonal (numpy's fill_diagonal positions)."""
     shape = x.shape
-    xp = dual.xp(x.data)
+    xp = dual.xp(x.array)
     if len(shape) == 2:
-        step, end = shape[1] + 1, (x.data.size if wrap else shape[1] * shape[1])
+        step, end = shape[1] + 1, (x.array.size if wrap else shape[1] * shape[1])
     else:
-        step, end = 1 + sum(int(np.prod(shape[:i])) for i in range(1, len(shape))), x.data.size
-    flat = xp.arange(x.data.size, dtype=dtypes.int64)
+        step, end = 1 + sum(int(np.prod(shape[:i])) for i in range(1, len(shape))), x.array.size
+    flat = xp.arange(x.array.size, dtype=dtypes.int64)
     return ((flat % step == 0) & (flat < end)).reshape(shape)
 
 
@@ -411,7 +411,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (bool, int, float)):
         raise TypeError(f"fill_diagonal_: fill_value must be a number, not {type(fill_value).__name__}")
-    xp = dual.xp(self.data)
+    xp = dual.xp(self.array)
     value = Tensor._make(xp.asarray(np.asarray(fill_value).astype(self.dtype)), None, 0)  # 2.7 -> 2 for ints
     mask = Tensor._make(_diagonal_mask(self, bool(wrap)), None, 0)
     return commit(self, unary.where(mask, value, self), "fill_diagonal_")
@@ -429,7 +429,7 @@ def _reshape_inplace(x, op, fn, *args):
         if msg.startswith(plain):
             raise type(err)(op + msg[len(plain) - 1:]) from None
         raise
-    x.data = out.data
+    x.array = out.array
     if out.grad_fn is not None:
         x.grad_fn, x._output_nr, x.requires_grad = out.grad_fn, out._output_nr, True
     bump(x)

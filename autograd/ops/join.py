@@ -62,7 +62,7 @@ def _split_views(input, sizes, dim):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Views of pieces along dim: of size split_size (the last may be smaller), or of the given sizes."""
-    shape = tensor.data.shape
+    shape = tensor.array.shape
     d = _dim(dim, len(shape), "split")
     if not shape:
         raise RuntimeError("split: cannot split a 0-d tensor")
@@ -87,7 +87,7 @@ def chunk(input, chunks, dim=0):
     chunks = _int(chunks, "chunk", "chunks")
     if chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
-    shape = input.data.shape
+    shape = input.array.shape
     if not shape:
         raise RuntimeError("chunk: cannot chunk a 0-d tensor")
     d = _dim(dim, len(shape), "chunk")
@@ -99,7 +99,7 @@ def chunk(input, chunks, dim=0):
 
 def unbind(input, dim=0):
     """The slices along dim, as a tuple of views (one node for all)."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd == 0:
         raise RuntimeError("unbind: cannot unbind a 0-d tensor")
     outs = Unbind.apply(input, _dim(dim, nd, "unbind"))
@@ -120,30 +120,30 @@ def _seq(tensors, op):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected a list of tensors, but element {i} is a {type(t).__name__}")
     first = tensors[0]
-    kind = type(first.data)
-    dt = first.data.dtype
+    kind = type(first.array)
+    dt = first.array.dtype
     for i, t in enumerate(tensors):
-        if type(t.data) is not kind:
+        if type(t.array) is not kind:
             raise RuntimeError(f"{op}: expected all tensors on the same device, but tensor 0 is on {first.device} "
                                f"and tensor {i} is on {t.device}; move them with .to(device) first")
-        if t.data.dtype != dt:
-            dt = dtypes.promote(dt, t.data.dtype)
-    return [t if t.data.dtype == dt else t.to(dt) for t in tensors]
+        if t.array.dtype != dt:
+            dt = dtypes.promote(dt, t.array.dtype)
+    return [t if t.array.dtype == dt else t.to(dt) for t in tensors]
 
 
 def cat(tensors, dim=0):
     """Concatenate tensors along an existing dim (dtypes promoted; 1-D empty tensors are skipped)."""
     ts = _seq(tensors, "cat")
-    if len({t.data.ndim for t in ts}) > 1:  # PyTorch's legacy rule: 1-D empty tensors are ignored
-        kept = [t for t in ts if t.data.shape != (0,)]
+    if len({t.array.ndim for t in ts}) > 1:  # PyTorch's legacy rule: 1-D empty tensors are ignored
+        kept = [t for t in ts if t.array.shape != (0,)]
         ts = kept or ts[:1]
-    ref = ts[0].data.shape
+    ref = ts[0].array.shape
     nd = len(ref)
     if nd == 0:
         raise RuntimeError("cat: zero-dimensional tensors cannot be concatenated; use stack() or unsqueeze them")
     d = _dim(dim, nd, "cat")
     for i, t in enumerate(ts):
-        s = t.data.shape
+        s = t.array.shape
         if len(s) != nd:
             raise RuntimeError(f"cat: tensors must have the same number of dimensions: tensor 0 has shape {ref} "
                                f"and tensor {i} has shape {s}")
@@ -161,11 +161,11 @@ concat = concatenate = cat
 def stack(tensors, dim=0):
     """Join tensors of equal shape along a new dim."""
     ts = _seq(tensors, "stack")
-    ref = ts[0].data.shape
+    ref = ts[0].array.shape
     for i, t in enumerate(ts):
-        if t.data.shape != ref:
+        if t.array.shape != ref:
             raise RuntimeError(f"stack: expects each tensor to have the same shape, but tensor 0 has shape {ref} "
-                               f"and tensor {i} has shape {t.data.shape}")
+                               f"and tensor {i} has shape {t.array.shape}")
     return Stack.apply(*ts, dim=_dim_new(dim, len(ref), "stack"))
 
 
@@ -179,7 +179,7 @@ def hstack(tensors):
     """Concatenate along dim 1 (dim 0 for 1-D tensors)."""
     ts = _as_list(tensors, "hstack")
     ts = [atleast_1d(t) for t in ts]
-    return cat(ts, 0 if ts and ts[0].data.ndim == 1 else 1)
+    return cat(ts, 0 if ts and ts[0].array.ndim == 1 else 1)
 
 
 def vstack(tensors):
@@ -232,7 +232,7 @@ def pad(input, pad, mode="constant", value=None):
     """Pad (negative: crop) the last dims: pad = (left, right) of the last dim, then of the one before, ..."""
     _check_tensor(input, "pad")
     pad = dtypes.as_ints(tuple(pad) if hasattr(pad, "__iter__") and not isinstance(pad, str) else pad, "pad", "pad")
-    shape = input.data.shape
+    shape = input.array.shape
     nd = len(shape)
     if len(pad) % 2:
         raise RuntimeError(f"pad: the padding length must be even (pairs of before/after), got {pad}")

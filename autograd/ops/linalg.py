@@ -18,7 +18,7 @@ def _pair(input, other, op):
     if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         raise TypeError(f"{op}: expected two tensors, got {type(input).__name__} and {type(other).__name__}; "
                         "use * to multiply by a number")
-    if a.data.dtype == dtypes.bool_:
+    if a.array.dtype == dtypes.bool_:
         raise TypeError(f"{op}: not implemented for bool tensors; convert with .float() or .long() first")
     return a, b
 
@@ -85,8 +85,8 @@ def _matmul_shapes(sa, sb, op):
 
 def matmul(input, other):
     """Matrix product with numpy/PyTorch semantics: 1-D vectors, 2-D matrices, broadcast batches."""
-    if not isinstance(input, Tensor) or not isinstance(other, Tensor) or input.data.dtype != other.data.dtype \
-            or input.data.dtype == dtypes.bool_:
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor) or input.array.dtype != other.array.dtype \
+            or input.array.dtype == dtypes.bool_:
         input, other = _pair(input, other, "matmul")
     try:
         return Mm.apply(input, other)
@@ -193,7 +193,7 @@ def _einsum_grad(p, ops, ins, out, gy):
         sizes.update(zip(s, o.shape))
     fresh = iter(c for c in _LETTERS if c not in sizes)
     xp = dual.xp(gy)
-    dt = dual.data(gy).dtype
+    dt = dual.array(gy).dtype
     target, terms, args, seen = [], [out], [gy], set()
     for q, (o, s) in enumerate(zip(ops, ins)):
         if q != p:
@@ -328,7 +328,7 @@ def einsum(equation, *operands):
     first = operands[0]
     dt = first.dtype
     for t in operands[1:]:
-        if type(t.data) is not type(first.data):
+        if type(t.array) is not type(first.array):
             raise RuntimeError(f"einsum: expected all operands on the same device, but found {first.device} and "
                                f"{t.device}; move them with .to(device) first")
         dt = dtypes.promote(dt, t.dtype)

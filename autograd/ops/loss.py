@@ -355,13 +355,13 @@ def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op)
     if tshape != expected:
         raise ValueError(f"{op}: expected a target of shape {expected} (class indices) for input of shape {ishape}, "
                          f"got target of shape {tshape}")
-    if type(target.data) is not type(input.data):
+    if type(target.array) is not type(input.array):
         raise RuntimeError(f"{op}: input is on {input.device} but target is on {target.device}; move one with "
                            ".to(device)")
     xp = input.xp
     n = ishape[0] if batched else 1
     dsize = math.prod(ishape[2:]) if batched else 1
-    t = target.data.reshape(n, dsize)
+    t = target.array.reshape(n, dsize)
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= c))
     if backend.bad_now(bad, IndexError, f"{op}: a target class index is out of range for {c} classes (expected "
@@ -379,7 +379,7 @@ def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op)
         if tuple(weight.shape) != (c,):
             raise ValueError(f"{op}: weight must have shape ({c},), one value per class, got "
                              f"{tuple(weight.shape)}")
-        w = weight.data.astype(dt, copy=False)
+        w = weight.array.astype(dt, copy=False)
         wt = w[ts] * validf
     else:
         wt = validf
@@ -470,7 +470,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     """Binary cross entropy of probabilities in [0, 1] against targets in [0, 1]."""
     reduction = _reduction(reduction, size_average, reduce, "binary_cross_entropy")
     input, target = _pair(input, target, "binary_cross_entropy", strict=True)
-    d = input.data
+    d = input.array
     if d.size:  # queued on a GPU (no host sync)
         backend.check_later((d < 0) | (d > 1), ValueError, "binary_cross_entropy: all elements of input should be "
                             "between 0 and 1 (pass probabilities, e.g. sigmoid(logits), or use "
@@ -524,7 +524,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     reduction = _reduction(reduction, size_average, reduce, "hinge_embedding_loss")
     _tensor(input, "input", "hinge_embedding_loss")
     _tensor(target, "target", "hinge_embedding_loss", floating=False)
-    t = target.data
+    t = target.array
     zero = input * 0
     out = unary.where(_const(t != 1), unary.clamp(margin - input, min=0), zero)
     out = out + unary.where(_const(t != -1), input, zero)
@@ -534,9 +534,9 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 # ---------------------------------------------------------------------------- distribution losses
 def _xlogx(t):
     """t * log(t), 0 where t == 0."""
-    pos = _const(t.data > 0)
+    pos = _const(t.array > 0)
     if not t.requires_grad:
-        d = t.data
+        d = t.array
         m = dual.xp(d)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _const(m.where(d > 0, d * m.log(m.where(d > 0, d, 1)), 0).astype(d.dtype))
@@ -571,7 +571,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     else:
         loss = input - target * unary.log(input + eps)
     if full:
-        big = _const(target.data > 1)
+        big = _const(target.array > 1)
         safe = unary.where(big, target, target * 0 + 2)
         stirling = safe * unary.log(safe) - safe + unary.log(safe * (2 * math.pi)) * 0.5
         loss = loss + unary.where(big, stirling, stirling * 0)
@@ -587,7 +587,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
             raise ValueError("gaussian_nll_loss: var has negative entry/entries")
         var = Tensor._make(input.xp.full(input.shape, var, dtype=input.dtype), None, 0)
     _tensor(var, "var", "gaussian_nll_loss")
-    backend.check_later(var.data < 0, ValueError, "gaussian_nll_loss: var has negative entry/entries")
+    backend.check_later(var.array < 0, ValueError, "gaussian_nll_loss: var has negative entry/entries")
     if var.shape != input.shape:
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)
@@ -598,7 +598,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
                              "1 or removed)")
     reduction = _reduction(reduction, None, None, "gaussian_nll_loss")
     # clamp var to >= eps, the gradient passing through unchanged (PyTorch clamps it under no_grad)
-    d = var.data
+    d = var.array
     shift = dual.xp(d).maximum(d, eps) - d
     if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
         var = var + _const(shift)
@@ -632,7 +632,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     dot = (input1 * input2).sum(-1)
     mag = ((input1 * input1).sum(-1) + eps) * ((input2 * input2).sum(-1) + eps)
     cos = dot / unary.sqrt(mag)
-    t = target.data
+    t = target.array
     zero = cos * 0
     pos = unary.where(_const(t == 1), 1 - cos, zero)
     neg = unary.where(_const(t == -1), unary.clamp(cos - margin, min=0), zero)
@@ -761,7 +761,7 @@ class _OnceDifferentiable(Op):
 
 def _lengths(x, n, what, xp):
     if isinstance(x, Tensor):
-        x = x.data
+        x = x.array
     arr = xp.asarray(x).reshape(-1).astype(np.int64)
     if arr.shape != (n,):
         raise ValueError(f"ctc_loss: {what} must hold one length per sample ({n}), got shape {tuple(arr.shape)}")
@@ -784,7 +784,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     xp = lp.xp
     in_len = _lengths(input_lengths, n, "input_lengths", xp)
     tgt_len = _lengths(target_lengths, n, "target_lengths", xp)
-    tg = targets.data.astype(np.int64)
+    tg = targets.array.astype(np.int64)
     if unbatched and tg.ndim == 1:
         tg = tg[None]
     if bool((in_len > t_max).any()) or bool((in_len < 1).any()):

@@ -240,16 +240,16 @@ def _check_param(t, shape, what, op):
 def _running(input, running_mean, running_var, wshape, eps):
     """mean, invstd and xhat from the running statistics (batch/instance norm in eval mode)."""
     m = input.xp
-    mean = running_mean.data.reshape(wshape).astype(input.dtype)
-    invstd = 1.0 / m.sqrt(running_var.data.reshape(wshape).astype(input.dtype) + eps)
-    return mean, invstd, (input.data - mean) * invstd
+    mean = running_mean.array.reshape(wshape).astype(input.dtype)
+    invstd = 1.0 / m.sqrt(running_var.array.reshape(wshape).astype(input.dtype) + eps)
+    return mean, invstd, (input.array - mean) * invstd
 
 
 def _update(buf, new, momentum):
     """running = (1 - momentum) * running + momentum * new, in place (a buffer: no gradient)."""
     from .inplace import bump
 
-    d = buf.data
+    d = buf.array
     new = new.reshape(d.shape).astype(d.dtype, copy=False)
     d *= 1 - momentum
     d += momentum * new
@@ -274,7 +274,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if training and n <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input of "
                              f"shape {tuple(input.shape)}")
-        mean, var, invstd, xhat = _stats(input.data, axes, eps)
+        mean, var, invstd, xhat = _stats(input.array, axes, eps)
         if training:
             if running_mean is not None:
                 _update(running_mean, mean, momentum)
@@ -305,7 +305,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         if use_input_stats and n <= 1:
             raise ValueError(f"instance_norm: expected more than 1 spatial element when training, got input of "
                              f"shape {tuple(input.shape)}")
-        mean, var, invstd, xhat = _stats(input.data, axes, eps)
+        mean, var, invstd, xhat = _stats(input.array, axes, eps)
         if use_input_stats:
             if running_mean is not None:
                 _update(running_mean, mean.mean(axis=0), momentum)
@@ -335,7 +335,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     _check_param(weight, shape, "weight", "layer_norm")
     _check_param(bias, shape, "bias", "layer_norm")
     cfg = (None, axes, None, True, True, eps)
-    d = input.data
+    d = input.array
     if (kernels.get("layer_norm_fwd", d) is not None and d.size and
             all(t is None or t.dtype == input.dtype for t in (weight, bias))):
         return Normalize.apply(input, weight, bias, cfg, None, None, None)  # the fused kernel makes them
@@ -350,7 +350,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     _check_param(weight, shape, "weight", "rms_norm")
     if eps is None:
         eps = float(np.finfo(input.dtype).eps)
-    mean, _, invstd, xhat = _stats(input.data, axes, eps, center=False)
+    mean, _, invstd, xhat = _stats(input.array, axes, eps, center=False)
     return Normalize.apply(input, weight, None, (None, axes, None, True, False, eps), mean, invstd, xhat)
 
 
@@ -368,7 +368,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     _check_param(bias, (c,), "bias", "group_norm")
     view = (n, num_groups, input.numel() // max(n * num_groups, 1))
     wshape = (1, c) + (1,) * (input.ndim - 2)
-    mean, _, invstd, xhat = _stats(input.data.reshape(view), (2,), eps)
+    mean, _, invstd, xhat = _stats(input.array.reshape(view), (2,), eps)
     return Normalize.apply(input, weight, bias, (view, (2,), wshape, True, True, eps), mean, invstd, xhat)
 
 
@@ -406,12 +406,12 @@ class VectorNorm(Op):
             return x * 0, None, None, None
         if p == 1:
             return gy * dual.sign(x), None, None, None
-        zero = dual.data(y) == 0
+        zero = dual.array(y) == 0
         if p == 2:
             return x * (gy / dual.where(zero, 1 + y * 0, y)), None, None, None
         if p in (math.inf, -math.inf):
-            xd = dual.data(x)
-            hit = (dual.xp(xd).abs(xd) == dual.data(y)).astype(xd.dtype)
+            xd = dual.array(x)
+            hit = (dual.xp(xd).abs(xd) == dual.array(y)).astype(xd.dtype)
             hit /= hit.sum(axis=axes, keepdims=True)
             return gy * dual.sign(x) * hit, None, None, None
         scale = gy / dual.where(zero, 1 + y * 0, y) ** (p - 1)
@@ -440,7 +440,7 @@ def _vector_norm(x, p, dim, keepdim, op):
 
 def _clamp_min_passthrough(t, eps):
     """max(t, eps) whose gradient passes as if unclamped (PyTorch clamps the norms under no_grad)."""
-    d = t.data
+    d = t.array
     shift = dual.xp(d).maximum(d, eps) - d
     if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
         return t + Tensor._make(dual.xp(d).asarray(shift), None, 0)

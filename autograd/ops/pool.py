@@ -252,7 +252,7 @@ class MaxPool(Op):
         return win.from4d(y)
 
     def backward(ctx, gy, *_):
-        args = tuple(None if a is None else dual.data(a) for a in ctx.saved_tensors)
+        args = tuple(None if a is None else dual.array(a) for a in ctx.saved_tensors)
         return run_op(WinScatter, gy, ctx.win, ctx.hw, args), None, None
 
 
@@ -447,7 +447,7 @@ def _adaptive_avg(op, nd, input, output_size):
         axes = [Axis(n, n // o, n // o, 1, 0, o) for n, o in zip(hw, out)]
         win = Win(nd, batched, *axes, inv=1.0 / ((hw[0] // out[0]) * (hw[1] // out[1])))
         return WinGather.apply(input, win, None)
-    xp = dual.xp(input.data)
+    xp = dual.xp(input.array)
     mh = None if hw[0] == out[0] else xp.asarray(_avg_matrix(hw[0], out[0], input.dtype))
     mw = None if hw[1] == out[1] else xp.asarray(_avg_matrix(hw[1], out[1], input.dtype))
     return Resample.apply(input, mh, mw, None)
@@ -562,7 +562,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "area":
         return _adaptive_avg("interpolate", nd, input, out)
     hw, out, scales = lift(hw, nd, 1), lift(out, nd, 1), lift(scales, nd, None)
-    xp = dual.xp(input.data)
+    xp = dual.xp(input.array)
     if mode in ("linear", "bilinear"):
         mats = [None if (n == o and (s is None or s == 1.0)) else
                 xp.asarray(_linear_matrix(n, o, s, bool(align_corners), input.dtype))

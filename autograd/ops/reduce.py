@@ -106,7 +106,7 @@ def _restore(g, axes, keepdim):
 
 def _check_nonempty(x, axes, op):
     """max/min/median-like reductions have no identity: refuse empty slices, as PyTorch does."""
-    if x.data.size:
+    if x.array.size:
         return
     if axes is None:
         raise RuntimeError(f"{op}: the input is empty (shape {tuple(x.shape)}), and the {op} of no elements is "
@@ -189,7 +189,7 @@ class NanSum(Op):
 
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        xd = dual.data(x)
+        xd = dual.array(x)
         return dual.where(dual.xp(xd).isnan(xd), 0.0, _restore(gy, ctx.axes, ctx.keepdim))
 
 
@@ -209,7 +209,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if x.dtype not in _FLOATS:
         raise RuntimeError(f"nanmean: the input has dtype {x.dtype}, but the mean needs a floating point dtype; "
                            "pass dtype=autograd.float32 or convert the input with .float() first")
-    d = x.data
+    d = x.array
     axes = _axes(dim, x.ndim, "nanmean")
     count = (~dual.xp(d).isnan(d)).sum(axis=axes, keepdims=bool(keepdim))
     return nansum(x, dim, keepdim) / Tensor._make(_array(dual.xp(d), count).astype(x.dtype), None, 0)
@@ -258,7 +258,7 @@ class Prod(Op):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
         g = _restore(gy, axes, keepdim)
-        zero = dual.data(x) == 0
+        zero = dual.array(x) == 0
         if not zero.any():
             return g * _restore(y, axes, keepdim) / x
         return g * _prod_of_others(x, zero, axes)
@@ -319,7 +319,7 @@ class _Evenly(Op):
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
-        xd, yd = dual.data(x), _restore(dual.data(y), axes, keepdim)
+        xd, yd = dual.array(x), _restore(dual.array(y), axes, keepdim)
         xp = dual.xp(xd)
         mask = xd == yd
         if xp.isnan(yd).any():  # a NaN result: its gradient goes to the NaN elements
@@ -371,7 +371,7 @@ class _SelectDim(Op):
         axis = ctx.axis
         if axis is None:
             return gy
-        idx = dual.data(idx)
+        idx = dual.array(idx)
         if not ctx.keepdim:
             idx, gy = dual.xp(idx).expand_dims(idx, axis), dual.expand_dims(gy, (axis,))
         return _put_along(ctx.shape, idx, gy, axis)
@@ -456,7 +456,7 @@ def median(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, op):
     _check_tensor(input, op)
-    x = input.data
+    x = input.array
     xp = dual.xp(x)
     fn = xp.argmax if op == "argmax" else xp.argmin
     if dim is None:
@@ -510,18 +510,18 @@ class Var(Op):
         g = _restore(gy, axes, keepdim)
         if ctx.root:  # d std = d var / (2 std), and 0 where std is 0 (all elements equal), as in PyTorch
             ys = _restore(y, axes, keepdim)
-            zero = dual.data(ys) == 0
+            zero = dual.array(ys) == 0
             g = dual.where(zero, 0.0, g / (dual.where(zero, 1.0, ys) * 2))
         dof = ctx.n - ctx.correction
         if ctx.full and dof <= 0:  # as PyTorch: 2 / dof is +inf, times (x - mean): NaN where x is the mean
-            xd = dual.data(x)
+            xd = dual.array(x)
             xp = dual.xp(xd)
             with np.errstate(invalid="ignore"):
                 mean = xd.mean() if xd.size else xp.asarray(math.nan, dtype=xd.dtype)
             return _in_dtype(g * xp.where(xd == mean, math.nan, _INF).astype(xd.dtype), xd.dtype)
         mu = dual.sum(x, axes, keepdims=True) * (1.0 / builtins.max(ctx.n, 1))
         gx = g * (x - mu) * (2.0 / dof if dof else _INF)  # a dim reduction uses 2 / (N - correction) as is
-        return _in_dtype(gx, dual.data(x).dtype)
+        return _in_dtype(gx, dual.array(x).dtype)
 
 
 def _correction(unbiased, correction, op):
@@ -594,7 +594,7 @@ class LogSumExp(Op):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
         y = _restore(y, axes, keepdim)
-        empty = dual.data(y) == -_INF
+        empty = dual.array(y) == -_INF
         if empty.any():  # slices of -inf only: zero gradient instead of exp(-inf - -inf) = NaN
             y = dual.where(empty, 0.0, y)
         return _restore(gy, axes, keepdim) * dual.exp(x - y)
@@ -639,7 +639,7 @@ class Norm(Op):
 
     def backward(ctx, gy):
         x, _ = ctx.saved_tensors
-        return _in_dtype(Norm._grad(ctx, gy), dual.data(x).dtype)
+        return _in_dtype(Norm._grad(ctx, gy), dual.array(x).dtype)
 
     def _grad(ctx, gy):
         x, y = ctx.saved_tensors
@@ -650,10 +650,10 @@ class Norm(Op):
         if p == 1:
             return g * dual.sign(x)
         y = _restore(y, axes, keepdim)
-        yd = dual.data(y)
+        yd = dual.array(y)
         if p == 2:  # x / |x|, and 0 (not NaN) where the norm is 0, as in PyTorch
             return g * x / dual.where(yd == 0, 1.0, y)
-        xd = dual.data(x)
+        xd = dual.array(x)
         if p == _INF or p == -_INF:  # like amax/amin of |x|: ties share the gradient evenly
             return g * dual.sign(x) * _share(dual.xp(xd).abs(xd) == yd, axes, xd.dtype)
         # sign(x) |x|^(p-1) / norm^(p-1), with 0 where x or the norm is 0
@@ -745,7 +745,7 @@ class Cumprod(Op):
         axis = ctx.axis
         if axis is None:
             return gy
-        if not (dual.data(x) == 0).any():  # sum over k >= i of gy_k y_k / x_i
+        if not (dual.array(x) == 0).any():  # sum over k >= i of gy_k y_k / x_i
             return _cumsum(gy * y, axis, reverse=True) / x
         return _cumprod_grad_zeros(x, gy, axis)
 
@@ -755,7 +755,7 @@ def _cumprod_grad_zeros(x, gy, axis):
 
     Quadratic in the length of the dim (only used when there are zeros); exact at every order.
     """
-    xp = dual.xp(dual.data(x))
+    xp = dual.xp(dual.array(x))
     n = x.shape[axis]
     trail = (1,) * (x.ndim - axis - 1)
     eye = xp.eye(n, dtype=bool).reshape((n, n) + trail)  # [i, j]
@@ -812,7 +812,7 @@ class LogCumsumExp(Op):
             return gy
         # gx_i = sum over the k that include i of gy_k exp(x_i - y_k), split by the sign of gy_k so that the sum
         # is itself a log-cum-sum-exp (in the other direction); y = -inf (only -inf so far) contributes nothing
-        yd, gd = dual.data(y), dual.data(gy)
+        yd, gd = dual.array(y), dual.array(gy)
         y = dual.where(yd == -_INF, _INF, y)
         gx = gy * 0.0
         for sign, part in ((1.0, gd > 0), (-1.0, gd < 0)):
@@ -820,7 +820,7 @@ class LogCumsumExp(Op):
                 lg = dual.where(part, dual.log(dual.where(part, gy * sign, 1.0)), -_INF) - y
                 term = dual.exp(x + _logcumsumexp(lg, axis, not ctx.reverse))
                 gx = gx + term if sign > 0 else gx - term
-        return _in_dtype(gx, dual.data(x).dtype)
+        return _in_dtype(gx, dual.array(x).dtype)
 
 
 def _logcumsumexp(x, axis, reverse=False):
@@ -839,7 +839,7 @@ def logcumsumexp(input, dim):
 # ---------------------------------------------------------------------------- all / any / count_nonzero
 def _logical(input, dim, keepdim, op):
     _check_tensor(input, op)
-    x = input.data
+    x = input.array
     xp = dual.xp(x)
     y = _array(xp, getattr(xp, op)(x, axis=_axes(dim, input.ndim, op), keepdims=bool(keepdim)))
     if x.dtype == dtypes.uint8:  # as PyTorch: uint8 in, uint8 out
@@ -860,7 +860,7 @@ def any(input, dim=None, keepdim=False):
 def count_nonzero(input, dim=None):
     """Number of nonzero elements over dim (int64, no gradient)."""
     _check_tensor(input, "count_nonzero")
-    x = input.data
+    x = input.array
     xp = dual.xp(x)
     axes = _axes(dim, input.ndim, "count_nonzero")
     y = (x != 0).sum(axis=axes, dtype=dtypes.int64)

@@ -99,7 +99,7 @@ class Unsqueeze(Reshape):
 
 
 def _reshape_error(op, x, shape, err):
-    n = x.data.size
+    n = x.array.size
     return RuntimeError(f"{op}: shape {tuple(shape)} is invalid for a tensor of shape {tuple(x.shape)} ({n} "
                         f"elements): the sizes must be non-negative integers multiplying to {n}, with at most "
                         f"one -1 to infer a size ({err})")
@@ -126,16 +126,16 @@ def reshape(input, *shape):
         y = Reshape.apply(input, shape)
     except (ValueError, TypeError) as err:
         raise _reshape_error("reshape", input, shape, err) from None
-    if y.data.shape != shape:  # -1 inferred (or a list given): numpy would also accept -2, ... as unknown
+    if y.array.shape != shape:  # -1 inferred (or a list given): numpy would also accept -2, ... as unknown
         _check_sizes("reshape", input, shape)
-    if _shares(y.data, input.data):
+    if _shares(y.array, input.array):
         y._base = input._base if input._base is not None else input
     return y
 
 
 def _view_dtype(input, dtype):
     try:
-        data = input.data.view(dtype)
+        data = input.array.view(dtype)
     except (ValueError, TypeError) as err:
         raise RuntimeError(f"view: cannot view a tensor of shape {tuple(input.shape)} and dtype {input.dtype} as "
                            f"dtype {dtype}: {err}") from None
@@ -155,7 +155,7 @@ def view(input, *shape):
         y = View.apply(input, shape)
     except (ValueError, TypeError) as err:
         raise _reshape_error("view", input, shape, err) from None
-    if y.data.shape != shape:
+    if y.array.shape != shape:
         _check_sizes("view", input, shape)
     return _view(y, input)
 
@@ -177,7 +177,7 @@ def ravel(input):
 
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims start_dim..end_dim into one."""
-    shape = input.data.shape
+    shape = input.array.shape
     nd = len(shape)
     if nd == 0:
         return reshape(input, 1)
@@ -190,7 +190,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 def unflatten(input, dim, sizes):
     """Split dim `dim` into the dims `sizes` (one -1 inferred)."""
-    shape = input.data.shape
+    shape = input.array.shape
     if not shape:
         raise RuntimeError("unflatten: cannot unflatten a 0-d tensor")
     d = _dim(dim, len(shape), "unflatten")
@@ -209,7 +209,7 @@ def unflatten(input, dim, sizes):
 
 def squeeze(input, dim=None):
     """Remove dims of size 1 (all, or those among `dim`, an int or a tuple)."""
-    shape = input.data.shape
+    shape = input.array.shape
     if dim is None:
         new = tuple(n for n in shape if n != 1)
     else:
@@ -220,7 +220,7 @@ def squeeze(input, dim=None):
 
 def unsqueeze(input, dim):
     """Insert a dim of size 1 at position `dim` (negative counts from the end of the result)."""
-    shape = input.data.shape
+    shape = input.array.shape
     d = _dim_new(dim, len(shape), "unsqueeze")
     return _view(Unsqueeze.apply(input, shape[:d] + (1,) + shape[d:]), input)
 
@@ -251,7 +251,7 @@ class Transpose(Op):
 def permute(input, *dims):
     """Reorder the dims: result dim i is input dim dims[i]."""
     dims = _sizes(dims, "permute", "dims")
-    nd = input.data.ndim
+    nd = input.array.ndim
     if len(dims) != nd:
         raise RuntimeError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of {nd} dimensions "
                            f"(shape {tuple(input.shape)}); give one entry per dimension")
@@ -265,7 +265,7 @@ def permute(input, *dims):
 
 def transpose(input, dim0, dim1):
     """Swap two dims (a view)."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     d0 = dim0 if type(dim0) is int and 0 <= dim0 < nd else _dim(dim0, nd, "transpose", "dim0")
     d1 = dim1 if type(dim1) is int and 0 <= dim1 < nd else _dim(dim1, nd, "transpose", "dim1")
     y = Transpose.apply(input, d0, d1) if nd else Permute.apply(input, ())
@@ -285,7 +285,7 @@ def swapdims(input, dim0, dim1):
 
 def movedim(input, source, destination):
     """Move dims `source` (an int or a tuple) to positions `destination`; the others keep their order."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     src = _dims(source, nd, "movedim")
     dst = _dims(destination, nd, "movedim")
     if len(src) != len(dst):
@@ -302,7 +302,7 @@ moveaxis = movedim
 
 def t(input):
     """Transpose of a matrix; tensors of fewer than 2 dims are returned as they are (as a view)."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd > 2:
         raise RuntimeError(f"t: expects a tensor with <= 2 dimensions, but got shape {tuple(input.shape)} "
                            f"({nd}-D); use transpose(dim0, dim1) or .mT for batches of matrices")
@@ -311,12 +311,12 @@ def t(input):
 
 def _T(self):
     """All dims reversed (PyTorch deprecates it for ndim != 2; kept working here)."""
-    return _view(Permute.apply(self, tuple(range(self.data.ndim))[::-1]), self)
+    return _view(Permute.apply(self, tuple(range(self.array.ndim))[::-1]), self)
 
 
 def _mT(self):
     """The last two dims swapped (a batch of matrix transposes)."""
-    nd = self.data.ndim
+    nd = self.array.ndim
     if nd < 2:
         raise RuntimeError(f"mT: needs a matrix or a batch of matrices, got a {nd}-D tensor of shape "
                            f"{tuple(self.shape)}")
@@ -366,7 +366,7 @@ def _expand_shape(shape, sizes, op):
 def expand(input, *sizes):
     """A broadcast view with sizes `sizes` (-1 keeps a dim; new dims go in front). Read-only memory."""
     sizes = _sizes(sizes, "expand", "size")
-    shape = input.data.shape
+    shape = input.array.shape
     if sizes != shape:
         sizes = _expand_shape(shape, sizes, "expand")
     y = Expand.apply(input, sizes)
@@ -418,7 +418,7 @@ class Repeat(Op):
 def repeat(input, *sizes):
     """Tile input sizes[i] times along dim i (len(sizes) >= ndim; extra sizes add leading dims)."""
     sizes = _sizes(sizes, "repeat", "repeats")
-    nd = input.data.ndim
+    nd = input.array.ndim
     if len(sizes) < nd:
         raise RuntimeError(f"repeat: got {len(sizes)} repeat counts {tuple(sizes)} for a tensor of {nd} dimensions "
                            f"(shape {tuple(input.shape)}); give at least one per dimension")
@@ -430,7 +430,7 @@ def repeat(input, *sizes):
 def tile(input, *dims):
     """Tile input dims[i] times along dim i; missing leading counts are 1."""
     dims = _sizes(dims, "tile", "dims")
-    nd = input.data.ndim
+    nd = input.array.ndim
     return repeat(input, (1,) * (nd - len(dims)) + tuple(dims))
 
 
@@ -447,20 +447,20 @@ class Flip(Op):
 def flip(input, *dims):
     """Reverse the order of elements along `dims` (a copy, as in PyTorch)."""
     dims = _sizes(dims, "flip", "dims")
-    dims = _dims(dims, input.data.ndim, "flip") if input.data.ndim else ()
+    dims = _dims(dims, input.array.ndim, "flip") if input.array.ndim else ()
     return Flip.apply(input, dims)
 
 
 def fliplr(input):
     """Flip dim 1 (left/right); needs at least 2 dims."""
-    if input.data.ndim < 2:
+    if input.array.ndim < 2:
         raise RuntimeError(f"fliplr: input must be at least 2-D, got shape {tuple(input.shape)}")
     return flip(input, 1)
 
 
 def flipud(input):
     """Flip dim 0 (up/down); needs at least 1 dim."""
-    if input.data.ndim < 1:
+    if input.array.ndim < 1:
         raise RuntimeError("flipud: input must be at least 1-D, got a 0-d tensor")
     return flip(input, 0)
 
@@ -477,7 +477,7 @@ class Roll(Op):
 
 def roll(input, shifts, dims=None):
     """Rotate elements along dims by shifts (without dims: over the flattened tensor, shape kept)."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     if dims is None or nd == 0:
         if isinstance(shifts, (tuple, list)):
             if len(shifts) != 1:
@@ -504,7 +504,7 @@ def _atleast_list(tensors, n, op):
     out = []
     for t in tensors:
         _check_tensor(t, op)
-        s = t.data.shape
+        s = t.array.shape
         if len(s) < n:
             if n == 3 and len(s) == 2:
                 t = reshape(t, s + (1,))
@@ -564,7 +564,7 @@ class Narrow(Op):
 
 def narrow(input, dim, start, length):
     """The view of `length` entries of dim `dim` from `start` (negative start counts from the end)."""
-    shape = input.data.shape
+    shape = input.array.shape
     d = _dim(dim, len(shape), "narrow")
     if not shape:
         raise RuntimeError("narrow: cannot narrow a 0-d tensor")
@@ -602,14 +602,14 @@ class Triu(Op):
 
 def tril(input, diagonal=0):
     """The lower triangle of the last two dims (entries above diagonal `diagonal` zeroed)."""
-    if input.data.ndim < 2:
+    if input.array.ndim < 2:
         raise RuntimeError(f"tril: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
     return Tril.apply(input, _int(diagonal, "tril", "diagonal"))
 
 
 def triu(input, diagonal=0):
     """The upper triangle of the last two dims (entries below diagonal `diagonal` zeroed)."""
-    if input.data.ndim < 2:
+    if input.array.ndim < 2:
         raise RuntimeError(f"triu: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
     return Triu.apply(input, _int(diagonal, "triu", "diagonal"))
 
@@ -647,7 +647,7 @@ class DiagScatter(Op):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal of dims dim1, dim2 (offset > 0 above the main one) as the last dim of a view."""
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd < 2:
         raise RuntimeError(f"diagonal: input must have at least 2 dimensions, got shape {tuple(input.shape)}")
     d1, d2 = _dim(dim1, nd, "diagonal", "dim1"), _dim(dim2, nd, "diagonal", "dim2")
@@ -662,7 +662,7 @@ _diagonal = diagonal
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     """Put the last dim of input on a diagonal (of dims dim1, dim2) of a new zero tensor with one more dim."""
-    shape = input.data.shape
+    shape = input.array.shape
     nd = len(shape)
     if nd == 0:
         raise RuntimeError("diag_embed: input must have at least 1 dimension, got a 0-d tensor")
@@ -679,7 +679,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 def diag(input, diagonal=0):
     """1-D input: a matrix with input on a diagonal; 2-D input: its diagonal (a copy)."""
     diagonal = _int(diagonal, "diag", "diagonal")
-    nd = input.data.ndim
+    nd = input.array.ndim
     if nd == 1:
         return diag_embed(input, diagonal, 0, 1)
     if nd == 2:
@@ -690,7 +690,7 @@ def diag(input, diagonal=0):
 # ---------------------------------------------------------------------------- memory layout
 def stride(input, dim=None):
     """The strides in elements (a tuple), or the stride of one dim, as PyTorch's Tensor.stride()."""
-    data = input.data
+    data = input.array
     item = data.itemsize
     strides = tuple(st // item for st in data.strides)
     if dim is None:
@@ -703,7 +703,7 @@ def stride(input, dim=None):
 
 def is_contiguous(input):
     """True when the elements lie in memory in row-major (C) order without gaps (size-1 dims do not count)."""
-    return bool(input.data.flags.c_contiguous)
+    return bool(input.array.flags.c_contiguous)
 
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unflatten", "squeeze", "unsqueeze",

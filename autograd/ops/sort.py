@@ -28,7 +28,7 @@ def _sorting_input(input, dim, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(input).__name__}")
     d = _dim(_int_arg(dim, op, "dim"), input.ndim, op)
-    a = input.data if input.ndim else input.data.reshape(1)
+    a = input.array if input.ndim else input.array.reshape(1)
     return d, a
 
 
@@ -98,10 +98,10 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 # ---------------------------------------------------------------------------- unique / searchsorted
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted), with the inverse indices and counts on request; no gradient."""
-    m = dual.xp(input.data)
+    m = dual.xp(input.array)
     if dim is not None:
         dim = _dim(_int_arg(dim, "unique", "dim"), input.ndim, "unique")
-    res = m.unique(input.data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    res = m.unique(input.array, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
         return Tensor._make(res, None, 0)
     out = [Tensor._make(res[0], None, 0)]
@@ -126,19 +126,19 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("searchsorted: side='left' contradicts right=True")
         right = side == "right"
     scalar = not isinstance(input, Tensor)
-    vals = dual.xp(seq.data).asarray(input) if scalar else input.data
+    vals = dual.xp(seq.array).asarray(input) if scalar else input.array
     _same_device("searchsorted", seq, input)
     srt = None if sorter is None else _int_index(sorter, seq, "searchsorted", "sorter")
-    m = dual.xp(seq.data)
+    m = dual.xp(seq.array)
     s = "right" if right else "left"
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim <= 1:
-        out = m.searchsorted(seq.data, vals, side=s, sorter=srt)
+        out = m.searchsorted(seq.array, vals, side=s, sorter=srt)
         return Tensor._make(m.asarray(out).astype(dt), None, 0)
     if vals.shape[:-1] != seq.shape[:-1]:
         raise RuntimeError(f"searchsorted: the leading dims of sorted_sequence {tuple(seq.shape)} and input "
                            f"{tuple(vals.shape)} must match (all but the last)")
-    rows_s = seq.data.reshape(-1, seq.shape[-1])
+    rows_s = seq.array.reshape(-1, seq.shape[-1])
     rows_v = vals.reshape(-1, vals.shape[-1])
     rows_o = None if srt is None else srt.reshape(-1, srt.shape[-1])
     out = m.stack([m.searchsorted(rows_s[i], rows_v[i], side=s, sorter=None if rows_o is None else rows_o[i])

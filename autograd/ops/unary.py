@@ -17,7 +17,7 @@ def _float_input(x, op):
     """Ints and bools become the default float dtype, as PyTorch does for exp, sin, sqrt, ..."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(x).__name__}")
-    return x if x.data.dtype in dtypes.FLOATS else x.to(_default.dtype)
+    return x if x.array.dtype in dtypes.FLOATS else x.to(_default.dtype)
 
 
 def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
@@ -46,7 +46,7 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": ()})
 
     def fn(input):
-        if floats and (not isinstance(input, Tensor) or input.data.dtype not in _FLOAT_DTYPES):
+        if floats and (not isinstance(input, Tensor) or input.array.dtype not in _FLOAT_DTYPES):
             input = _float_input(input, name)
         return cls.apply1(input)
 
@@ -142,7 +142,7 @@ def square(input):
     """Elementwise square (ints stay ints, bools become int64, as in PyTorch)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"square: expected a tensor, got {type(input).__name__}")
-    if input.data.dtype == dtypes.bool_:
+    if input.array.dtype == dtypes.bool_:
         input = input.to(dtypes.int64)
     return Square.apply1(input)
 
@@ -168,7 +168,7 @@ def _zero_grad_op(name, fwd):
     def fn(input):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: expected a tensor, got {type(input).__name__}")
-        dt = input.data.dtype
+        dt = input.array.dtype
         if dt not in dtypes.FLOATS and (name != "sign" or dt == dtypes.bool_):  # ints (and sign of bools) as is
             return input.clone()
         return cls.apply(input)
@@ -208,7 +208,7 @@ class Atan2(Op):
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
         d = a * a + b * b
-        zero = dual.data(d) == 0  # at a == b == 0 the gradient is 0, as in PyTorch (not 0/0)
+        zero = dual.array(d) == 0  # at a == b == 0 the gradient is 0, as in PyTorch (not 0/0)
         r = dual.mask(1 / dual.where(zero, 1.0, d), ~zero)
         need = ctx.needs_input_grad
         return (gy * b * r if need[0] else None), (-gy * a * r if need[1] else None)
@@ -226,7 +226,7 @@ def _extremum_grads(ctx, gy, sign):
     """Gradients of maximum (sign 1) / minimum (sign -1) as in PyTorch: ties split 0.5/0.5, the losing side gets 0,
     and both sides get the full gradient where a NaN makes neither win."""
     a, b = ctx.saved_tensors
-    ad, bd = dual.data(a), dual.data(b)
+    ad, bd = dual.array(a), dual.array(b)
     half = (ad == bd) * 0.5
     lose_a, lose_b = (ad < bd, ad > bd) if sign > 0 else (ad > bd, ad < bd)
     need = ctx.needs_input_grad
@@ -305,7 +305,7 @@ def where(condition, input=None, other=None):
         input = Tensor._make(condition.xp.asarray(input, dtype=dt), None, 0)
     a, b = _cast_scalar_op(*operands(input, other, "where"))
     ref = a if isinstance(a, Tensor) else b
-    if type(condition.data) is not type(ref.data):
+    if type(condition.array) is not type(ref.array):
         _device_error("where", condition, ref)
     if not isinstance(a, Tensor):
         a = Tensor._make(ref.xp.asarray(a, dtype=ref.dtype), None, 0)
@@ -316,13 +316,13 @@ def where(condition, input=None, other=None):
     except ValueError:
         raise ValueError(f"where: shapes {tuple(condition.shape)} (condition), {tuple(a.shape)} and "
                          f"{tuple(b.shape)} cannot be broadcast together") from None
-    return Where.apply(condition.data, a, b)
+    return Where.apply(condition.array, a, b)
 
 
 def _bound(b, name, x):
     """Check one clamp bound (None, a number or a tensor); numbers as Python numbers."""
     if b is None or isinstance(b, Tensor):
-        if b is not None and type(b.data) is not type(x.data):
+        if b is not None and type(b.array) is not type(x.array):
             _device_error("clamp", x, b)
         return b
     if isinstance(b, np.generic) and b.dtype.kind in "biuf":
@@ -369,13 +369,13 @@ def clamp(input, min=None, max=None):
         raise ValueError("clamp: at least one of min and max must be given")
     lo, hi = _bound(min, "min", input), _bound(max, "max", input)
     dt = result_dtype(input, lo, hi)
-    x = input if input.data.dtype == dt else input.to(dt)
+    x = input if input.array.dtype == dt else input.to(dt)
     if isinstance(lo, Tensor):
-        lo = lo if lo.data.dtype == dt else lo.to(dt)
+        lo = lo if lo.array.dtype == dt else lo.to(dt)
     elif lo is not None:
         _fits(lo, "min", dt)
     if isinstance(hi, Tensor):
-        hi = hi if hi.data.dtype == dt else hi.to(dt)
+        hi = hi if hi.array.dtype == dt else hi.to(dt)
     elif hi is not None:
         _fits(hi, "max", dt)
     try:
@@ -419,7 +419,7 @@ def lerp(input, end, weight):
     for name, v in (("input", input), ("end", end), ("weight", weight)):
         if name != "weight" and not isinstance(v, Tensor):
             raise TypeError(f"lerp: {name} must be a tensor, got {type(v).__name__}")
-        if isinstance(v, Tensor) and v.data.dtype not in dtypes.FLOATS:
+        if isinstance(v, Tensor) and v.array.dtype not in dtypes.FLOATS:
             raise TypeError(f"lerp: {name} must be a floating point tensor, got dtype {v.dtype}; convert it "
                             "with .float() first")
     if not isinstance(weight, (Tensor, int, float, np.number)) or isinstance(weight, (bool, np.bool_)):
@@ -460,7 +460,7 @@ class Relu(Op):
         k = kernels.get("relu_bwd", gy)
         if k is not None and gy.dtype == y.dtype:
             return k(gy, y)
-        return dual.mask(gy, dual.data(y) > 0)
+        return dual.mask(gy, dual.array(y) > 0)
 
 
 class Logit(Op):
@@ -480,7 +480,7 @@ class Logit(Op):
         eps = ctx.eps
         if eps is None:
             return g, None
-        xd = dual.data(x)
+        xd = dual.array(x)
         return dual.mask(g, (xd >= eps) & (xd <= 1 - eps)), None
 
 

@@ -40,21 +40,21 @@ def _check(ours, ref, arrays, run_ours, run_ref, const=(), seed=0):
     loss, tloss = 0, 0
     for i, (o, t) in enumerate(zip(outs, touts)):
         assert tuple(o.shape) == tuple(t.shape), (i, o.shape, t.shape)
-        _close(o.data, t, f"output {i}")
+        _close(o.array, t, f"output {i}")
         w = rng.standard_normal(tuple(o.shape))
         loss = loss + (o * ag.tensor(w)).sum()
         tloss = tloss + (t * torch.tensor(w)).sum()
     loss.backward()
     tloss.backward()
     for i, (x, tx) in enumerate(zip(xs, txs)):
-        _close(x.grad.data, tx.grad, f"gradient of input {i}")
+        _close(x.grad.array, tx.grad, f"gradient of input {i}")
     tparams = dict(ref.named_parameters())
     for name, p in ours.named_parameters():
         tp = tparams[name]
         if tp.grad is None:
-            assert p.grad is None or not p.grad.data.any(), name
+            assert p.grad is None or not p.grad.array.any(), name
         else:
-            _close(p.grad.data, tp.grad, f"gradient of {name}")
+            _close(p.grad.array, tp.grad, f"gradient of {name}")
     return outs, touts
 
 
@@ -206,7 +206,7 @@ def test_batchnorm2d_train_then_eval(momentum):
         _check(ours.train(), ref.train(), [rng.standard_normal((4, 3, 2, 3)) * 2 + 1], lambda m, x: [m(x)],
                lambda m, x: [m(x)])
         for name, buf in ref.named_buffers():
-            _close(dict(ours.named_buffers())[name].data, buf, f"{name} after training step {step}")
+            _close(dict(ours.named_buffers())[name].array, buf, f"{name} after training step {step}")
     _zero_grads(ours, ref)  # eval: the running statistics
     _check(ours.eval(), ref.eval(), [rng.standard_normal((2, 3, 4, 2))], lambda m, x: [m(x)], lambda m, x: [m(x)])
 
@@ -220,13 +220,13 @@ def test_embedding_with_padding_idx(scale_grad_by_freq):
     idx = np.array([[0, 2, 5, 2], [5, 5, 1, 6]])
     _check(ours, ref, [], lambda m, i: [m(i)], lambda m, i: [m(i)],
            const=((ag.tensor(idx),), (torch.tensor(idx),)))
-    np.testing.assert_array_equal(ours.weight.grad.data[2], 0)  # the padding row gets no gradient
+    np.testing.assert_array_equal(ours.weight.grad.array[2], 0)  # the padding row gets no gradient
 
 
 def test_state_dict_round_trip_back_into_torch():
     torch.manual_seed(10)
     ours = nn.LSTM(3, 4, 2, bidirectional=True, proj_size=2)
     ref = torch.nn.LSTM(3, 4, 2, bidirectional=True, proj_size=2)
-    ref.load_state_dict({k: torch.from_numpy(np.array(v.data)) for k, v in ours.state_dict().items()})
+    ref.load_state_dict({k: torch.from_numpy(np.array(v.array)) for k, v in ours.state_dict().items()})
     for k, v in ref.state_dict().items():
-        np.testing.assert_array_equal(v.numpy(), ours.state_dict()[k].data, err_msg=k)
+        np.testing.assert_array_equal(v.numpy(), ours.state_dict()[k].array, err_msg=k)

@@ -48,19 +48,19 @@ def test_in_place_on_leaf_that_requires_grad_records_nothing():
 
 def test_uniform_and_normal_statistics():
     t = init.uniform_(_param(200, 500), -2.0, 3.0)
-    assert t.data.min() >= -2 and t.data.max() <= 3
-    assert t.data.mean() == pytest.approx(0.5, abs=0.02)
-    assert t.data.std() == pytest.approx(5 / math.sqrt(12), rel=0.01)
+    assert t.array.min() >= -2 and t.array.max() <= 3
+    assert t.array.mean() == pytest.approx(0.5, abs=0.02)
+    assert t.array.std() == pytest.approx(5 / math.sqrt(12), rel=0.01)
     t = init.normal_(_param(200, 500), 1.0, 2.0)
-    assert t.data.mean() == pytest.approx(1.0, abs=0.02) and t.data.std() == pytest.approx(2.0, rel=0.01)
+    assert t.array.mean() == pytest.approx(1.0, abs=0.02) and t.array.std() == pytest.approx(2.0, rel=0.01)
     assert t.dtype == ag.float32
 
 
 def test_constant_ones_zeros_eye_dirac():
-    assert np.all(init.constant_(_param(2, 3), 0.5).data == 0.5)
-    assert np.all(init.ones_(_param(4)).data == 1)
-    assert not init.zeros_(ag.ones(4)).data.any()
-    np.testing.assert_array_equal(init.eye_(_param(2, 3)).data, np.eye(2, 3))
+    assert np.all(init.constant_(_param(2, 3), 0.5).array == 0.5)
+    assert np.all(init.ones_(_param(4)).array == 1)
+    assert not init.zeros_(ag.ones(4)).array.any()
+    np.testing.assert_array_equal(init.eye_(_param(2, 3)).array, np.eye(2, 3))
     with pytest.raises(ValueError, match="2 dimensions"):
         init.eye_(_param(2, 2, 2))
     w = init.dirac_(_param(4, 2, 3, 3))
@@ -71,7 +71,7 @@ def test_constant_ones_zeros_eye_dirac():
     for o in range(4):
         for i in range(5):
             for j in range(5):
-                out[o, i, j] = (w.data[o] * pad[:, i:i + 3, j:j + 3]).sum()
+                out[o, i, j] = (w.array[o] * pad[:, i:i + 3, j:j + 3]).sum()
     np.testing.assert_allclose(out[:2], x, rtol=1e-6)
     assert not out[2:].any()
 
@@ -79,40 +79,40 @@ def test_constant_ones_zeros_eye_dirac():
 def test_xavier():
     t = init.xavier_uniform_(_param(300, 200), gain=2.0)
     bound = 2.0 * math.sqrt(6 / 500)
-    assert t.data.min() >= -bound and t.data.max() <= bound
-    assert t.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
+    assert t.array.min() >= -bound and t.array.max() <= bound
+    assert t.array.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
     t = init.xavier_normal_(_param(300, 200))
-    assert t.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.01)
-    assert abs(t.data.mean()) < 0.002
+    assert t.array.std() == pytest.approx(math.sqrt(2 / 500), rel=0.01)
+    assert abs(t.array.mean()) < 0.002
 
 
 def test_kaiming():
     t = init.kaiming_uniform_(_param(400, 100))  # leaky_relu with a=0: gain sqrt(2)
     bound = math.sqrt(2) * math.sqrt(3 / 100)
-    assert t.data.max() <= bound and t.data.min() >= -bound
-    assert t.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
+    assert t.array.max() <= bound and t.array.min() >= -bound
+    assert t.array.std() == pytest.approx(bound / math.sqrt(3), rel=0.01)
     t = init.kaiming_normal_(_param(400, 100), mode="fan_out", nonlinearity="relu")
-    assert t.data.std() == pytest.approx(math.sqrt(2 / 400), rel=0.01)
+    assert t.array.std() == pytest.approx(math.sqrt(2 / 400), rel=0.01)
     t = init.kaiming_uniform_(_param(300, 100), a=math.sqrt(5))  # Linear's default: U(-1/sqrt(in), 1/sqrt(in))
-    assert t.data.max() <= 0.1 and t.data.min() >= -0.1 and t.data.max() > 0.099
+    assert t.array.max() <= 0.1 and t.array.min() >= -0.1 and t.array.max() > 0.099
     with pytest.raises(ValueError, match="Mode fan_avg not supported"):
         init.kaiming_normal_(_param(3, 3), mode="fan_avg")
     with pytest.warns(UserWarning, match="zero-element"):
         init.kaiming_uniform_(_param(0, 3))
     conv = init.kaiming_normal_(_param(64, 32, 3, 3))
-    assert conv.data.std() == pytest.approx(math.sqrt(2 / (32 * 9)), rel=0.02)
+    assert conv.array.std() == pytest.approx(math.sqrt(2 / (32 * 9)), rel=0.02)
 
 
 def test_trunc_normal():
     t = init.trunc_normal_(_param(400, 500))
-    assert t.data.min() >= -2 and t.data.max() <= 2
-    assert abs(t.data.mean()) < 0.005
-    assert t.data.std() == pytest.approx(0.8796, rel=0.01)  # std of N(0,1) truncated to [-2, 2]
+    assert t.array.min() >= -2 and t.array.max() <= 2
+    assert abs(t.array.mean()) < 0.005
+    assert t.array.std() == pytest.approx(0.8796, rel=0.01)  # std of N(0,1) truncated to [-2, 2]
     t = init.trunc_normal_(_param(1000), mean=0.0, std=0.02)  # bounds far out: a plain N(0, 0.02^2)
-    assert t.data.std() == pytest.approx(0.02, rel=0.1)
+    assert t.array.std() == pytest.approx(0.02, rel=0.1)
     t = init.trunc_normal_(_param(10000), mean=0.0, std=1.0, a=5.0, b=6.0)  # far in the tail
-    assert t.data.min() >= 5 and t.data.max() <= 6
-    assert t.data.mean() == pytest.approx(5.1831, abs=0.01)
+    assert t.array.min() >= 5 and t.array.max() <= 6
+    assert t.array.mean() == pytest.approx(5.1831, abs=0.01)
     with pytest.raises(ValueError, match="lower bound"):
         init.trunc_normal_(_param(3), a=1.0, b=0.0)
 
@@ -120,7 +120,7 @@ def test_trunc_normal():
 def test_orthogonal():
     for shape in [(30, 50), (50, 30), (8, 4, 3)]:
         t = init.orthogonal_(_param(*shape), gain=2.0)
-        m = t.data.reshape(shape[0], -1).astype(np.float64)
+        m = t.array.reshape(shape[0], -1).astype(np.float64)
         if m.shape[0] <= m.shape[1]:
             np.testing.assert_allclose(m @ m.T, 4 * np.eye(m.shape[0]), atol=1e-4)
         else:
@@ -131,23 +131,23 @@ def test_orthogonal():
 
 def test_sparse():
     t = init.sparse_(_param(10, 6), sparsity=0.3)
-    assert all((t.data[:, c] == 0).sum() >= 3 for c in range(6))
+    assert all((t.array[:, c] == 0).sum() >= 3 for c in range(6))
 
 
 def test_generator_makes_draws_reproducible():
     g1, g2 = ag.Generator().manual_seed(5), ag.Generator().manual_seed(5)
     a = init.normal_(_param(10), generator=g1)
     b = init.normal_(_param(10), generator=g2)
-    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.array, b.array)
     ag.manual_seed(7)
-    w1 = Linear(4, 4).weight.data.copy()
+    w1 = Linear(4, 4).weight.array.copy()
     ag.manual_seed(7)
-    np.testing.assert_array_equal(Linear(4, 4).weight.data, w1)
+    np.testing.assert_array_equal(Linear(4, 4).weight.array, w1)
 
 
 def test_float64_and_deprecated_names():
     t = init.xavier_uniform_(ag.zeros(3, 3, dtype=ag.float64))
-    assert t.dtype == ag.float64 and t.data.any()
+    assert t.dtype == ag.float64 and t.array.any()
     with pytest.warns(FutureWarning):
         init.normal(ag.zeros(3))
 

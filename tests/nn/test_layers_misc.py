@@ -54,7 +54,7 @@ _ACTS = [
 @pytest.mark.parametrize("layer, ref, rep", _ACTS, ids=[r for _, _, r in _ACTS])
 def test_activation_layers_forward_repr_and_gradcheck(layer, ref, rep):
     x = _t(3, 4, seed=1) * 2
-    np.testing.assert_allclose(layer(x.detach().clone()).data, ref(x.data), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(layer(x.detach().clone()).array, ref(x.array), rtol=1e-10, atol=1e-12)
     assert repr(layer) == rep
     assert list(layer.parameters()) == []
     if getattr(layer, "inplace", False):
@@ -66,22 +66,22 @@ def test_inplace_activation_modifies_its_input():
     x = ag.tensor([-1.0, 2.0, 7.0])
     y = nn.ReLU6(inplace=True)(x)
     assert y is x
-    np.testing.assert_array_equal(x.data, [0.0, 2.0, 6.0])
+    np.testing.assert_array_equal(x.array, [0.0, 2.0, 6.0])
     leaf = ag.tensor([-1.0, 1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
         nn.ReLU(inplace=True)(leaf)
     h = leaf * 2  # a non-leaf can be changed in place and still backpropagates
     nn.ReLU(inplace=True)(h)
     h.sum().backward()
-    np.testing.assert_array_equal(leaf.grad.data, [0.0, 2.0])
+    np.testing.assert_array_equal(leaf.grad.array, [0.0, 2.0])
 
 
 def test_prelu_layer():
     layer = nn.PReLU(3).double()
     assert repr(layer) == "PReLU(num_parameters=3)"
-    np.testing.assert_array_equal(layer.weight.data, [0.25] * 3)
+    np.testing.assert_array_equal(layer.weight.array, [0.25] * 3)
     x = _t(2, 3, 4)
-    np.testing.assert_allclose(layer(x).data, np.where(x.data > 0, x.data, 0.25 * x.data))
+    np.testing.assert_allclose(layer(x).array, np.where(x.array > 0, x.array, 0.25 * x.array))
     assert ag.gradcheck(lambda a, w: nn.functional.prelu(a, w), [x.requires_grad_(True), layer.weight])
     assert nn.PReLU()(_t(5)).shape == (5,)
 
@@ -93,11 +93,11 @@ def test_dropout_layers_train_and_eval():
     d = nn.Dropout(0.3)
     assert repr(d) == "Dropout(p=0.3, inplace=False)"
     y = d(x)
-    assert abs((y.data == 0).mean() - 0.3) < 0.02
+    assert abs((y.array == 0).mean() - 0.3) < 0.02
     d.eval()
     assert d(x) is x
     d2 = nn.Dropout2d(0.5)
-    y = d2(ag.ones(4, 8, 3, 3)).data.reshape(4, 8, 9)
+    y = d2(ag.ones(4, 8, 3, 3)).array.reshape(4, 8, 9)
     assert ((y == 0).all(-1) | (y == 2).all(-1)).all()
     assert repr(nn.Dropout1d(0.2, inplace=True)) == "Dropout1d(p=0.2, inplace=True)"
     assert nn.Dropout1d(0.5)(ag.ones(2, 3, 4)).shape == (2, 3, 4)
@@ -125,15 +125,15 @@ def test_batchnorm2d_train_eval_running_stats_and_repr():
         bn.bias.copy_(ag.tensor([0.0, -1.0, 1.0]))
     x = _t(4, 3, 2, 5, seed=3)
     y = bn(x)
-    np.testing.assert_allclose(y.data, _bn_ref(x.data, bn.weight.data, bn.bias.data), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(y.array, _bn_ref(x.array, bn.weight.array, bn.bias.array), rtol=1e-9, atol=1e-12)
     n = 4 * 2 * 5
-    np.testing.assert_allclose(bn.running_mean.data, 0.1 * x.data.mean((0, 2, 3)))
-    np.testing.assert_allclose(bn.running_var.data, 0.9 + 0.1 * x.data.var((0, 2, 3)) * n / (n - 1))
+    np.testing.assert_allclose(bn.running_mean.array, 0.1 * x.array.mean((0, 2, 3)))
+    np.testing.assert_allclose(bn.running_var.array, 0.9 + 0.1 * x.array.var((0, 2, 3)) * n / (n - 1))
     assert bn.num_batches_tracked.item() == 1 and bn.num_batches_tracked.dtype == ag.int64
     bn.eval()
     y = bn(x)
-    ref = (x.data - bn.running_mean.data[:, None, None]) / np.sqrt(bn.running_var.data[:, None, None] + 1e-5)
-    np.testing.assert_allclose(y.data, ref * bn.weight.data[:, None, None] + bn.bias.data[:, None, None])
+    ref = (x.array - bn.running_mean.array[:, None, None]) / np.sqrt(bn.running_var.array[:, None, None] + 1e-5)
+    np.testing.assert_allclose(y.array, ref * bn.weight.array[:, None, None] + bn.bias.array[:, None, None])
     assert bn.num_batches_tracked.item() == 1
     assert ag.gradcheck(bn, [_t(2, 3, 2, 2, grad=True)])
 
@@ -143,13 +143,13 @@ def test_batchnorm_cumulative_average_and_no_tracking():
     xs = [_t(5, 2, seed=s) for s in range(3)]
     for x in xs:
         bn(x)
-    np.testing.assert_allclose(bn.running_mean.data, np.mean([x.data.mean(0) for x in xs], 0))
-    np.testing.assert_allclose(bn.running_var.data, np.mean([x.data.var(0, ddof=1) for x in xs], 0))
+    np.testing.assert_allclose(bn.running_mean.array, np.mean([x.array.mean(0) for x in xs], 0))
+    np.testing.assert_allclose(bn.running_var.array, np.mean([x.array.var(0, ddof=1) for x in xs], 0))
     free = nn.BatchNorm1d(2, affine=False, track_running_stats=False).double()
     assert free.running_mean is None and list(free.parameters()) == []
     free.eval()
     y = free(xs[0])  # no running statistics: batch statistics also in eval mode
-    np.testing.assert_allclose(y.data.mean(0), [0, 0], atol=1e-12)
+    np.testing.assert_allclose(y.array.mean(0), [0, 0], atol=1e-12)
     assert nn.BatchNorm1d(2)(_t(4, 2, 3, dtype="float32")).shape == (4, 2, 3)
 
 
@@ -167,8 +167,8 @@ def test_layernorm_groupnorm_rmsnorm_instancenorm():
     x = _t(2, 4, 3, seed=5)
     ln = nn.LayerNorm(3).double()
     assert repr(ln) == "LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=True)"
-    ref = (x.data - x.data.mean(-1, keepdims=True)) / np.sqrt(x.data.var(-1, keepdims=True) + 1e-5)
-    np.testing.assert_allclose(ln(x).data, ref, rtol=1e-9)
+    ref = (x.array - x.array.mean(-1, keepdims=True)) / np.sqrt(x.array.var(-1, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(ln(x).array, ref, rtol=1e-9)
     ln2 = nn.LayerNorm([4, 3], elementwise_affine=False)
     assert list(ln2.parameters()) == [] and ln2.weight is None
     assert repr(ln2) == "LayerNorm((4, 3), eps=1e-05, elementwise_affine=False, bias=False)"
@@ -176,24 +176,24 @@ def test_layernorm_groupnorm_rmsnorm_instancenorm():
         nn.LayerNorm(5)(x)
     gn = nn.GroupNorm(2, 4).double()
     assert repr(gn) == "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)"
-    xr = x.data.reshape(2, 2, 6)
+    xr = x.array.reshape(2, 2, 6)
     ref = ((xr - xr.mean(-1, keepdims=True)) / np.sqrt(xr.var(-1, keepdims=True) + 1e-5)).reshape(x.shape)
-    np.testing.assert_allclose(gn(x).data, ref, rtol=1e-9)
+    np.testing.assert_allclose(gn(x).array, ref, rtol=1e-9)
     with pytest.raises(ValueError, match=r"GroupNorm: num_channels \(5\) must be divisible by num_groups \(2\)"):
         nn.GroupNorm(2, 5)
     rms = nn.RMSNorm(3, eps=1e-6).double()
     assert repr(rms) == "RMSNorm((3,), eps=1e-06, elementwise_affine=True)"
-    np.testing.assert_allclose(rms(x).data, x.data / np.sqrt((x.data ** 2).mean(-1, keepdims=True) + 1e-6))
+    np.testing.assert_allclose(rms(x).array, x.array / np.sqrt((x.array ** 2).mean(-1, keepdims=True) + 1e-6))
     inorm = nn.InstanceNorm2d(4)
     assert repr(inorm) == ("InstanceNorm2d(4, eps=1e-05, momentum=0.1, affine=False, bias=False, "
                            "track_running_stats=False)")
     x4 = _t(2, 4, 3, 3)
-    ref = (x4.data - x4.data.mean((2, 3), keepdims=True)) / np.sqrt(x4.data.var((2, 3), keepdims=True) + 1e-5)
-    np.testing.assert_allclose(inorm(x4).data, ref, rtol=1e-9)
-    np.testing.assert_allclose(inorm(x4[0]).data, ref[0], rtol=1e-9)  # unbatched (C, H, W)
+    ref = (x4.array - x4.array.mean((2, 3), keepdims=True)) / np.sqrt(x4.array.var((2, 3), keepdims=True) + 1e-5)
+    np.testing.assert_allclose(inorm(x4).array, ref, rtol=1e-9)
+    np.testing.assert_allclose(inorm(x4[0]).array, ref[0], rtol=1e-9)  # unbatched (C, H, W)
     tracked = nn.InstanceNorm2d(4, affine=True, track_running_stats=True).double()
     tracked(x4)
-    np.testing.assert_allclose(tracked.running_mean.data, 0.1 * x4.data.mean((2, 3)).mean(0))
+    np.testing.assert_allclose(tracked.running_mean.array, 0.1 * x4.array.mean((2, 3)).mean(0))
     tracked.eval()
     assert tracked(x4).shape == x4.shape
     for layer in (ln, gn, rms, tracked.train()):
@@ -221,15 +221,15 @@ _LOSSES = [
 def test_elementwise_loss_layers_loss_and_grad(layer, ref, gref):
     p, t = _t(4, 3, seed=1), ag.sigmoid(_t(4, 3, seed=2))
     value = layer(p, t)
-    np.testing.assert_allclose(layer.loss(p, t).data, value.data)
+    np.testing.assert_allclose(layer.loss(p, t).array, value.array)
     g = layer.grad(p, t)
     assert isinstance(g, ag.Tensor) and g.shape == p.shape and not g.requires_grad
     if ref is not None:
-        np.testing.assert_allclose(value.data, ref(p.data, t.data), rtol=1e-10)
-        np.testing.assert_allclose(g.data, gref(p.data, t.data), rtol=1e-10)
+        np.testing.assert_allclose(value.array, ref(p.array, t.array), rtol=1e-10)
+        np.testing.assert_allclose(g.array, gref(p.array, t.array), rtol=1e-10)
     q = p.detach().requires_grad_(True)
     layer(q, t).backward()
-    np.testing.assert_allclose(g.data, q.grad.data, rtol=1e-12)
+    np.testing.assert_allclose(g.array, q.grad.array, rtol=1e-12)
     assert repr(layer).startswith(type(layer).__name__ + "(")
 
 
@@ -238,19 +238,19 @@ def test_cross_entropy_layer_loss_and_grad_match_numpy():
     target = ag.tensor([0, 3, 1, 1, 2])
     ce = nn.CrossEntropyLoss()
     assert repr(ce) == "CrossEntropyLoss()"
-    z = logits.data - logits.data.max(1, keepdims=True)
+    z = logits.array - logits.array.max(1, keepdims=True)
     logp = z - np.log(np.exp(z).sum(1, keepdims=True))
-    np.testing.assert_allclose(ce.loss(logits, target).item(), -logp[np.arange(5), target.data].mean())
-    onehot = np.eye(4)[target.data]
-    np.testing.assert_allclose(ce.grad(logits, target).data, (np.exp(logp) - onehot) / 5, rtol=1e-10)
+    np.testing.assert_allclose(ce.loss(logits, target).item(), -logp[np.arange(5), target.array].mean())
+    onehot = np.eye(4)[target.array]
+    np.testing.assert_allclose(ce.grad(logits, target).array, (np.exp(logp) - onehot) / 5, rtol=1e-10)
     # seed-style use: numpy arrays are accepted by loss() and grad()
-    np.testing.assert_allclose(ce.grad(logits.data, target.data).data, (np.exp(logp) - onehot) / 5, rtol=1e-10)
+    np.testing.assert_allclose(ce.grad(logits.array, target.array).array, (np.exp(logp) - onehot) / 5, rtol=1e-10)
     w = ag.tensor([1.0, 2.0, 0.5, 1.0], dtype=ag.float64)
     cew = nn.CrossEntropyLoss(weight=w, ignore_index=1, label_smoothing=0.1)
     assert "weight" in dict(cew.named_buffers())
     assert np.isfinite(cew(logits, target).item())
     nll = nn.NLLLoss(weight=w)
-    ref = -(w.data[target.data] * logp[np.arange(5), target.data]).sum() / w.data[target.data].sum()
+    ref = -(w.array[target.array] * logp[np.arange(5), target.array]).sum() / w.array[target.array].sum()
     np.testing.assert_allclose(nll(ag.tensor(logp), target).item(), ref)
     none = nn.CrossEntropyLoss(reduction="none")
     assert none(logits, target).shape == (5,)
@@ -263,14 +263,14 @@ def test_bce_layers_with_weights():
     p, t = ag.sigmoid(_t(3, 2)), ag.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], dtype=ag.float64)
     w = ag.tensor([0.5, 2.0], dtype=ag.float64)
     bce = nn.BCELoss(weight=w, reduction="sum")
-    ref = -(w.data * (t.data * np.log(p.data) + (1 - t.data) * np.log(1 - p.data))).sum()
+    ref = -(w.array * (t.array * np.log(p.array) + (1 - t.array) * np.log(1 - p.array))).sum()
     np.testing.assert_allclose(bce(p, t).item(), ref)
-    np.testing.assert_allclose(bce.grad(p, t).data, w.data * (p.data - t.data) / (p.data * (1 - p.data)))
+    np.testing.assert_allclose(bce.grad(p, t).array, w.array * (p.array - t.array) / (p.array * (1 - p.array)))
     pw = ag.tensor([3.0, 1.0], dtype=ag.float64)
     logits = _t(3, 2, seed=4)
     bl = nn.BCEWithLogitsLoss(pos_weight=pw)
-    x = logits.data
-    ref = (-(pw.data * t.data * np.log(_sigmoid(x)) + (1 - t.data) * np.log(1 - _sigmoid(x)))).mean()
+    x = logits.array
+    ref = (-(pw.array * t.array * np.log(_sigmoid(x)) + (1 - t.array) * np.log(1 - _sigmoid(x)))).mean()
     np.testing.assert_allclose(bl(logits, t).item(), ref)
 
 
@@ -278,25 +278,25 @@ def test_pair_and_triplet_loss_layers():
     a, b = _t(4, 3, seed=1), _t(4, 3, seed=2)
     y = ag.tensor([1, -1, 1, -1])
     cel = nn.CosineEmbeddingLoss(margin=0.2)
-    cos = (a.data * b.data).sum(1) / np.linalg.norm(a.data, axis=1) / np.linalg.norm(b.data, axis=1)
-    ref = np.where(y.data == 1, 1 - cos, np.maximum(0, cos - 0.2)).mean()
+    cos = (a.array * b.array).sum(1) / np.linalg.norm(a.array, axis=1) / np.linalg.norm(b.array, axis=1)
+    ref = np.where(y.array == 1, 1 - cos, np.maximum(0, cos - 0.2)).mean()
     np.testing.assert_allclose(cel(a, b, y).item(), ref, rtol=1e-9)
     assert cel.grad(a, b, y).shape == a.shape
     mr = nn.MarginRankingLoss(0.1)
-    ref = np.maximum(0, -y.data * (a.data[:, 0] - b.data[:, 0]) + 0.1).mean()
+    ref = np.maximum(0, -y.array * (a.array[:, 0] - b.array[:, 0]) + 0.1).mean()
     np.testing.assert_allclose(mr(a[:, 0], b[:, 0], y.double()).item(), ref)
     tl = nn.TripletMarginLoss(margin=0.5)
     c = _t(4, 3, seed=3)
-    d1 = np.linalg.norm(a.data - b.data + 1e-6, axis=1)
-    d2 = np.linalg.norm(a.data - c.data + 1e-6, axis=1)
+    d1 = np.linalg.norm(a.array - b.array + 1e-6, axis=1)
+    d2 = np.linalg.norm(a.array - c.array + 1e-6, axis=1)
     np.testing.assert_allclose(tl(a, b, c).item(), np.maximum(d1 - d2 + 0.5, 0).mean())
     g = nn.GaussianNLLLoss()
     var = ag.full((4, 3), 0.5, dtype=ag.float64)
-    np.testing.assert_allclose(g(a, b, var).item(), (0.5 * (np.log(0.5) + (a.data - b.data) ** 2 / 0.5)).mean())
-    np.testing.assert_allclose(g.grad(a, b, var).data, (a.data - b.data) / 0.5 / 12)
+    np.testing.assert_allclose(g(a, b, var).item(), (0.5 * (np.log(0.5) + (a.array - b.array) ** 2 / 0.5)).mean())
+    np.testing.assert_allclose(g.grad(a, b, var).array, (a.array - b.array) / 0.5 / 12)
     h = nn.HingeEmbeddingLoss()
     np.testing.assert_allclose(h(a[:, 0], y.double()).item(),
-                               np.where(y.data == 1, a.data[:, 0], np.maximum(0, 1 - a.data[:, 0])).mean())
+                               np.where(y.array == 1, a.array[:, 0], np.maximum(0, 1 - a.array[:, 0])).mean())
 
 
 # ---------------------------------------------------------------------------- multi-head attention
@@ -306,7 +306,7 @@ def _np_mha(m, q, k, v, attn_mask=None, kpm=None, batch_first=False):
         q, k, v = (np.swapaxes(a, 0, 1) for a in (q, k, v))
     e, h = m.embed_dim, m.num_heads
     hd = e // h
-    w, b = m.in_proj_weight.data, m.in_proj_bias.data
+    w, b = m.in_proj_weight.array, m.in_proj_bias.array
     qp, kp, vp = q @ w[:e].T + b[:e], k @ w[e:2 * e].T + b[e:2 * e], v @ w[2 * e:].T + b[2 * e:]
     n, lq, s = q.shape[0], q.shape[1], k.shape[1]
     split = (lambda a, ln: a.reshape(n, ln, h, hd).transpose(0, 2, 1, 3))
@@ -319,7 +319,7 @@ def _np_mha(m, q, k, v, attn_mask=None, kpm=None, batch_first=False):
     scores = scores - scores.max(-1, keepdims=True)
     wts = np.exp(scores) / np.exp(scores).sum(-1, keepdims=True)
     out = (wts @ vh).transpose(0, 2, 1, 3).reshape(n, lq, e)
-    out = out @ m.out_proj.weight.data.T + m.out_proj.bias.data
+    out = out @ m.out_proj.weight.array.T + m.out_proj.bias.array
     if not batch_first:
         out = np.swapaxes(out, 0, 1)
     return out, wts.mean(1)
@@ -332,23 +332,23 @@ def test_multihead_attention_matches_numpy_with_masks():
                                                    "out_proj.bias"]
     assert m.in_proj_weight.shape == (24, 8)
     bound = math.sqrt(6 / (24 + 8))  # xavier_uniform_ on (3E, E)
-    assert np.abs(m.in_proj_weight.data).max() <= bound
-    assert (m.in_proj_bias.data == 0).all() and (m.out_proj.bias.data == 0).all()
+    assert np.abs(m.in_proj_weight.array).max() <= bound
+    assert (m.in_proj_bias.array == 0).all() and (m.out_proj.bias.array == 0).all()
     q, k, v = _t(3, 2, 8, seed=1), _t(5, 2, 8, seed=2), _t(5, 2, 8, seed=3)
     out, w = m(q, k, v)
-    ref, wref = _np_mha(m, q.data, k.data, v.data)
+    ref, wref = _np_mha(m, q.array, k.array, v.array)
     assert out.shape == (3, 2, 8) and w.shape == (2, 3, 5)
-    np.testing.assert_allclose(out.data, ref, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(w.data, wref, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(w.array, wref, rtol=1e-9, atol=1e-12)
     mask = np.triu(np.ones((3, 5), dtype=bool), 1)
     kpm = np.array([[False] * 4 + [True], [False] * 5])
     out, w = m(q, k, v, key_padding_mask=ag.tensor(kpm), attn_mask=ag.tensor(mask))
-    ref, wref = _np_mha(m, q.data, k.data, v.data, mask, kpm)
-    np.testing.assert_allclose(out.data, ref, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(w.data, wref, rtol=1e-9, atol=1e-12)
+    ref, wref = _np_mha(m, q.array, k.array, v.array, mask, kpm)
+    np.testing.assert_allclose(out.array, ref, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(w.array, wref, rtol=1e-9, atol=1e-12)
     fmask = _t(3, 5, seed=9)
     out, _ = m(q, k, v, attn_mask=fmask)
-    np.testing.assert_allclose(out.data, _np_mha(m, q.data, k.data, v.data, fmask.data)[0], rtol=1e-9)
+    np.testing.assert_allclose(out.array, _np_mha(m, q.array, k.array, v.array, fmask.array)[0], rtol=1e-9)
     out, w = m(q, k, v, need_weights=False)
     assert w is None
     _, w = m(q, k, v, average_attn_weights=False)
@@ -360,14 +360,14 @@ def test_multihead_attention_batch_first_unbatched_self_attention_and_grad():
     m = nn.MultiheadAttention(6, 3, batch_first=True).double()
     x = _t(2, 4, 6, seed=4, grad=True)
     out, w = m(x, x, x)
-    ref, wref = _np_mha(m, x.data, x.data, x.data, batch_first=True)
-    np.testing.assert_allclose(out.data, ref, rtol=1e-9, atol=1e-12)
+    ref, wref = _np_mha(m, x.array, x.array, x.array, batch_first=True)
+    np.testing.assert_allclose(out.array, ref, rtol=1e-9, atol=1e-12)
     out.sum().backward()
     for name, p in m.named_parameters():
-        assert p.grad is not None and np.isfinite(p.grad.data).all(), name
+        assert p.grad is not None and np.isfinite(p.grad.array).all(), name
     assert x.grad is not None
     single, ws = m(x[0], x[0], x[0])  # unbatched (L, E)
-    np.testing.assert_allclose(single.data, ref[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(single.array, ref[0], rtol=1e-9, atol=1e-12)
     assert ws.shape == (4, 4)
     assert ag.gradcheck(lambda a: m(a, a, a)[0], [_t(1, 3, 6, seed=7, grad=True)])
 
@@ -378,7 +378,7 @@ def test_multihead_attention_kdim_vdim_bias_kv_zero_attn_and_errors():
     out, w = m(ag.randn(2, 1, 4), ag.randn(3, 1, 3), ag.randn(3, 1, 5),
                key_padding_mask=ag.tensor([[False, False, True]]))
     assert out.shape == (2, 1, 4) and w.shape == (1, 2, 5)  # 3 keys + bias_k + the zero key
-    assert np.isfinite(out.data).all()
+    assert np.isfinite(out.array).all()
     with pytest.raises(ValueError, match=r"embed_dim \(6\) must be divisible by num_heads \(4\)"):
         nn.MultiheadAttention(6, 4)
     m = nn.MultiheadAttention(4, 2)
@@ -407,15 +407,15 @@ def test_transformer_encoder_layer_shapes_modes_and_gradient_flow():
     assert out.shape == (5, 3, 8)
     out.pow(2).sum().backward()
     for name, p in layer.named_parameters():
-        assert p.grad is not None and np.abs(p.grad.data).sum() > 0, name
-    assert np.abs(src.grad.data).sum() > 0
+        assert p.grad is not None and np.abs(p.grad.array).sum() > 0, name
+    assert np.abs(src.grad.array).sum() > 0
     layer.eval()
     a, b = layer(src), layer(src)
-    np.testing.assert_array_equal(a.data, b.data)  # no dropout in eval mode
+    np.testing.assert_array_equal(a.array, b.array)  # no dropout in eval mode
     enc = nn.TransformerEncoder(layer, 3, norm=nn.LayerNorm(8))
     assert len(enc.layers) == 3 and enc.layers[0] is not layer
     assert enc.layers[0].self_attn.in_proj_weight is not enc.layers[1].self_attn.in_proj_weight
-    np.testing.assert_array_equal(enc.layers[2].linear1.weight.data, layer.linear1.weight.data)
+    np.testing.assert_array_equal(enc.layers[2].linear1.weight.array, layer.linear1.weight.array)
     assert enc(src).shape == (5, 3, 8)
     first = nn.TransformerEncoderLayer(8, 2, 16, 0.0, activation="gelu", batch_first=True, norm_first=True)
     y = first(ag.randn(3, 5, 8))
@@ -426,16 +426,16 @@ def test_transformer_encoder_layer_matches_numpy():
     ag.manual_seed(2)
     layer = nn.TransformerEncoderLayer(4, 2, dim_feedforward=6, dropout=0.0).double()
     x = _t(3, 2, 4, seed=5)
-    sa, _ = _np_mha(layer.self_attn, x.data, x.data, x.data)
+    sa, _ = _np_mha(layer.self_attn, x.array, x.array, x.array)
 
     def ln(a, mod):
-        return (a - a.mean(-1, keepdims=True)) / np.sqrt(a.var(-1, keepdims=True) + 1e-5) * mod.weight.data + \
-            mod.bias.data
+        return (a - a.mean(-1, keepdims=True)) / np.sqrt(a.var(-1, keepdims=True) + 1e-5) * mod.weight.array + \
+            mod.bias.array
 
-    h = ln(x.data + sa, layer.norm1)
-    ff = np.maximum(h @ layer.linear1.weight.data.T + layer.linear1.bias.data, 0) @ layer.linear2.weight.data.T + \
-        layer.linear2.bias.data
-    np.testing.assert_allclose(layer(x).data, ln(h + ff, layer.norm2), rtol=1e-9, atol=1e-12)
+    h = ln(x.array + sa, layer.norm1)
+    ff = np.maximum(h @ layer.linear1.weight.array.T + layer.linear1.bias.array, 0) @ layer.linear2.weight.array.T + \
+        layer.linear2.bias.array
+    np.testing.assert_allclose(layer(x).array, ln(h + ff, layer.norm2), rtol=1e-9, atol=1e-12)
 
 
 def test_transformer_decoder_and_full_model():
@@ -446,11 +446,11 @@ def test_transformer_decoder_and_full_model():
     out = dec(tgt, mem, tgt_mask=nn.Transformer.generate_square_subsequent_mask(4), tgt_is_causal=True)
     assert out.shape == (2, 4, 8)
     out.sum().backward()
-    assert np.abs(mem.grad.data).sum() > 0
+    assert np.abs(mem.grad.array).sum() > 0
     model = nn.Transformer(8, 2, 1, 1, 16, dropout=0.0)
     assert model(ag.randn(5, 2, 8), ag.randn(3, 2, 8)).shape == (3, 2, 8)
     mask = nn.Transformer.generate_square_subsequent_mask(3)
-    np.testing.assert_array_equal(mask.data, [[0, -np.inf, -np.inf], [0, 0, -np.inf], [0, 0, 0]])
+    np.testing.assert_array_equal(mask.array, [[0, -np.inf, -np.inf], [0, 0, -np.inf], [0, 0, 0]])
     clone = copy.deepcopy(model)
     assert clone.encoder.layers[0].linear1.weight is not model.encoder.layers[0].linear1.weight
 
@@ -461,21 +461,21 @@ def test_layers_match_torch():
     ag.manual_seed(4)
     layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True).double()
     ref = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True).double()
-    ref.load_state_dict({k: torch.tensor(v.data) for k, v in layer.state_dict().items()})
+    ref.load_state_dict({k: torch.tensor(v.array) for k, v in layer.state_dict().items()})
     ref.eval()  # (the fast path of PyTorch's eval mode gives the same numbers)
     x = _t(2, 5, 8, seed=8)
     kpm = np.array([[False] * 4 + [True], [False] * 5])
     mask = np.triu(np.ones((5, 5), dtype=bool), 1)
     out = layer(x, src_mask=ag.tensor(mask), src_key_padding_mask=ag.tensor(kpm))
     with torch.no_grad():
-        want = ref(torch.tensor(x.data), src_mask=torch.tensor(mask), src_key_padding_mask=torch.tensor(kpm))
-    np.testing.assert_allclose(out.data, want.numpy(), rtol=1e-9, atol=1e-12)
+        want = ref(torch.tensor(x.array), src_mask=torch.tensor(mask), src_key_padding_mask=torch.tensor(kpm))
+    np.testing.assert_allclose(out.array, want.numpy(), rtol=1e-9, atol=1e-12)
     bn = nn.BatchNorm1d(3, momentum=None).double()
     tbn = torch.nn.BatchNorm1d(3, momentum=None).double()
     for s in range(3):
         x = _t(4, 3, 2, seed=s)
-        np.testing.assert_allclose(bn(x).data, tbn(torch.tensor(x.data)).detach().numpy(), rtol=1e-9)
-    np.testing.assert_allclose(bn.running_var.data, tbn.running_var.numpy(), rtol=1e-9)
+        np.testing.assert_allclose(bn(x).array, tbn(torch.tensor(x.array)).detach().numpy(), rtol=1e-9)
+    np.testing.assert_allclose(bn.running_var.array, tbn.running_var.numpy(), rtol=1e-9)
     assert bn.num_batches_tracked.item() == tbn.num_batches_tracked.item()
 
 
@@ -511,6 +511,6 @@ def test_ctc_loss_layer():
     value = ctc(lp, tg, il, tl)
     np.testing.assert_allclose(ctc.loss(lp, tg, il, tl).item(), value.item())
     g = ctc.grad(lp, tg, il, tl)
-    assert g.shape == lp.shape and np.isfinite(g.data).all()
-    np.testing.assert_allclose((-g.data[:, 0]).sum(-1), np.ones(6), rtol=1e-9)  # posteriors sum to 1 per step
-    np.testing.assert_array_equal(g.data[4:, 1], 0)  # after the input length
+    assert g.shape == lp.shape and np.isfinite(g.array).all()
+    np.testing.assert_allclose((-g.array[:, 0]).sum(-1), np.ones(6), rtol=1e-9)  # posteriors sum to 1 per step
+    np.testing.assert_array_equal(g.array[4:, 1], 0)  # after the input length

@@ -30,11 +30,11 @@ def test_linear_forward_matches_numpy(shape):
     layer = Linear(3, 5)
     x = ag.randn(*shape)
     y = layer(x)
-    ref = x.data @ layer.weight.data.T + layer.bias.data
+    ref = x.array @ layer.weight.array.T + layer.bias.array
     assert y.shape == shape[:-1] + (5,) and y.dtype == ag.float32
-    np.testing.assert_allclose(y.data, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y.array, ref, rtol=1e-5, atol=1e-6)
     y2 = Linear(3, 5, bias=False)
-    np.testing.assert_allclose(y2(x).data, x.data @ y2.weight.data.T, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y2(x).array, x.array @ y2.weight.array.T, rtol=1e-5, atol=1e-6)
 
 
 def test_linear_gradcheck_float64():
@@ -50,9 +50,9 @@ def test_linear_backward_fills_parameter_grads():
     layer = Linear(3, 2).double()
     x = _rand(4, 3)
     layer(x).sum().backward()
-    np.testing.assert_allclose(layer.weight.grad.data, np.ones((4, 2)).T @ x.data)
-    np.testing.assert_allclose(layer.bias.grad.data, np.full(2, 4.0))
-    np.testing.assert_allclose(x.grad.data, np.ones((4, 2)) @ layer.weight.data)
+    np.testing.assert_allclose(layer.weight.grad.array, np.ones((4, 2)).T @ x.array)
+    np.testing.assert_allclose(layer.bias.grad.array, np.full(2, 4.0))
+    np.testing.assert_allclose(x.grad.array, np.ones((4, 2)) @ layer.weight.array)
 
 
 def test_linear_broadcast_bias_functional():
@@ -68,8 +68,8 @@ def test_linear_init_ranges():
     layer = Linear(100, 300)
     bound = 1 / math.sqrt(100)
     for p in (layer.weight, layer.bias):
-        assert p.data.min() >= -bound and p.data.max() <= bound
-    w = layer.weight.data
+        assert p.array.min() >= -bound and p.array.max() <= bound
+    w = layer.weight.array
     assert w.max() > 0.9 * bound and w.min() < -0.9 * bound
     assert abs(w.std() - bound / math.sqrt(3)) < 0.05 * bound  # U(-b, b) has std b / sqrt(3)
 
@@ -96,14 +96,14 @@ def test_bilinear_forward_and_gradcheck():
     layer = Bilinear(2, 3, 4).double()
     x1, x2 = _rand(5, 2), _rand(5, 3, seed=1)
     y = layer(x1, x2)
-    ref = np.einsum("ni,oij,nj->no", x1.data, layer.weight.data, x2.data) + layer.bias.data
-    np.testing.assert_allclose(y.data, ref, rtol=1e-10)
+    ref = np.einsum("ni,oij,nj->no", x1.array, layer.weight.array, x2.array) + layer.bias.array
+    np.testing.assert_allclose(y.array, ref, rtol=1e-10)
     assert ag.gradcheck(lambda a, b, w, c: F.bilinear(a, b, w, c), (x1, x2, layer.weight, layer.bias))
     y3 = layer(_rand(2, 2, 2), _rand(2, 2, 3))
     assert y3.shape == (2, 2, 4)
     assert repr(layer) == "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)"
     bound = 1 / math.sqrt(2)
-    assert np.abs(layer.weight.data).max() <= bound
+    assert np.abs(layer.weight.array).max() <= bound
     with pytest.raises(RuntimeError, match=r"Bilinear.*\(5, 3\) and \(5, 3\)"):
         layer(_rand(5, 3), _rand(5, 3))
 
@@ -114,7 +114,7 @@ def test_identity_flatten_unflatten():
     assert Flatten()(x).shape == (2, 60)
     assert Flatten(0, -1)(x).shape == (120,)
     assert Flatten(1, 2)(x).shape == (2, 12, 5)
-    np.testing.assert_array_equal(Flatten()(x).data, x.data.reshape(2, 60))
+    np.testing.assert_array_equal(Flatten()(x).array, x.array.reshape(2, 60))
     assert repr(Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
     y = Unflatten(1, (3, 20))(Flatten()(x))
     assert y.shape == (2, 3, 20)
@@ -132,7 +132,7 @@ def test_linear_state_dict_and_load():
     a, b = Linear(3, 2), Linear(3, 2)
     b.load_state_dict(a.state_dict())
     x = ag.randn(4, 3)
-    np.testing.assert_array_equal(a(x).data, b(x).data)
+    np.testing.assert_array_equal(a(x).array, b(x).array)
 
 
 def test_functional_exports():
@@ -148,7 +148,7 @@ def test_layers_on_device(device):
     x = ag.randn(2, 3, device=device)
     y = layer(x)
     assert y.device == device
-    np.testing.assert_allclose(y.cpu().data, x.cpu().data @ layer.weight.cpu().data.T + layer.bias.cpu().data,
+    np.testing.assert_allclose(y.cpu().array, x.cpu().array @ layer.weight.cpu().array.T + layer.bias.cpu().array,
                                rtol=1e-5, atol=1e-6)
     y.sum().backward()
     assert layer.weight.grad.device == device

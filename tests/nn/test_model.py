@@ -55,7 +55,7 @@ def test_apply_grad_steps_the_optimizer():
     before = [p.detach().clone() for p in net.parameters()]
     model.apply_grad([ag.ones_like(p) for p in net.parameters()])
     for b, p in zip(before, net.parameters()):
-        np.testing.assert_allclose(p.data, b.data - 0.5)
+        np.testing.assert_allclose(p.array, b.array - 0.5)
     with pytest.raises(ValueError, match="got 1 gradients for 4 parameters"):
         model.apply_grad([ag.ones(1)])
 
@@ -140,7 +140,7 @@ def test_checkpoint_csv_and_lr_scheduler_callbacks(tmp_path):
     fresh = small_net()
     fresh.load_state_dict(state)
     for a, b in zip(fresh.parameters(), model.net.parameters()):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a.array, b.array)
 
 
 def test_custom_callback_sees_every_epoch():

@@ -30,7 +30,7 @@ def test_parameter_is_a_tensor_that_requires_grad_and_shares_data():
     p = Parameter(t)
     assert isinstance(p, ag.Tensor) and isinstance(p, Parameter)
     assert p.requires_grad and p.grad_fn is None
-    assert p.data is t.data
+    assert p.array is t.array
     assert not Parameter(t, requires_grad=False).requires_grad
     assert repr(p) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"
     assert Parameter().shape == (0,)
@@ -40,9 +40,9 @@ def test_parameter_is_a_tensor_that_requires_grad_and_shares_data():
 def test_parameter_copy_and_pickle_keep_the_class():
     p = Parameter(ag.tensor([1.0, 2.0]))
     q = copy.deepcopy(p)
-    assert type(q) is Parameter and q.requires_grad and q.data is not p.data
+    assert type(q) is Parameter and q.requires_grad and q.array is not p.array
     r = pickle.loads(pickle.dumps(p))
-    assert type(r) is Parameter and np.array_equal(r.data, p.data)
+    assert type(r) is Parameter and np.array_equal(r.array, p.array)
 
 
 def test_parameter_of_int_tensor_needs_requires_grad_false():
@@ -73,7 +73,7 @@ def test_state_dict_keys_like_pytorch():
     assert list(seq.state_dict()) == ["0.weight", "0.bias", "1.0.weight", "1.0.bias", "1.1.weight", "1.1.bias"]
     sd = seq.state_dict()
     assert all(v.grad_fn is None and not v.requires_grad and type(v) is ag.Tensor for v in sd.values())
-    assert sd["0.weight"].data is seq[0].weight.data  # detached, not copied (as in PyTorch)
+    assert sd["0.weight"].array is seq[0].weight.array  # detached, not copied (as in PyTorch)
     assert seq.state_dict(keep_vars=True)["0.weight"] is seq[0].weight
     assert list(seq.state_dict(prefix="m."))[0] == "m.0.weight"
 
@@ -99,7 +99,7 @@ def test_setattr_routes_and_type_errors():
     assert layer.bias is None and "bias" in layer._parameters
     net = Net()
     net.steps = ag.ones(1)  # assigning a tensor to a buffer name replaces the buffer
-    assert net._buffers["steps"].data[0] == 1
+    assert net._buffers["steps"].array[0] == 1
     with pytest.raises(TypeError, match="as buffer"):
         net.steps = 3
     net.fc1 = None
@@ -181,7 +181,7 @@ def test_zero_grad_and_requires_grad_():
     net(ag.randn(5, 3)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in net.parameters())
+    assert all(p.grad is not None and not p.grad.array.any() for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
     net.requires_grad_(False)
@@ -230,17 +230,17 @@ def test_load_state_dict_roundtrip():
     assert res.missing_keys == [] and res.unexpected_keys == []
     assert repr(res) == "<All keys matched successfully>"
     for (_, p), (_, q) in zip(a.named_parameters(), b.named_parameters()):
-        assert np.array_equal(p.data, q.data) and p.data is not q.data
-    assert not b.tmp.data.any()
+        assert np.array_equal(p.array, q.array) and p.array is not q.array
+    assert not b.tmp.array.any()
     # numpy arrays and other dtypes are accepted (cast to the parameter's dtype)
-    sd = {k: np.asarray(v.data, dtype=np.float64) for k, v in a.state_dict().items()}
+    sd = {k: np.asarray(v.array, dtype=np.float64) for k, v in a.state_dict().items()}
     b.load_state_dict(sd)
     assert b.fc1.weight.dtype == ag.float32
 
 
 def test_load_state_dict_failure_changes_nothing_and_names_keys():
     net = Sequential(Linear(3, 4), Linear(4, 2))
-    before = {k: v.data.copy() for k, v in net.state_dict().items()}
+    before = {k: v.array.copy() for k, v in net.state_dict().items()}
     sd = OrderedDict((k, ag.zeros(*v.shape)) for k, v in net.state_dict().items())
     del sd["1.bias"]
     sd["extra.weight"] = ag.zeros(1)
@@ -254,14 +254,14 @@ def test_load_state_dict_failure_changes_nothing_and_names_keys():
     assert "size mismatch for 0.bias: copying a param with shape (5,) from checkpoint, the shape in current model " \
            "is (4,)" in msg
     for k, v in net.state_dict().items():
-        assert np.array_equal(v.data, before[k]), k
+        assert np.array_equal(v.array, before[k]), k
     # a shape mismatch alone also raises, even when not strict, and still changes nothing
     sd2 = OrderedDict((k, ag.zeros(*v.shape)) for k, v in net.state_dict().items())
     sd2["1.weight"] = ag.zeros(3, 3)
     with pytest.raises(RuntimeError, match="size mismatch for 1.weight"):
         net.load_state_dict(sd2, strict=False)
     for k, v in net.state_dict().items():
-        assert np.array_equal(v.data, before[k]), k
+        assert np.array_equal(v.array, before[k]), k
     with pytest.raises(TypeError, match="dict-like"):
         net.load_state_dict([1, 2])
 
@@ -274,7 +274,7 @@ def test_load_state_dict_not_strict_reports_keys():
     sd["0.bias"] = ag.ones(4)
     res = net.load_state_dict(sd, strict=False)
     assert res.missing_keys == ["0.weight"] and res.unexpected_keys == ["foo"]
-    assert np.all(net[0].bias.data == 1)
+    assert np.all(net[0].bias.array == 1)
 
 
 def test_load_state_dict_bumps_version_and_keeps_objects():
@@ -282,7 +282,7 @@ def test_load_state_dict_bumps_version_and_keeps_objects():
     w = net.weight
     v0 = w._version
     net.load_state_dict({"weight": ag.ones(2, 2), "bias": ag.zeros(2)})
-    assert net.weight is w and w._version > v0 and np.all(w.data == 1)
+    assert net.weight is w and w._version > v0 and np.all(w.array == 1)
 
 
 class _ArrayLike:
@@ -314,23 +314,23 @@ def test_load_state_dict_accepts_array_and_dlpack_objects_and_copies_them():
     b = np.array([1.0, 2.0, 3.0], dtype=np.float32)
     net.load_state_dict({"weight": _ArrayLike(w), "bias": _DLPackOnly(b)})
     assert net.weight.dtype == ag.float32
-    np.testing.assert_array_equal(net.weight.data, w)
-    np.testing.assert_array_equal(net.bias.data, b)
+    np.testing.assert_array_equal(net.weight.array, w)
+    np.testing.assert_array_equal(net.bias.array, b)
     net.load_state_dict({"weight": _ArrayLike(w), "bias": _DLPackOnly(b)}, assign=True)
     b[:] = 0  # the layer keeps its own copy, even with assign=True
-    np.testing.assert_array_equal(net.bias.data, [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(net.bias.array, [1.0, 2.0, 3.0])
 
 
 def test_load_state_dict_names_the_key_and_type_of_a_value_that_is_not_tensor_like():
     net = Linear(2, 3)
-    before = net.weight.data.copy()
+    before = net.weight.array.copy()
     with pytest.raises(RuntimeError, match=r'While copying the parameter named "weight", expected Tensor or '
                                            r"Tensor-like object from checkpoint but received list"):
         net.load_state_dict({"weight": [[0.0] * 2] * 3, "bias": ag.zeros(3)})
     with pytest.raises(RuntimeError, match=r'parameter named "bias".*received tests\.nn\.test_module\._ArrayLike '
                                            r"that could not be converted \(dtype <U1 is not supported\)"):
         net.load_state_dict({"weight": ag.zeros(3, 2), "bias": _ArrayLike(np.array(["a", "b", "c"]))})
-    np.testing.assert_array_equal(net.weight.data, before)
+    np.testing.assert_array_equal(net.weight.array, before)
 
 
 def test_load_state_dict_from_foreign_objects_imports_no_torch():
@@ -343,7 +343,7 @@ def test_load_state_dict_from_foreign_objects_imports_no_torch():
             "        return np.ones((2, 2))\n"
             "l = nn.Linear(2, 2)\n"
             "l.load_state_dict({'weight': A(), 'bias': np.zeros(2)})\n"
-            "assert l.weight.data.sum() == 4\n"
+            "assert l.weight.array.sum() == 4\n"
             "assert 'torch' not in sys.modules\n")
     root = __file__.rsplit("/tests/", 1)[0]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
@@ -358,17 +358,17 @@ def test_load_state_dict_from_a_torch_layer():
     res = ours.load_state_dict(ref.state_dict())
     assert res.missing_keys == [] and res.unexpected_keys == []
     for k, v in ref.state_dict().items():
-        np.testing.assert_array_equal(ours.state_dict()[k].data, v.numpy(), err_msg=k)
+        np.testing.assert_array_equal(ours.state_dict()[k].array, v.numpy(), err_msg=k)
     ours.load_state_dict(ref.state_dict(keep_vars=True))  # Parameters that require grad
     with torch.no_grad():
         ref[0].weight.add_(1.0)  # no memory is shared with the checkpoint
-    assert not np.array_equal(ours[0].weight.data, ref[0].weight.detach().numpy())
+    assert not np.array_equal(ours[0].weight.array, ref[0].weight.detach().numpy())
     ours.double().load_state_dict(ref.state_dict())
     assert ours[0].weight.dtype == ag.float64
-    np.testing.assert_allclose(ours[0].weight.data, ref[0].weight.detach().numpy())
+    np.testing.assert_allclose(ours[0].weight.array, ref[0].weight.detach().numpy())
     x = np.random.default_rng(0).standard_normal((5, 3))
     ref.eval(), ours.eval()
-    np.testing.assert_allclose(ours(ag.tensor(x)).data, ref.double()(torch.tensor(x)).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours(ag.tensor(x)).array, ref.double()(torch.tensor(x)).detach().numpy(), rtol=1e-12)
     bad = ref.state_dict()
     bad["0.bias"] = torch.zeros(4, dtype=torch.complex64)
     with pytest.raises(RuntimeError, match=r'parameter named "0.bias", expected Tensor or Tensor-like object from '
@@ -413,13 +413,13 @@ def test_forward_hooks():
     h2 = layer.register_forward_hook(post)
     out = layer(ag.ones(1, 2))
     assert calls == ["pre", "post"]
-    assert np.allclose(out.data, layer.bias.data + 1)
+    assert np.allclose(out.array, layer.bias.array + 1)
     h1.remove()
     h2.remove()
     h2.remove()  # removing twice is fine
     out = layer(ag.ones(1, 2))
     assert calls == ["pre", "post"]
-    assert np.allclose(out.data, ag.ones(1, 2).data @ layer.weight.data.T + layer.bias.data)
+    assert np.allclose(out.array, ag.ones(1, 2).array @ layer.weight.array.T + layer.bias.array)
 
 
 def test_forward_hook_order_prepend_and_kwargs():
@@ -533,7 +533,7 @@ def test_deepcopy_keeps_sharing_and_layer_pickles():
     assert seq2[0] is seq2[1] and seq2[0].weight is not a.weight
     assert isinstance(seq2[0].weight, Parameter)
     seq3 = pickle.loads(pickle.dumps(seq))
-    assert np.array_equal(seq3[0].weight.data, a.weight.data)
+    assert np.array_equal(seq3[0].weight.array, a.weight.array)
     assert len(list(seq3.parameters())) == 2
 
 
@@ -541,7 +541,7 @@ def test_deepcopy_keeps_sharing_and_layer_pickles():
 def test_to_device_moves_parameters_grads_and_buffers(device):
     net = Net()
     x = ag.randn(2, 3)
-    ref = net(x).data.copy()
+    ref = net(x).array.copy()
     net(x).sum().backward()
     params = list(net.parameters())
     net.to(device)
@@ -549,7 +549,7 @@ def test_to_device_moves_parameters_grads_and_buffers(device):
     assert all(p.device == device and p.grad.device == device for p in params)
     assert all(b.device == device for b in net.buffers())
     out = net(x.to(device))
-    np.testing.assert_allclose(out.cpu().data, ref, rtol=1e-5)
+    np.testing.assert_allclose(out.cpu().array, ref, rtol=1e-5)
     net.load_state_dict({k: v.cpu() for k, v in net.state_dict().items()})  # a CPU checkpoint loads anywhere
     assert net.fc1.weight.device == device
     net.cpu()

@@ -42,7 +42,7 @@ def _ref_rnn(layer, x, h0=None, c0=None):
     Hout = layer.proj_size or H
     h0 = np.zeros((layer.num_layers * D, N, Hout)) if h0 is None else h0
     c0 = np.zeros((layer.num_layers * D, N, H)) if c0 is None else c0
-    p = {k: v.data.astype(np.float64) for k, v in layer.named_parameters()}
+    p = {k: v.array.astype(np.float64) for k, v in layer.named_parameters()}
     inp = x
     hn, cn = [], []
     for k in range(layer.num_layers):
@@ -72,10 +72,10 @@ def _check(layer, x, out, hidden, h0=None, c0=None, batch_first=False, atol=1e-5
     if batch_first:
         ref_out = np.swapaxes(ref_out, 0, 1)
     h = hidden[0] if layer.mode == "LSTM" else hidden
-    np.testing.assert_allclose(out.data, ref_out, atol=atol, rtol=1e-4)
-    np.testing.assert_allclose(h.data, ref_h, atol=atol, rtol=1e-4)
+    np.testing.assert_allclose(out.array, ref_out, atol=atol, rtol=1e-4)
+    np.testing.assert_allclose(h.array, ref_h, atol=atol, rtol=1e-4)
     if layer.mode == "LSTM":
-        np.testing.assert_allclose(hidden[1].data, ref_c, atol=atol, rtol=1e-4)
+        np.testing.assert_allclose(hidden[1].array, ref_c, atol=atol, rtol=1e-4)
 
 
 CONFIGS = [
@@ -121,11 +121,11 @@ def test_unbatched_input(cls):
     h = hidden[0] if cls == "LSTM" else hidden
     assert h.shape == (2, 4)
     ref_out, ref_h, _ = _ref_rnn(layer, x[:, None, :])
-    np.testing.assert_allclose(out.data, ref_out[:, 0], atol=1e-10)
-    np.testing.assert_allclose(h.data, ref_h[:, 0], atol=1e-10)
+    np.testing.assert_allclose(out.array, ref_out[:, 0], atol=1e-10)
+    np.testing.assert_allclose(h.array, ref_h[:, 0], atol=1e-10)
     h0 = ag.zeros(2, 4, dtype=ag.float64)
     out2, _ = layer(ag.tensor(x), (h0, h0) if cls == "LSTM" else h0)
-    np.testing.assert_allclose(out2.data, out.data)
+    np.testing.assert_allclose(out2.array, out.array)
 
 
 def test_relu_rnn_and_lstm_projection():
@@ -167,14 +167,14 @@ def test_cells_forward_and_gradcheck(cls):
     cell = getattr(nn, cls)(3, 4).double()
     mode = {"RNNCell": "RNN_TANH", "LSTMCell": "LSTM", "GRUCell": "GRU"}[cls]
     x, h, c = _rand(2, 3), _rand(2, 4, seed=1), _rand(2, 4, seed=2)
-    p = {k: v.data for k, v in cell.named_parameters()}
+    p = {k: v.array for k, v in cell.named_parameters()}
     ref_h, ref_c = _ref_cell(mode, x, h, c, p["weight_ih"], p["weight_hh"], p["bias_ih"], p["bias_hh"])
     hx = (ag.tensor(h), ag.tensor(c)) if mode == "LSTM" else ag.tensor(h)
     out = cell(ag.tensor(x), hx)
     got_h = out[0] if mode == "LSTM" else out
-    np.testing.assert_allclose(got_h.data, ref_h, atol=1e-12)
+    np.testing.assert_allclose(got_h.array, ref_h, atol=1e-12)
     if mode == "LSTM":
-        np.testing.assert_allclose(out[1].data, ref_c, atol=1e-12)
+        np.testing.assert_allclose(out[1].array, ref_c, atol=1e-12)
     # unbatched and default state
     single = cell(ag.tensor(x[0]))
     assert (single[0] if mode == "LSTM" else single).shape == (4,)
@@ -199,7 +199,7 @@ def test_backward_through_long_sequence():
     layer = nn.LSTM(2, 3)
     out, _ = layer(ag.randn(300, 2, 2))
     out.sum().backward()
-    assert all(p.grad is not None and np.isfinite(p.grad.data).all() for p in layer.parameters())
+    assert all(p.grad is not None and np.isfinite(p.grad.array).all() for p in layer.parameters())
 
 
 # ---------------------------------------------------------------------------- parameters, init, repr
@@ -225,8 +225,8 @@ def test_init_range():
     bound = 1 / math.sqrt(64)
     for layer in (nn.LSTM(10, 64, num_layers=2), nn.GRUCell(10, 64)):
         for p in layer.parameters():
-            assert p.data.min() >= -bound and p.data.max() <= bound
-            assert p.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
+            assert p.array.min() >= -bound and p.array.max() <= bound
+            assert p.array.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
 
 
 def test_repr():
@@ -244,13 +244,13 @@ def test_dropout_between_layers_only_in_training():
     x = ag.tensor(_rand(4, 2, 3), dtype=ag.float32)
     layer.eval()
     out_eval, _ = layer(x)
-    _check(layer, x.data.astype(np.float64), out_eval, layer(x)[1])
+    _check(layer, x.array.astype(np.float64), out_eval, layer(x)[1])
     layer.train()
     out_train, _ = layer(x)
     # with p=1 the second layer sees zeros: its output does not depend on x
     out_train2, _ = layer(ag.tensor(_rand(4, 2, 3, seed=9), dtype=ag.float32))
-    np.testing.assert_allclose(out_train.data, out_train2.data, atol=1e-6)
-    assert not np.allclose(out_train.data, out_eval.data)
+    np.testing.assert_allclose(out_train.array, out_train2.array, atol=1e-6)
+    assert not np.allclose(out_train.array, out_eval.array)
     with pytest.warns(UserWarning, match="num_layers greater than 1"):
         nn.LSTM(3, 4, dropout=0.5)
 
@@ -285,7 +285,7 @@ def test_state_dict_roundtrip_and_double():
     a, b = nn.GRU(3, 4, num_layers=2), nn.GRU(3, 4, num_layers=2)
     b.load_state_dict(a.state_dict())
     x = ag.randn(3, 2, 3)
-    np.testing.assert_array_equal(a(x)[0].data, b(x)[0].data)
+    np.testing.assert_array_equal(a(x)[0].array, b(x)[0].array)
     a.double()
     assert a(x.double())[0].dtype == ag.float64
 
@@ -294,11 +294,11 @@ def test_state_dict_roundtrip_and_double():
 def test_on_device_matches_cpu(cls, device):
     layer = getattr(nn, cls)(3, 4, num_layers=2, bidirectional=True)
     x = ag.randn(4, 2, 3)
-    ref = layer(x)[0].data.copy()
+    ref = layer(x)[0].array.copy()
     layer.to(device)
     out, _ = layer(x.to(device))
     assert out.device == device
-    np.testing.assert_allclose(out.cpu().data, ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out.cpu().array, ref, rtol=1e-5, atol=1e-6)
     out.sum().backward()
     assert all(p.grad.device == device for p in layer.parameters())
     cell = getattr(nn, cls + "Cell")(3, 4, device=device)

@@ -58,4 +58,4 @@ class OpCase:
 
 def arrays(inputs):
     """The numpy arrays behind the inputs (non-tensors pass through)."""
-    return [x.data.copy() if isinstance(x, ag.Tensor) else x for x in inputs]
+    return [x.array.copy() if isinstance(x, ag.Tensor) else x for x in inputs]

@@ -10,9 +10,9 @@ import autograd as ag
 def test_nan_to_num_replaces_specials_and_blocks_their_gradient():
     x = ag.tensor([np.nan, np.inf, -np.inf, 1.5], requires_grad=True)
     y = ag.nan_to_num(x, nan=0.0, posinf=9.0, neginf=-9.0)
-    np.testing.assert_array_equal(y.data, [0.0, 9.0, -9.0, 1.5])
+    np.testing.assert_array_equal(y.array, [0.0, 9.0, -9.0, 1.5])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.array, [0.0, 0.0, 0.0, 1.0])
 
 
 def test_scalars_do_not_upcast_and_ints_divide_to_float():
@@ -28,7 +28,7 @@ def test_mixed_precision_gradients_come_back_in_each_inputs_dtype():
     b = ag.tensor([3.0, 4.0], dtype=ag.float64, requires_grad=True)
     (a * b).sum().backward()
     assert a.grad.dtype == ag.float32 and b.grad.dtype == ag.float64
-    np.testing.assert_allclose(a.grad.data, [3.0, 4.0])
+    np.testing.assert_allclose(a.grad.array, [3.0, 4.0])
 
 
 def test_incompatible_shapes_name_the_op_and_both_shapes():
@@ -57,9 +57,9 @@ def test_bool_negation_and_subtraction_are_refused():
 
 def test_floor_divide_and_remainder_follow_python_signs():
     a, b = ag.tensor([-7, 7]), ag.tensor([2, -2])
-    np.testing.assert_array_equal((a // b).data, [-4, -4])
-    np.testing.assert_array_equal((a % b).data, [1, -1])
-    np.testing.assert_array_equal(ag.fmod(a, b).data, [-1, 1])
+    np.testing.assert_array_equal((a // b).array, [-4, -4])
+    np.testing.assert_array_equal((a % b).array, [1, -1])
+    np.testing.assert_array_equal(ag.fmod(a, b).array, [-1, 1])
 
 
 def test_clamp_needs_a_bound():
@@ -76,8 +76,8 @@ def test_maximum_ties_split_the_gradient():
     a = ag.tensor([1.0, 2.0], requires_grad=True)
     b = ag.tensor([1.0, 0.0], requires_grad=True)
     ag.maximum(a, b).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [0.5, 1.0])
-    np.testing.assert_allclose(b.grad.data, [0.5, 0.0])
+    np.testing.assert_allclose(a.grad.array, [0.5, 1.0])
+    np.testing.assert_allclose(b.grad.array, [0.5, 0.0])
 
 
 # ---------------------------------------------------------------------------- result dtypes (as PyTorch)
@@ -244,7 +244,7 @@ def test_default_dtype_decides_the_float_results():
 
 # ---------------------------------------------------------------------------- values of the dtype fixes
 def test_square_keeps_integers_and_bool_becomes_int64():
-    np.testing.assert_array_equal(ag.square(ag.tensor([2, -3])).data, [4, 9])
+    np.testing.assert_array_equal(ag.square(ag.tensor([2, -3])).array, [4, 9])
     assert ag.square(ag.tensor([2, 3])).dtype == ag.int64
     out = ag.tensor([True, False]).square()
     assert out.dtype == ag.int64 and out.tolist() == [1, 0]
@@ -300,8 +300,8 @@ def test_trunc_division_in_place_on_a_recorded_tensor_has_zero_gradient():
     x = leaf.clone()
     x.div_(y, rounding_mode="trunc")  # saves nothing that the in-place write invalidates
     x.sum().backward()
-    np.testing.assert_array_equal(leaf.grad.data, 0)
-    np.testing.assert_array_equal(y.grad.data, 0)
+    np.testing.assert_array_equal(leaf.grad.array, 0)
+    np.testing.assert_array_equal(y.grad.array, 0)
 
 
 def test_logit_is_one_node_and_logit_inplace_on_a_recorded_tensor_backpropagates():
@@ -310,16 +310,16 @@ def test_logit_is_one_node_and_logit_inplace_on_a_recorded_tensor_backpropagates
     x.logit_()
     assert type(x.grad_fn).__name__ == "Logit"
     x.sum().backward()
-    p = leaf.data
-    np.testing.assert_allclose(leaf.grad.data, 1 / (p * (1 - p)))
+    p = leaf.array
+    np.testing.assert_allclose(leaf.grad.array, 1 / (p * (1 - p)))
 
 
 def test_logit_eps_gradient_is_zero_outside_the_clamped_range():
     p = ag.tensor([0.05, 0.1, 0.5, 0.9, 0.95], dtype=ag.float64, requires_grad=True)
     y = ag.logit(p, eps=0.1)
-    np.testing.assert_allclose(y.data, np.log([1 / 9, 1 / 9, 1.0, 9.0, 9.0]), rtol=1e-12)
+    np.testing.assert_allclose(y.array, np.log([1 / 9, 1 / 9, 1.0, 9.0, 9.0]), rtol=1e-12)
     y.sum().backward()
-    np.testing.assert_allclose(p.grad.data, [0.0, 1 / 0.09, 4.0, 1 / 0.09, 0.0])
+    np.testing.assert_allclose(p.grad.array, [0.0, 1 / 0.09, 4.0, 1 / 0.09, 0.0])
     assert ag.logit(ag.tensor([1, 0]), eps=0.25).dtype == ag.float32
 
 
@@ -429,9 +429,9 @@ def test_clamp_tie_sends_the_gradient_to_x_not_half_half():
     lo = ag.tensor([1.0, 0.0], requires_grad=True)
     hi = ag.tensor([3.0, 2.0], requires_grad=True)
     x.clamp(lo, hi).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
-    np.testing.assert_array_equal(lo.grad.data, [0.0, 0.0])
-    np.testing.assert_array_equal(hi.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.array, [1.0, 1.0])
+    np.testing.assert_array_equal(lo.grad.array, [0.0, 0.0])
+    np.testing.assert_array_equal(hi.grad.array, [0.0, 0.0])
     assert type(x.clamp(lo, hi).grad_fn).__name__ == "Clamp"  # one node, not maximum + minimum
 
 
@@ -456,9 +456,9 @@ def test_clamp_tensor_bound_dtypes_and_broadcast_gradient_shapes():
     assert y.dtype == ag.float32 and y.shape == (2, 3)
     y.sum().backward()
     assert x.grad.shape == (1, 3) and lo.grad.shape == () and lo.grad.dtype == ag.float64
-    np.testing.assert_array_equal(x.grad.data, [[0.0, 2.0, 0.0]])
+    np.testing.assert_array_equal(x.grad.array, [[0.0, 2.0, 0.0]])
     assert lo.grad.item() == 2.0
-    np.testing.assert_array_equal(hi.grad.data, [[1.0], [1.0]])
+    np.testing.assert_array_equal(hi.grad.array, [[1.0], [1.0]])
 
 
 def test_clamp_on_the_gpu_backend(stand_in):
@@ -476,10 +476,10 @@ def test_atan2_gradient_at_the_origin_is_zero():
     a = ag.tensor([0.0, 0.0, 1.0], dtype=ag.float64, requires_grad=True)
     b = ag.tensor([0.0, 2.0, 0.0], dtype=ag.float64, requires_grad=True)
     ga, gb = ag.grad(ag.atan2(a, b).sum(), [a, b], create_graph=True)
-    np.testing.assert_array_equal(ga.data, [0.0, 0.5, 0.0])
-    np.testing.assert_array_equal(gb.data, [0.0, 0.0, -1.0])
+    np.testing.assert_array_equal(ga.array, [0.0, 0.5, 0.0])
+    np.testing.assert_array_equal(gb.array, [0.0, 0.0, -1.0])
     gga, ggb = ag.grad((ga + gb).sum(), [a, b])
-    assert np.isfinite(gga.data).all() and np.isfinite(ggb.data).all()
+    assert np.isfinite(gga.array).all() and np.isfinite(ggb.array).all()
 
 
 def test_maximum_minimum_nan_and_tie_gradients_as_pytorch():
@@ -556,9 +556,9 @@ def test_addcmul_addcdiv_gradients():
     b = ag.tensor([3.0, 4.0], dtype=ag.float64, requires_grad=True)
     c = ag.tensor([2.0, 8.0], dtype=ag.float64, requires_grad=True)
     ag.addcdiv(a, b, c, value=2).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [1.0, 1.0])
-    np.testing.assert_allclose(b.grad.data, [1.0, 0.25])
-    np.testing.assert_allclose(c.grad.data, [-1.5, -0.125])
+    np.testing.assert_allclose(a.grad.array, [1.0, 1.0])
+    np.testing.assert_allclose(b.grad.array, [1.0, 0.25])
+    np.testing.assert_allclose(c.grad.array, [-1.5, -0.125])
 
 
 # ---------------------------------------------------------------------------- optional: against PyTorch itself
@@ -582,5 +582,5 @@ def test_gradients_against_installed_pytorch():
         fn(torch, *theirs).sum().backward()
         for o, t in zip(ours, theirs):
             want = np.zeros_like(x) if t.grad is None else t.grad.numpy()
-            got = np.zeros_like(x) if o.grad is None else o.grad.data
+            got = np.zeros_like(x) if o.grad is None else o.grad.array
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)

@@ -163,7 +163,7 @@ def test_outputs_are_new_contiguous_arrays():
     x = _t((2, 3, 6, 6))
     for y in (ag.conv2d(x, _t((4, 3, 3, 3)), padding=1), ag.max_pool2d(x, 1), ag.avg_pool2d(x, 2),
               ag.conv_transpose2d(x, _t((3, 2, 3, 3)), stride=2, padding=1), ag.interpolate(x, scale_factor=2)):
-        assert y.data.flags["C_CONTIGUOUS"] and not np.shares_memory(y.data, x.data)
+        assert y.array.flags["C_CONTIGUOUS"] and not np.shares_memory(y.array, x.array)
         assert y.dtype == ag.float32
 
 

@@ -201,7 +201,7 @@ def test_fill_diagonal_errors():
 def test_shape_ops_in_place_change_the_tensor_itself(device, op, args, shape):
     x = ag.tensor(np.arange(6.0).reshape(2, 3), device=device)
     want = getattr(x, op[:-1])(*args).cpu().numpy()
-    old = x.data
+    old = x.array
     assert getattr(x, op)(*args) is x
     assert x.shape == shape and x._version == 1
     np.testing.assert_array_equal(_host(x), want)

@@ -90,18 +90,18 @@ def test_every_inplace_method_has_a_spec():
 @pytest.mark.parametrize("name", [n for n in METHODS if n in SPECS])
 def test_plain_tensor_changes_in_place_once(name):
     x = _target(SPECS[name][0])
-    data, v0 = x.data, _version_of(x)
+    data, v0 = x.array, _version_of(x)
     before = data.copy()
     out = _call(name, x)
     assert out is x
     assert _version_of(x) == v0 + 1
     assert x.dtype == before.dtype
     if name in SHAPE_OPS:
-        assert np.shares_memory(x.data, data)
+        assert np.shares_memory(x.array, data)
         return
-    assert x.data is data and x.shape == before.shape  # same memory, written through
+    assert x.array is data and x.shape == before.shape  # same memory, written through
     if name not in SAME_VALUES:
-        assert not np.array_equal(x.data, before), "the values did not change"
+        assert not np.array_equal(x.array, before), "the values did not change"
 
 
 # inplace.zero_ calls fill_, whose error names fill_ (inplace.py belongs to another module's owners)
@@ -111,31 +111,31 @@ _NAMED_AS_OTHER = {"zero_": "fill_"}
 @pytest.mark.parametrize("name", FLOAT_METHODS)
 def test_leaf_requiring_grad_is_refused_and_left_alone(name):
     x = _target(requires_grad=True)
-    before, v0 = x.data.copy(), _version_of(x)
+    before, v0 = x.array.copy(), _version_of(x)
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad") as err:
         _call(name, x)
     assert str(err.value).startswith(f"{_NAMED_AS_OTHER.get(name, name)}:"), str(err.value)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert _version_of(x) == v0 and x.is_leaf and x.requires_grad and x.shape == SHAPE
 
 
 @pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in SHAPE_OPS])
 def test_view_of_leaf_requiring_grad_is_refused(name):
     x = _target(requires_grad=True)
-    before = x.data.copy()
+    before = x.array.copy()
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
         _call(name, x.view(3, 4))
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert _version_of(x) == 0
 
 
 @pytest.mark.parametrize("name", FLOAT_METHODS)
 def test_leaf_requiring_grad_is_allowed_under_no_grad(name):
     x = _target(requires_grad=True)
-    data = x.data
+    data = x.array
     with ag.no_grad():
         out = _call(name, x)
-    assert out is x and np.shares_memory(x.data, data) and _version_of(x) == 1
+    assert out is x and np.shares_memory(x.array, data) and _version_of(x) == 1
     assert x.is_leaf and x.requires_grad and x.grad_fn is None
 
 
@@ -143,9 +143,9 @@ def test_leaf_requiring_grad_is_allowed_under_no_grad(name):
 def test_recorded_on_a_non_leaf(name):
     leaf = _target(requires_grad=True)
     x = leaf.clone()
-    data = x.data
+    data = x.array
     out = _call(name, x)
-    assert out is x and np.shares_memory(x.data, data) and _version_of(x) == 1
+    assert out is x and np.shares_memory(x.array, data) and _version_of(x) == 1
     assert leaf._version == 0
     if x.requires_grad:  # random fills cut the tensor from the tape
         x.sum().backward()
@@ -160,12 +160,12 @@ def test_on_a_view_bumps_the_shared_counter_once(name):
     if name in {"index_add_", "index_copy_", "index_put_", "scatter_", "scatter_add_", "masked_fill_",
                 "masked_scatter_", "clip_", "fill_diagonal_"}:
         view = base.view(3, 4)  # the specs' index/mask/bound shapes are for the full (3, 4) target
-    before = base.data.copy()
+    before = base.array.copy()
     out = getattr(view, name)(*args, **kwargs)
     assert out is view
     assert base._version == 1 and _version_of(view) == 1
     if name not in RANDOM and name not in SAME_VALUES:
-        assert not np.array_equal(base.data, before)
+        assert not np.array_equal(base.array, before)
 
 
 # ---------------------------------------------------------------------------- errors change nothing
@@ -183,29 +183,29 @@ _BOOL_REFUSED = [("add_", (1,)), ("mul_", (2,)), ("sub_", (True,)), ("pow_", (2,
 @pytest.mark.parametrize("name,args", _INT_REFUSED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(_INT_REFUSED)])
 def test_int_target_refuses_float_result_and_is_unchanged(name, args):
     x = _target("int64")
-    before = x.data.copy()
+    before = x.array.copy()
     with pytest.raises(RuntimeError, match=f"{name}: result type float.* can't be cast to the dtype int64"):
         getattr(x, name)(*args)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert x.dtype == ag.int64 and _version_of(x) == 0
 
 
 @pytest.mark.parametrize("name,args", _BOOL_REFUSED, ids=[f"{n}-{i}" for i, (n, _) in enumerate(_BOOL_REFUSED)])
 def test_bool_target_refuses_and_is_unchanged(name, args):
     x = _target("bool")
-    before = x.data.copy()
+    before = x.array.copy()
     with pytest.raises((RuntimeError, TypeError), match=name.rstrip("_")):
         getattr(x, name)(*args)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert x.dtype == ag.bool_ and _version_of(x) == 0
 
 
 def test_lerp_on_int_target_is_refused_and_unchanged():
     x = _target("int64")
-    before = x.data.copy()
+    before = x.array.copy()
     with pytest.raises(TypeError, match="lerp: input must be a floating point tensor"):
         x.lerp_(ag.ones(3, 4), 0.5)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert _version_of(x) == 0
 
 
@@ -216,10 +216,10 @@ def test_lerp_on_int_target_is_refused_and_unchanged():
 def test_shape_errors_leave_the_tensor_unchanged(name, args, recorded):
     leaf = _target(requires_grad=recorded)
     x = leaf.clone() if recorded else leaf
-    fn_before, before = x.grad_fn, x.data.copy()
+    fn_before, before = x.grad_fn, x.array.copy()
     with pytest.raises((RuntimeError, ValueError)):
         getattr(x, name)(*args)
-    np.testing.assert_array_equal(x.data, before)
+    np.testing.assert_array_equal(x.array, before)
     assert _version_of(x) == 0 and x.grad_fn is fn_before
 
 
@@ -227,7 +227,7 @@ def test_chained_inplace_ops_bump_once_each():
     x = _target()
     x.add_(1.0).mul_(2.0).clamp_(0.0, 2.5).zero_()
     assert x._version == 4
-    np.testing.assert_array_equal(x.data, 0)
+    np.testing.assert_array_equal(x.array, 0)
 
 
 def test_inplace_op_after_save_for_backward_is_detected():

@@ -120,7 +120,7 @@ def test_matmul_promotes_dtypes_and_grads_keep_input_dtype():
     assert y.dtype == ag.float64
     y.sum().backward()
     assert a.grad.dtype == ag.float32 and b.grad.dtype == ag.float64
-    np.testing.assert_allclose(a.grad.numpy(), np.ones((2, 4)) @ b.data.T, rtol=1e-6)
+    np.testing.assert_allclose(a.grad.numpy(), np.ones((2, 4)) @ b.array.T, rtol=1e-6)
 
 
 def test_matmul_int_and_float_promotion():
@@ -176,15 +176,15 @@ def test_backward_does_not_copy_transposed_operands(monkeypatch):
     y.sum().backward()
     assert len(seen) == 2  # one matmul per gradient
     (g1, bt), (at, g2) = seen  # gy @ b^T and a^T @ gy, the transposes being views of the saved inputs
-    assert bt.base is b.data and at.base is a.data
+    assert bt.base is b.array and at.base is a.array
 
 
 def test_broadcast_batch_gradients_are_summed():
     a, b = _t(2, 1, 3, 4, grad=True), _t(5, 4, 2, grad=True)
     (a @ b).sum().backward()
     g = np.ones((2, 5, 3, 2))
-    np.testing.assert_allclose(a.grad.numpy(), (g @ np.swapaxes(b.data, -1, -2)).sum(1, keepdims=True))
-    np.testing.assert_allclose(b.grad.numpy(), (np.swapaxes(a.data, -1, -2) @ g).sum(0))
+    np.testing.assert_allclose(a.grad.numpy(), (g @ np.swapaxes(b.array, -1, -2)).sum(1, keepdims=True))
+    np.testing.assert_allclose(b.grad.numpy(), (np.swapaxes(a.array, -1, -2) @ g).sum(0))
 
 
 def test_grad_fn_names():
@@ -250,10 +250,10 @@ def test_einsum_operand_list_and_sublist_forms():
 def test_einsum_does_not_return_a_view_of_its_input():
     a = _t(2, 3)
     y = ag.einsum("ij->ji", a)
-    a.data[0, 0] = 100.0
-    assert y.data[0, 0] != 100.0
+    a.array[0, 0] = 100.0
+    assert y.array[0, 0] != 100.0
     d = ag.einsum("ii->i", _t(3, 3))
-    assert d.data.flags.writeable
+    assert d.array.flags.writeable
 
 
 def test_einsum_broadcasting_and_summed_ellipsis():

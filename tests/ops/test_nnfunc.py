@@ -53,8 +53,8 @@ def test_extreme_inputs_give_finite_values_and_gradients(name, fn, dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warnings from numpy either
         out, g = _grad_of(fn, x)
-    assert np.isfinite(out.data).all(), (name, out)
-    assert np.isfinite(g.data).all(), (name, g)
+    assert np.isfinite(out.array).all(), (name, out)
+    assert np.isfinite(g.array).all(), (name, g)
 
 
 # values near the dtype's limit: intermediate results (x * x, -v - v, ...) overflow to inf where the right answer is
@@ -73,17 +73,17 @@ def test_softsign_and_gelu_of_huge_inputs_are_exact_and_silent(dtype):
     x, big, top = _huge(dtype)
     y = A.softsign(x)
     y.backward(ag.ones_like(y))
-    np.testing.assert_array_equal(y.data[[0, 1, 4, 5]], [-1, -1, 1, 1])
-    np.testing.assert_allclose(y.data[[2, 3]], [-0.6, 1 / 3], rtol=1e-6)
-    np.testing.assert_array_equal(x.grad.data[[0, 1, 4, 5]], 0)
-    np.testing.assert_allclose(x.grad.data[[2, 3]], [0.16, 4 / 9], rtol=1e-6)
+    np.testing.assert_array_equal(y.array[[0, 1, 4, 5]], [-1, -1, 1, 1])
+    np.testing.assert_allclose(y.array[[2, 3]], [-0.6, 1 / 3], rtol=1e-6)
+    np.testing.assert_array_equal(x.grad.array[[0, 1, 4, 5]], 0)
+    np.testing.assert_allclose(x.grad.array[[2, 3]], [0.16, 4 / 9], rtol=1e-6)
     for approximate in ("none", "tanh"):
         x.grad = None
         y = A.gelu(x, approximate=approximate)
         y.backward(ag.ones_like(y))
-        np.testing.assert_array_equal(y.data[[0, 1, 4, 5]], np.array([0, 0, big, top], dtype=dtype))
-        np.testing.assert_array_equal(x.grad.data[[0, 1, 4, 5]], [0, 0, 1, 1])  # tanh: no inf * 0 = nan
-        assert np.isfinite(x.grad.data).all()
+        np.testing.assert_array_equal(y.array[[0, 1, 4, 5]], np.array([0, 0, big, top], dtype=dtype))
+        np.testing.assert_array_equal(x.grad.array[[0, 1, 4, 5]], [0, 0, 1, 1])  # tanh: no inf * 0 = nan
+        assert np.isfinite(x.grad.array).all()
 
 
 @pytest.mark.filterwarnings("error")
@@ -100,14 +100,14 @@ def test_huber_and_smooth_l1_of_huge_differences_are_exact_and_silent(dtype):
         x.grad = None
         loss = fn(x, reduction="none")
         loss.backward(ag.ones_like(loss))
-        d = np.abs(x.data.astype(np.float64))
+        d = np.abs(x.array.astype(np.float64))
         dq = np.minimum(d, width)
         want = np.where(d < width, 0.5 * dq * dq * scale / width, (d - 0.5 * width) * scale)
-        np.testing.assert_allclose(loss.data, want, rtol=1e-6)
-        gwant = np.where(d < width, x.data * scale / width, np.sign(x.data) * scale)
-        np.testing.assert_allclose(x.grad.data, gwant, rtol=1e-6)
+        np.testing.assert_allclose(loss.array, want, rtol=1e-6)
+        gwant = np.where(d < width, x.array * scale / width, np.sign(x.array) * scale)
+        np.testing.assert_allclose(x.grad.array, gwant, rtol=1e-6)
         mean = fn(x[1:5])  # 'mean' of values that do not overflow when summed
-        np.testing.assert_allclose(mean.data, want[1:5].mean(), rtol=1e-6)
+        np.testing.assert_allclose(mean.array, want[1:5].mean(), rtol=1e-6)
 
 
 @pytest.mark.filterwarnings("error")
@@ -123,19 +123,19 @@ def test_cross_entropy_and_softmax_of_huge_logits_are_exact_and_silent(dtype):
         loss = L.cross_entropy(x, target, reduction=reduction)
         loss.backward(ag.ones_like(loss))
         want = np.array([0.0, float(np.float64(top) - 1), math.log1p(math.exp(-1))])
-        np.testing.assert_allclose(loss.data, want if reduction == "none" else want.sum() * scale, rtol=1e-6)
-        np.testing.assert_allclose(x.grad.data, want_grad * scale, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(loss.array, want if reduction == "none" else want.sum() * scale, rtol=1e-6)
+        np.testing.assert_allclose(x.grad.array, want_grad * scale, rtol=1e-6, atol=1e-7)
     x = ag.tensor(rows, requires_grad=True)
     loss = L.cross_entropy(x, target, weight=ag.tensor(np.array([1.0, 0.5, 0.25], dtype=dtype)), label_smoothing=0.1)
     loss.backward()  # the smoothed loss is inf (a log-probability of -inf), as in PyTorch, but its gradient is not
-    assert np.isfinite(x.grad.data).all()
+    assert np.isfinite(x.grad.array).all()
     for fn in (lambda a: A.softmax(a, 1), lambda a: A.log_softmax(a, 1), lambda a: A.softmin(a, 1),
                lambda a: L.nll_loss(A.log_softmax(a, 1), target)):
         x = ag.tensor(rows, requires_grad=True)
         y = fn(x)
         y.backward(ag.ones_like(y))
-        assert np.isfinite(x.grad.data).all()
-    np.testing.assert_allclose(A.softmax(ag.tensor(rows), 1).data, [[1, 0, 0], [0, 1, 0], [s1, 1 - s1, 0]],
+        assert np.isfinite(x.grad.array).all()
+    np.testing.assert_allclose(A.softmax(ag.tensor(rows), 1).array, [[1, 0, 0], [0, 1, 0], [s1, 1 - s1, 0]],
                                rtol=1e-6)
 
 
@@ -148,46 +148,46 @@ def test_extreme_input_warnings_are_kept_where_the_result_really_overflows():
 def test_cross_entropy_extreme_values_are_exact():
     x = ag.tensor([[1e4, -1e4], [-1e4, 1e4]], requires_grad=True)
     loss = L.cross_entropy(x, ag.tensor([0, 0]), reduction="none")
-    np.testing.assert_allclose(loss.data, [0.0, 2e4])
+    np.testing.assert_allclose(loss.array, [0.0, 2e4])
     loss.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [[0, 0], [-1, 1]])
+    np.testing.assert_allclose(x.grad.array, [[0, 0], [-1, 1]])
 
 
 def test_log_softmax_of_extreme_values_and_softplus_linear_tail():
     y = A.log_softmax(ag.tensor([1e4, 0.0, -1e4]), 0)
-    np.testing.assert_allclose(y.data, [0.0, -1e4, -2e4])
-    np.testing.assert_allclose(A.softplus(ag.tensor([1e4, -1e4, 30.0])).data, [1e4, 0.0, 30.0])
+    np.testing.assert_allclose(y.array, [0.0, -1e4, -2e4])
+    np.testing.assert_allclose(A.softplus(ag.tensor([1e4, -1e4, 30.0])).array, [1e4, 0.0, 30.0])
 
 
 def test_bce_clamps_log_like_pytorch():
     x = ag.tensor([0.0, 1.0, 0.5], requires_grad=True)
     t = ag.tensor([1.0, 0.0, 1.0])
     loss = L.binary_cross_entropy(x, t, reduction="none")
-    np.testing.assert_allclose(loss.data, [100.0, 100.0, math.log(2)], rtol=1e-6)
+    np.testing.assert_allclose(loss.array, [100.0, 100.0, math.log(2)], rtol=1e-6)
     loss.sum().backward()
-    assert np.isfinite(x.grad.data).all()
-    np.testing.assert_allclose(x.grad.data[2], -2.0, rtol=1e-6)
+    assert np.isfinite(x.grad.array).all()
+    np.testing.assert_allclose(x.grad.array[2], -2.0, rtol=1e-6)
 
 
 def test_softmax_rows_with_only_masked_scores_give_zero_attention_not_nan():
     q, k, v = _t(1, 2, 3, grad=True), _t(1, 4, 3, seed=1, grad=True), _t(1, 4, 2, seed=2, grad=True)
     mask = ag.tensor([[True, False, True, False], [False, False, False, False]])
     out = T.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-    assert np.isfinite(out.data).all()
-    np.testing.assert_array_equal(out.data[0, 1], [0.0, 0.0])
+    assert np.isfinite(out.array).all()
+    np.testing.assert_array_equal(out.array[0, 1], [0.0, 0.0])
     out.sum().backward()
     for t in (q, k, v):
-        assert np.isfinite(t.grad.data).all()
+        assert np.isfinite(t.grad.array).all()
 
 
 def test_normalize_of_a_zero_vector_has_a_finite_gradient():
     x = ag.tensor([[0.0, 0.0], [3.0, 4.0]], requires_grad=True)
     y = N.normalize(x, dim=1)
-    np.testing.assert_allclose(y.data, [[0, 0], [0.6, 0.8]])
+    np.testing.assert_allclose(y.array, [[0, 0], [0.6, 0.8]])
     y.sum().backward()
-    assert np.isfinite(x.grad.data).all()
+    assert np.isfinite(x.grad.array).all()
     cos = N.cosine_similarity(x, ag.tensor([[1.0, 2.0], [1.0, 0.0]]))
-    np.testing.assert_allclose(cos.data, [0.0, 0.6])
+    np.testing.assert_allclose(cos.array, [0.0, 0.6])
 
 
 # ---------------------------------------------------------------------------- errors
@@ -252,7 +252,7 @@ def test_loss_argument_errors():
         L.mse_loss(ag.tensor([1, 2]), ag.tensor([1, 2]))
     with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
         out = L.mse_loss(x, x * 0, size_average=False)
-    np.testing.assert_allclose(out.item(), float((x.data ** 2).sum()))
+    np.testing.assert_allclose(out.item(), float((x.array ** 2).sum()))
 
 
 def test_kl_div_mean_warns_and_batchmean_divides_by_batch():
@@ -286,7 +286,7 @@ def test_activation_and_norm_errors():
         N.group_norm(_t(2, 6), 4)
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = A.softmax(_t(2, 3))
-    np.testing.assert_allclose(y.data.sum(1), [1, 1])
+    np.testing.assert_allclose(y.array.sum(1), [1, 1])
 
 
 def test_attention_errors():
@@ -309,10 +309,10 @@ def test_dropout_statistics_and_scaling():
     x = ag.ones(200, 500)
     for p in (0.1, 0.5, 0.8):
         y = D.dropout(x, p)
-        zero = (y.data == 0).mean()
+        zero = (y.array == 0).mean()
         assert abs(zero - p) < 0.01, (p, zero)
-        np.testing.assert_allclose(np.unique(y.data[y.data != 0]), [1 / (1 - p)], rtol=1e-6)
-        assert abs(y.data.mean() - 1) < 0.02
+        np.testing.assert_allclose(np.unique(y.array[y.array != 0]), [1 / (1 - p)], rtol=1e-6)
+        assert abs(y.array.mean() - 1) < 0.02
     assert y.dtype == ag.float32
 
 
@@ -322,8 +322,8 @@ def test_dropout_is_seeded_by_manual_seed_and_differs_between_calls():
     a, b = D.dropout(x, 0.5), D.dropout(x, 0.5)
     ag.manual_seed(123)
     c = D.dropout(x, 0.5)
-    np.testing.assert_array_equal(a.data, c.data)
-    assert not np.array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.array, c.array)
+    assert not np.array_equal(a.array, b.array)
 
 
 def test_dropout_eval_p0_and_gradient():
@@ -333,9 +333,9 @@ def test_dropout_eval_p0_and_gradient():
     ag.manual_seed(1)
     y = D.dropout(x, 0.4)
     y.backward(ag.ones_like(y))
-    np.testing.assert_allclose(x.grad.data, (y.data != 0) / 0.6)
+    np.testing.assert_allclose(x.grad.array, (y.array != 0) / 0.6)
     z = D.dropout(x, 1.0)
-    assert (z.data == 0).all()
+    assert (z.array == 0).all()
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
@@ -348,11 +348,11 @@ def test_dropout_rejects_probabilities_outside_0_1(p):
 def test_dropout2d_and_1d_drop_whole_channels():
     ag.manual_seed(3)
     y = D.dropout2d(ag.ones(8, 16, 3, 3), 0.5)
-    per_channel = y.data.reshape(8, 16, 9)
+    per_channel = y.array.reshape(8, 16, 9)
     assert ((per_channel == 0).all(-1) | (per_channel == 2).all(-1)).all()
     assert 0 < (per_channel == 0).all(-1).mean() < 1
     y = D.dropout1d(ag.ones(16, 5), 0.5)  # unbatched (C, L)
-    assert ((y.data == 0).all(-1) | (y.data == 2).all(-1)).all()
+    assert ((y.array == 0).all(-1) | (y.array == 2).all(-1)).all()
     with pytest.raises(ValueError, match=r"dropout2d: expected a 3-D or 4-D input"):
         D.dropout2d(ag.ones(2, 3), 0.5)
 
@@ -363,17 +363,17 @@ def test_dropout2d_reads_3d_input_as_n_c_l_with_a_warning_like_pytorch():
     with pytest.warns(UserWarning, match=r"dropout2d: Received a 3D input to dropout2d .* interpreted as shape "
                                          r"\(N, C, L\).* using dropout1d"):
         y = D.dropout2d(x, 0.5)
-    rows = y.data  # dropped per (n, c): whole rows of L, not whole (C, H, W) slices of dim 0
+    rows = y.array  # dropped per (n, c): whole rows of L, not whole (C, H, W) slices of dim 0
     assert ((rows == 0).all(-1) | (rows == 2).all(-1)).all()
     for n in range(2):
         assert 0 < (rows[n] == 0).all(-1).mean() < 1
     y.backward(ag.ones_like(y))
-    np.testing.assert_array_equal(x.grad.data, rows)
+    np.testing.assert_array_equal(x.grad.array, rows)
     with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
         assert D.dropout2d(x, 0.5, training=False) is x  # warned in eval mode too, as PyTorch does
     with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
         nn_out = importlib.import_module("nn").Dropout2d(0.5)(ag.ones(2, 16, 5))
-    assert ((nn_out.data == 0).all(-1) | (nn_out.data == 2).all(-1)).all()
+    assert ((nn_out.array == 0).all(-1) | (nn_out.array == 2).all(-1)).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         D.dropout2d(ag.ones(2, 3, 4, 4), 0.5)  # 4-D input: no warning
@@ -385,8 +385,8 @@ def test_alpha_dropout_keeps_mean_and_variance():
     ag.manual_seed(0)
     x = ag.randn(400, 500, dtype=ag.float64)
     y = D.alpha_dropout(x, 0.3, training=True)
-    assert abs(y.data.mean()) < 0.02
-    assert abs(y.data.std() - 1) < 0.02
+    assert abs(y.array.mean()) < 0.02
+    assert abs(y.array.std() - 1) < 0.02
     assert D.alpha_dropout(x, 0.3) is x  # training=False by default, as in PyTorch
 
 
@@ -394,7 +394,7 @@ def test_dropout_inplace():
     x = ag.ones(4, 6)
     ag.manual_seed(2)
     y = D.dropout(x, 0.5, inplace=True)
-    assert y is x and ((x.data == 0) | (x.data == 2)).all()
+    assert y is x and ((x.array == 0) | (x.array == 2)).all()
 
 
 def test_dropout_on_the_gpu_backend(stand_in):
@@ -416,32 +416,32 @@ def test_batch_norm_updates_running_stats_with_unbiased_variance():
     x = _t(6, 3, 4, seed=4)
     rm, rv = ag.zeros(3, dtype=ag.float64), ag.ones(3, dtype=ag.float64)
     N.batch_norm(x, rm, rv, training=True, momentum=0.25)
-    xd = x.data
+    xd = x.array
     mean, var = xd.mean((0, 2)), xd.var((0, 2), ddof=1)
-    np.testing.assert_allclose(rm.data, 0.25 * mean)
-    np.testing.assert_allclose(rv.data, 0.75 + 0.25 * var)
+    np.testing.assert_allclose(rm.array, 0.25 * mean)
+    np.testing.assert_allclose(rv.array, 0.75 + 0.25 * var)
     assert rm._version == 1 and rv._version == 1
     # eval mode normalizes with the running statistics and leaves them alone
-    before = rm.data.copy()
+    before = rm.array.copy()
     y = N.batch_norm(x, rm, rv, training=False, eps=1e-3)
-    np.testing.assert_allclose(y.data, (xd - rm.data[:, None]) / np.sqrt(rv.data[:, None] + 1e-3))
-    np.testing.assert_array_equal(rm.data, before)
+    np.testing.assert_allclose(y.array, (xd - rm.array[:, None]) / np.sqrt(rv.array[:, None] + 1e-3))
+    np.testing.assert_array_equal(rm.array, before)
 
 
 def test_batch_norm_training_without_running_stats_and_eval_without_them():
     x = _t(5, 2)
     a = N.batch_norm(x, None, None, training=True)
     b = N.batch_norm(x, None, None, training=False)  # no running stats: batch statistics, as PyTorch
-    np.testing.assert_allclose(a.data, b.data)
-    np.testing.assert_allclose(a.data.mean(0), [0, 0], atol=1e-12)
+    np.testing.assert_allclose(a.array, b.array)
+    np.testing.assert_allclose(a.array.mean(0), [0, 0], atol=1e-12)
 
 
 def test_instance_norm_running_stats_average_over_the_batch():
     x = _t(4, 3, 5, seed=2)
     rm, rv = ag.zeros(3, dtype=ag.float64), ag.ones(3, dtype=ag.float64)
     N.instance_norm(x, rm, rv, momentum=0.5)
-    np.testing.assert_allclose(rm.data, 0.5 * x.data.mean(2).mean(0))
-    np.testing.assert_allclose(rv.data, 0.5 + 0.5 * x.data.var(2, ddof=1).mean(0))
+    np.testing.assert_allclose(rm.array, 0.5 * x.array.mean(2).mean(0))
+    np.testing.assert_allclose(rv.array, 0.5 + 0.5 * x.array.var(2, ddof=1).mean(0))
 
 
 def test_fused_ops_record_one_node():
@@ -483,10 +483,10 @@ def test_ctc_loss_errors_zero_infinity_and_no_double_backward():
     with pytest.raises(ValueError, match=r"target_lengths must hold one length per sample \(2\)"):
         L.ctc_loss(lp, tg, (5, 5), (2,))
     impossible = L.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="none")  # "3 3" needs 3 steps
-    assert np.isinf(impossible.data[1]) and np.isfinite(impossible.data[0])
+    assert np.isinf(impossible.array[1]) and np.isfinite(impossible.array[0])
     zeroed = L.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="sum", zero_infinity=True)
     (g,) = ag.grad(zeroed, lp)
-    assert np.isfinite(zeroed.item()) and np.isfinite(g.data).all() and (g.data[:, 1] == 0).all()
+    assert np.isfinite(zeroed.item()) and np.isfinite(g.array).all() and (g.array[:, 1] == 0).all()
     (g,) = ag.grad(L.ctc_loss(lp, tg, (5, 5), (2, 2)), lp, create_graph=True)
     with pytest.raises(RuntimeError, match="ctc_loss: the gradient of ctc_loss is not differentiable"):
         g.sum().backward()
@@ -502,12 +502,12 @@ def _torch():
 def test_activations_match_torch(name):
     torch = _torch()
     x = _t(5, 6, seed=9) * 3
-    xt = torch.tensor(x.data, requires_grad=True)
+    xt = torch.tensor(x.array, requires_grad=True)
     out, g = _grad_of(getattr(A, name), x)
     ref = getattr(torch.nn.functional, name)(xt)
     ref.sum().backward()
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-7, atol=1e-12)  # torch: some float32 constants
-    np.testing.assert_allclose(g.data, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref.detach().numpy(), rtol=1e-7, atol=1e-12)  # torch: some float32 constants
+    np.testing.assert_allclose(g.array, xt.grad.numpy(), rtol=1e-7, atol=1e-12)
 
 
 @pytest.mark.parametrize("kw", [{}, {"reduction": "sum"}, {"reduction": "none"}, {"label_smoothing": 0.15},
@@ -520,14 +520,14 @@ def test_cross_entropy_and_nll_match_torch(kw):
     kw_ag = dict(kw, weight=ag.tensor(w)) if "weight" in kw else kw
     kw_t = dict(kw, weight=torch.tensor(w)) if "weight" in kw else kw
     out, g = _grad_of(lambda z: L.cross_entropy(z, ag.tensor(t), **kw_ag), x)
-    xt = torch.tensor(x.data, requires_grad=True)
+    xt = torch.tensor(x.array, requires_grad=True)
     ref = torch.nn.functional.cross_entropy(xt, torch.tensor(t), **kw_t)
     ref.sum().backward()
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10)
-    np.testing.assert_allclose(g.data, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out.array, ref.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(g.array, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
     if "label_smoothing" not in kw:
         nll = L.nll_loss(A.log_softmax(x, 1), ag.tensor(t), **kw_ag)
-        np.testing.assert_allclose(nll.data, ref.detach().numpy(), rtol=1e-10)
+        np.testing.assert_allclose(nll.array, ref.detach().numpy(), rtol=1e-10)
 
 
 def test_losses_match_torch():
@@ -535,16 +535,16 @@ def test_losses_match_torch():
     F = torch.nn.functional
     x, y = _t(4, 3, seed=1), _t(4, 3, seed=2)
     p, q = ag.sigmoid(x), ag.sigmoid(y)
-    tx, ty, tp, tq = (torch.tensor(a.data) for a in (x, y, p, q))
+    tx, ty, tp, tq = (torch.tensor(a.array) for a in (x, y, p, q))
     pm = ag.tensor([1.0, -1.0, -1.0, 1.0])
-    tpm = torch.tensor(pm.data)
+    tpm = torch.tensor(pm.array)
     pw = ag.tensor([0.5, 2.0, 3.0], dtype=ag.float64)
     pairs = [
         (L.smooth_l1_loss(x, y, beta=0.3), F.smooth_l1_loss(tx, ty, beta=0.3)),
         (L.huber_loss(x, y, delta=0.4), F.huber_loss(tx, ty, delta=0.4)),
         (L.binary_cross_entropy(p, q), F.binary_cross_entropy(tp, tq)),
         (L.binary_cross_entropy_with_logits(x, q, pos_weight=pw),
-         F.binary_cross_entropy_with_logits(tx, tq, pos_weight=torch.tensor(pw.data))),
+         F.binary_cross_entropy_with_logits(tx, tq, pos_weight=torch.tensor(pw.array))),
         (L.kl_div(A.log_softmax(x, 1), A.softmax(y, 1), reduction="batchmean"),
          F.kl_div(F.log_softmax(tx, 1), F.softmax(ty, 1), reduction="batchmean")),
         (L.poisson_nll_loss(x, q * 3, full=True), F.poisson_nll_loss(tx, tq * 3, full=True)),
@@ -564,7 +564,7 @@ def test_losses_match_torch():
          F.ctc_loss(F.log_softmax(tx.reshape(4, 1, 3), 2), torch.tensor([[1, 2]]), (4,), (2,))),
     ]
     for i, (a, b) in enumerate(pairs):
-        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-9, atol=1e-12, err_msg=str(i))
+        np.testing.assert_allclose(a.array, b.numpy(), rtol=1e-9, atol=1e-12, err_msg=str(i))
 
 
 def test_batch_norm_matches_torch_including_running_stats():
@@ -573,14 +573,14 @@ def test_batch_norm_matches_torch_including_running_stats():
     w, b = _t(3, seed=7), _t(3, seed=8)
     rm, rv = ag.zeros(3, dtype=ag.float64), ag.ones(3, dtype=ag.float64)
     trm, trv = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
-    xt = torch.tensor(x.data, requires_grad=True)
+    xt = torch.tensor(x.array, requires_grad=True)
     out, g = _grad_of(lambda z: (N.batch_norm(z, rm, rv, w, b, True, 0.3) ** 2), x)
-    ref = torch.nn.functional.batch_norm(xt, trm, trv, torch.tensor(w.data), torch.tensor(b.data), True, 0.3) ** 2
+    ref = torch.nn.functional.batch_norm(xt, trm, trv, torch.tensor(w.array), torch.tensor(b.array), True, 0.3) ** 2
     ref.sum().backward()
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-9)
-    np.testing.assert_allclose(g.data, xt.grad.numpy(), rtol=1e-7, atol=1e-10)
-    np.testing.assert_allclose(rm.data, trm.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(rv.data, trv.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(out.array, ref.detach().numpy(), rtol=1e-9)
+    np.testing.assert_allclose(g.array, xt.grad.numpy(), rtol=1e-7, atol=1e-10)
+    np.testing.assert_allclose(rm.array, trm.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(rv.array, trv.numpy(), rtol=1e-6)
 
 
 def test_attention_matches_torch_with_dropout_off():
@@ -588,5 +588,5 @@ def test_attention_matches_torch_with_dropout_off():
     q, k, v = _t(2, 2, 3, 4, seed=1), _t(2, 2, 5, 4, seed=2), _t(2, 2, 5, 3, seed=3)
     m = _t(3, 5, seed=4)
     out = T.scaled_dot_product_attention(q, k, v, attn_mask=m, scale=0.7)
-    ref = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a.data) for a in (q, k, v, m)), scale=0.7)
-    np.testing.assert_allclose(out.data, ref.numpy(), rtol=1e-9)
+    ref = torch.nn.functional.scaled_dot_product_attention(*(torch.tensor(a.array) for a in (q, k, v, m)), scale=0.7)
+    np.testing.assert_allclose(out.array, ref.numpy(), rtol=1e-9)

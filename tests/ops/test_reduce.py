@@ -17,7 +17,7 @@ def _t(values, dtype="float64", grad=True):
 def _grad(fn, x):
     x.grad = None
     fn(x).sum().backward()
-    return x.grad.data
+    return x.grad.array
 
 
 # ---------------------------------------------------------------------------- ties
@@ -43,31 +43,31 @@ def test_max_with_dim_routes_gradient_to_the_returned_index():
     assert isinstance(out, ag.return_types.max) and out._fields == ("values", "indices")
     values, indices = out
     assert indices.dtype == ag.int64 and not indices.requires_grad
-    np.testing.assert_array_equal(indices.data, [1, 0])
+    np.testing.assert_array_equal(indices.array, [1, 0])
     values.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [[0, 1, 0], [1, 0, 0]])
+    np.testing.assert_allclose(x.grad.array, [[0, 1, 0], [1, 0, 0]])
     x.grad = None
     v, i = x.min(dim=0, keepdim=True)
     assert v.shape == (1, 3) and i.shape == (1, 3)
     (v * ag.tensor([[1.0, 2.0, 3.0]], dtype=ag.float64)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [[1, 0, 0], [0, 2, 3]])
+    np.testing.assert_allclose(x.grad.array, [[1, 0, 0], [0, 2, 3]])
 
 
 def test_max_with_other_tensor_is_maximum():
     a, b = _t([1.0, 5.0, 2.0]), _t([3.0, 4.0, 2.0])
-    np.testing.assert_array_equal(ag.max(a, b).data, [3, 5, 2])
-    np.testing.assert_array_equal(a.min(b).data, [1, 4, 2])
-    np.testing.assert_array_equal(ag.max(a, other=b).data, [3, 5, 2])
+    np.testing.assert_array_equal(ag.max(a, b).array, [3, 5, 2])
+    np.testing.assert_array_equal(a.min(b).array, [1, 4, 2])
+    np.testing.assert_array_equal(ag.max(a, other=b).array, [3, 5, 2])
 
 
 def test_median_lower_value_ties_and_indices():
     x = _t([[4.0, 1.0, 3.0, 2.0], [5.0, 5.0, 1.0, 5.0]])
     assert ag.median(x).item() == 3.0  # the lower of the two middle values, as in PyTorch
     v, i = x.median(1)
-    np.testing.assert_array_equal(v.data, [2.0, 5.0])
-    assert x.data[0, i.data[0]] == 2.0 and x.data[1, i.data[1]] == 5.0
+    np.testing.assert_array_equal(v.array, [2.0, 5.0])
+    assert x.array[0, i.array[0]] == 2.0 and x.array[1, i.array[1]] == 5.0
     v.sum().backward()
-    assert x.grad.data.sum() == 2.0 and x.grad.data[1, i.data[1]] == 1.0
+    assert x.grad.array.sum() == 2.0 and x.grad.array[1, i.array[1]] == 1.0
     g = _grad(ag.median, _t([1.0, 2.0, 2.0, 7.0, 2.0]))
     np.testing.assert_allclose(g, [0, 1 / 3, 1 / 3, 0, 1 / 3])
 
@@ -75,9 +75,9 @@ def test_median_lower_value_ties_and_indices():
 def test_nan_propagates_through_max_and_median():
     x = _t([[1.0, math.nan, 3.0], [0.0, 2.0, 1.0]])
     v, i = ag.max(x, 1)
-    assert math.isnan(v.data[0]) and i.data[0] == 1 and v.data[1] == 2.0
+    assert math.isnan(v.array[0]) and i.array[0] == 1 and v.array[1] == 2.0
     v, i = ag.median(x, 1)
-    assert math.isnan(v.data[0]) and i.data[0] == 1 and v.data[1] == 1.0
+    assert math.isnan(v.array[0]) and i.array[0] == 1 and v.array[1] == 1.0
     assert math.isnan(ag.median(x).item()) and math.isnan(ag.amax(x).item())
     g = _grad(lambda x: ag.amax(x, 1), x)  # the NaN takes the gradient of its slice
     np.testing.assert_allclose(g, [[0, 1, 0], [0, 1, 0]])
@@ -87,8 +87,8 @@ def test_argmax_argmin():
     x = _t([[1.0, 7.0, 3.0], [9.0, 0.0, 9.0]], grad=False)
     assert ag.argmax(x).item() == 3 and ag.argmax(x).dtype == ag.int64
     assert ag.argmax(x, keepdim=True).shape == (1, 1)
-    np.testing.assert_array_equal(x.argmin(1).data, [0, 1])
-    np.testing.assert_array_equal(ag.argmax(x, 0, keepdim=True).data, [[1, 0, 1]])
+    np.testing.assert_array_equal(x.argmin(1).array, [0, 1])
+    np.testing.assert_array_equal(ag.argmax(x, 0, keepdim=True).array, [[1, 0, 1]])
     assert ag.argmax(ag.tensor(2.5), 0).item() == 0
 
 
@@ -115,9 +115,9 @@ def test_prod_gradient_with_zeros_along_a_dim():
 def test_prod_second_derivative_with_one_zero():
     x = _t([2.0, 0.0, 3.0])
     (g,) = ag.grad(ag.prod(x), x, create_graph=True)
-    np.testing.assert_allclose(g.data, [0, 6, 0])
+    np.testing.assert_allclose(g.array, [0, 6, 0])
     (h,) = ag.grad((g * ag.tensor([0.0, 1.0, 0.0], dtype=ag.float64)).sum(), x)
-    np.testing.assert_allclose(h.data, [3, 0, 2])  # d/dx_j of prod_{k != 1} x_k
+    np.testing.assert_allclose(h.array, [3, 0, 2])  # d/dx_j of prod_{k != 1} x_k
 
 
 def test_cumprod_gradient_with_zeros():
@@ -127,24 +127,24 @@ def test_cumprod_gradient_with_zeros():
     x.grad = None
     (ag.cumprod(x, 0) * ag.from_numpy(w)).sum().backward()
     want = [sum(w[k] * np.prod([vals[j] for j in range(k + 1) if j != i]) for k in range(i, 5)) for i in range(5)]
-    np.testing.assert_allclose(x.grad.data, want)
+    np.testing.assert_allclose(x.grad.array, want)
 
 
 # ---------------------------------------------------------------------------- logsumexp
 def test_logsumexp_large_values_are_finite():
     x = _t([[1000.0, 1000.0], [-1000.0, -1000.0]])
     y = ag.logsumexp(x, 1)
-    np.testing.assert_allclose(y.data, [1000 + math.log(2), -1000 + math.log(2)])
+    np.testing.assert_allclose(y.array, [1000 + math.log(2), -1000 + math.log(2)])
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, np.full((2, 2), 0.5))
+    np.testing.assert_allclose(x.grad.array, np.full((2, 2), 0.5))
 
 
 def test_logsumexp_of_all_minus_inf_is_minus_inf_with_zero_gradient():
     x = _t([[-math.inf, -math.inf], [0.0, -math.inf]])
     y = ag.logsumexp(x, 1)
-    assert y.data[0] == -math.inf and y.data[1] == 0.0
+    assert y.array[0] == -math.inf and y.array[1] == 0.0
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [[0, 0], [1, 0]])
+    np.testing.assert_array_equal(x.grad.array, [[0, 0], [1, 0]])
     assert ag.logsumexp(_t([1.0, math.inf]), 0).item() == math.inf
 
 
@@ -156,9 +156,9 @@ def test_logsumexp_int_input_gives_float():
 def test_logcumsumexp_extremes_and_minus_inf_prefix():
     x = _t([[-math.inf, -math.inf, 0.0, 1.0], [1000.0, -1000.0, 1000.0, 0.0]])
     y = ag.logcumsumexp(x, 1)
-    np.testing.assert_allclose(y.data, np.logaddexp.accumulate(x.data, axis=1))
+    np.testing.assert_allclose(y.array, np.logaddexp.accumulate(x.array, axis=1))
     y.backward(ag.tensor([[1.0, -2.0, 3.0, -0.5], [1.0, 1.0, 1.0, 1.0]], dtype=ag.float64))
-    g = x.grad.data
+    g = x.grad.array
     assert np.isfinite(g).all() and (g[0, :2] == 0).all()
     np.testing.assert_allclose(g[1], [1 + 1 + 0.5 + 0.5, 0, 1, 0], atol=1e-12)
 
@@ -176,8 +176,8 @@ def test_norm_gradient_at_zero_is_zero_not_nan(p):
 def test_norm_values_and_inf_ties():
     x = _t([[3.0, -4.0], [-2.0, 2.0]])
     assert norm(x).item() == pytest.approx(math.sqrt(33))
-    np.testing.assert_allclose(x.norm(1, 1).data, [7, 4])
-    np.testing.assert_allclose(x.norm(0, 1).data, [2, 2])
+    np.testing.assert_allclose(x.norm(1, 1).array, [7, 4])
+    np.testing.assert_allclose(x.norm(0, 1).array, [2, 2])
     g = _grad(lambda x: x.norm(math.inf, 1), x)
     np.testing.assert_allclose(g, [[0, -1], [-0.5, 0.5]])
 
@@ -243,10 +243,10 @@ def test_mean_and_sum_of_empty():
 def test_all_any_count_nonzero():
     x = ag.tensor([[1.0, 0.0], [2.0, 3.0]])
     assert not x.all().item() and x.any().item() and x.all().dtype == ag.bool
-    np.testing.assert_array_equal(ag.all(x, 1).data, [False, True])
-    np.testing.assert_array_equal(x.any(0, keepdim=True).data, [[True, True]])
+    np.testing.assert_array_equal(ag.all(x, 1).array, [False, True])
+    np.testing.assert_array_equal(x.any(0, keepdim=True).array, [[True, True]])
     assert ag.count_nonzero(x).item() == 3 and ag.count_nonzero(x).dtype == ag.int64
-    np.testing.assert_array_equal(x.count_nonzero(0).data, [2, 1])
+    np.testing.assert_array_equal(x.count_nonzero(0).array, [2, 1])
     assert ag.tensor([1, 2], dtype=ag.uint8).all().dtype == ag.uint8
 
 
@@ -260,9 +260,9 @@ def test_sum_to_size_and_double_backward_through_broadcasting():
     a = ag.tensor([[1.0, 2.0, 3.0]], dtype=ag.float64, requires_grad=True)
     b = ag.tensor([[1.0], [2.0]], dtype=ag.float64, requires_grad=True)
     (ga,) = ag.grad((a * a * b).sum(), a, create_graph=True)  # the engine sums back via sum_to_size
-    np.testing.assert_allclose(ga.data, [[6.0, 12.0, 18.0]])
+    np.testing.assert_allclose(ga.array, [[6.0, 12.0, 18.0]])
     ga.sum().backward()
-    np.testing.assert_allclose(b.grad.data, [[12.0], [12.0]])
+    np.testing.assert_allclose(b.grad.array, [[12.0], [12.0]])
 
 
 # ---------------------------------------------------------------------------- errors
@@ -430,16 +430,16 @@ def test_var_and_std_without_degrees_of_freedom_match_pytorch(op, c, dim, value,
     x = _t([[1.0, 2.0, 4.0], [3.0, 3.0, 3.0]])
     with np.errstate(all="ignore"):
         y = getattr(x, op)(correction=c) if dim is None else getattr(x, op)(dim, correction=c)
-        np.testing.assert_array_equal(y.data, value)
+        np.testing.assert_array_equal(y.array, value)
         w = 1.0 if dim is None else ag.tensor([1.0, -2.0], dtype=ag.float64)
         (y * w).sum().backward()
-    np.testing.assert_allclose(x.grad.data, grad, rtol=1e-12)
+    np.testing.assert_allclose(x.grad.array, grad, rtol=1e-12)
 
 
 def test_full_var_without_degrees_of_freedom_is_nan_where_elements_equal_the_mean():
     x = _t([1.0, 2.0, 3.0])  # 2.0 is the mean
     x.var(correction=3).backward()
-    np.testing.assert_array_equal(x.grad.data, [_INFS, _NANS, _INFS])
+    np.testing.assert_array_equal(x.grad.array, [_INFS, _NANS, _INFS])
     z = _t(5.0)  # a 0-d input: one element, correction 1
     z.var().backward()
     assert math.isnan(z.grad.item())
@@ -456,12 +456,12 @@ def test_var_and_std_gradients_match_pytorch_for_every_correction():
                 with np.errstate(all="ignore"), warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # PyTorch warns when no degrees of freedom are left
                     y, ty = getattr(x, op)(**kw), getattr(t, op)(**kw)
-                    k = np.arange(y.data.size).reshape(y.shape)
+                    k = np.arange(y.array.size).reshape(y.shape)
                     w = (k + 1.0) * (-1.0) ** k  # weights of both signs
                     (y * ag.tensor(w)).sum().backward()
                     (ty * torch.tensor(w)).sum().backward()
-                np.testing.assert_allclose(y.data, ty.detach().numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
-                np.testing.assert_allclose(x.grad.data, t.grad.numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
+                np.testing.assert_allclose(y.array, ty.detach().numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
+                np.testing.assert_allclose(x.grad.array, t.grad.numpy(), equal_nan=True, err_msg=f"{op} {c} {dim}")
 
 
 # ---------------------------------------------------------------------------- int arguments

@@ -31,7 +31,7 @@ def test_forward_matches_numpy(case):
     for g, w in zip(got, want):
         w = np.asarray(w)
         assert tuple(g.shape) == w.shape, (g.shape, w.shape)
-        np.testing.assert_allclose(g.data.astype(np.float64) if g.dtype.kind in "fiub" else g.data,
+        np.testing.assert_allclose(g.array.astype(np.float64) if g.dtype.kind in "fiub" else g.array,
                                    w.astype(np.float64) if w.dtype.kind in "fiub" else w, rtol=1e-6, atol=1e-9)
 
 

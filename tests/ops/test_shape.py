@@ -47,12 +47,12 @@ VIEWS = {
 def test_view_shares_memory_and_version_counter(name):
     x = _x(2, 3, 4, requires_grad=True)
     y = VIEWS[name](x)
-    assert np.shares_memory(y.data, x.data)
+    assert np.shares_memory(y.array, x.array)
     assert y._base is x
-    before = y.data.copy()
+    before = y.array.copy()
     with ag.no_grad():
         x.add_(1)
-    np.testing.assert_array_equal(y.data, before + 1)  # a change through the base shows in the view
+    np.testing.assert_array_equal(y.array, before + 1)  # a change through the base shows in the view
     assert y.requires_grad and y.grad_fn is not None
 
 
@@ -82,10 +82,10 @@ def test_base_of_a_view_of_a_detached_tensor():
 def test_reshape_copies_when_it_must_and_is_not_a_view():
     x = _x(2, 3)
     y = x.t().reshape(-1)
-    assert y._base is None and not np.shares_memory(y.data, x.data)
-    np.testing.assert_array_equal(y.data, x.data.T.ravel())
+    assert y._base is None and not np.shares_memory(y.array, x.array)
+    np.testing.assert_array_equal(y.array, x.array.T.ravel())
     y.add_(100)
-    assert x.data.max() == 5
+    assert x.array.max() == 5
 
 
 def test_view_raises_when_a_copy_is_needed():
@@ -103,14 +103,14 @@ def test_view_dtype_reinterprets_memory():
     assert y.dtype == ag.int32 and y.shape == (2, 3) and y._base is x
     with ag.no_grad():
         x.fill_(1.0)
-    assert int(y.data[0, 0]) == np.float32(1.0).view(np.int32)
+    assert int(y.array[0, 0]) == np.float32(1.0).view(np.int32)
 
 
 def test_copying_ops_do_not_share_memory():
     x = _x(3, 4, requires_grad=True)
     for y in [x.flip(0), x.roll(1, 0), x.repeat(1, 1), x.tile(2), ag.cat([x, x]), ag.stack([x]), ag.pad(x, (0, 0)),
               ag.pad(x, (1, 1), mode="reflect"), x.tril(), x.triu(), x.diag(), ag.cat([x])]:
-        assert not np.shares_memory(y.data, x.data)
+        assert not np.shares_memory(y.array, x.array)
         assert y._base is None
 
 
@@ -119,7 +119,7 @@ def test_diagonal_is_writable_and_writes_through():
     x.diagonal().fill_(1.0)
     x.diagonal(1).add_(2.0)
     want = np.eye(3, 4) + 2 * np.eye(3, 4, 1)
-    np.testing.assert_array_equal(x.data, want)
+    np.testing.assert_array_equal(x.array, want)
     assert x._version == 2
 
 
@@ -134,14 +134,14 @@ def test_transpose_properties():
     assert x.T.shape == (4, 3, 2) and x.mT.shape == (2, 4, 3)
     assert isinstance(type(x).T, property) and isinstance(type(x).mT, property)
     assert _x(3).T.shape == (3,) and ag.tensor(2.0).T.shape == ()
-    np.testing.assert_array_equal(_x(2, 3).T.data, np.arange(6.0).reshape(2, 3).T)
+    np.testing.assert_array_equal(_x(2, 3).T.array, np.arange(6.0).reshape(2, 3).T)
 
 
 def test_iteration_unbinds_rows():
     x = _x(3, 2)
     rows = list(x)
     assert len(rows) == 3 and all(r._base is x for r in rows)
-    np.testing.assert_array_equal(rows[2].data, [4.0, 5.0])
+    np.testing.assert_array_equal(rows[2].array, [4.0, 5.0])
 
 
 # ---------------------------------------------------------------------------- version counter
@@ -174,7 +174,7 @@ def test_untouched_views_leave_backward_working():
     b = _x(2, 3)
     y = (w * b.t().t()).reshape(-1)
     y.backward(ag.ones(6))
-    np.testing.assert_array_equal(w.grad.data, b.data)
+    np.testing.assert_array_equal(w.grad.array, b.array)
 
 
 # ---------------------------------------------------------------------------- multi-output nodes
@@ -199,23 +199,23 @@ def test_only_some_outputs_used(split):
         want[:, 1] = g
     else:
         want[:, 2:] = g
-    np.testing.assert_array_equal(x.grad.data, want)
+    np.testing.assert_array_equal(x.grad.array, want)
 
 
 def test_outputs_used_several_times_accumulate():
     x = _x(4, requires_grad=True)
     a, b = x.split(2)
     (a * 3 + b * a).backward(ag.ones(2))
-    np.testing.assert_array_equal(x.grad.data, [3 + 2, 3 + 3, 0, 1])
+    np.testing.assert_array_equal(x.grad.array, [3 + 2, 3 + 3, 0, 1])
 
 
 def test_second_order_through_split_with_unused_output():
     x = ag.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     a, _ = x.split(2)
     (g,) = ag.grad(a * a * a, x, grad_outputs=ag.ones(2), create_graph=True)
-    np.testing.assert_array_equal(g.data, [3.0, 12.0, 0.0, 0.0])
+    np.testing.assert_array_equal(g.array, [3.0, 12.0, 0.0, 0.0])
     g.backward(ag.ones(4))
-    np.testing.assert_array_equal(x.grad.data, [6.0, 12.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.array, [6.0, 12.0, 0.0, 0.0])
 
 
 def test_cat_and_stack_send_gradients_back_in_pieces():
@@ -223,12 +223,12 @@ def test_cat_and_stack_send_gradients_back_in_pieces():
     y = ag.cat([a, b])
     assert y.grad_fn.name() == "CatBackward0"
     y.backward(ag.tensor(np.arange(9.0).reshape(3, 3)))
-    np.testing.assert_array_equal(a.grad.data, np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(a.grad.array, np.arange(6.0).reshape(2, 3))
     assert b.grad is None
     s = ag.stack([a, a], 1)
     a.grad = None
     s.backward(ag.ones(2, 2, 3))
-    np.testing.assert_array_equal(a.grad.data, np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(a.grad.array, np.full((2, 3), 2.0))
 
 
 def test_cat_promotes_dtypes():
@@ -424,11 +424,11 @@ def test_matches_pytorch(i):
     ya, yb = (ya if isinstance(ya, tuple) else (ya,)), (yb if isinstance(yb, tuple) else (yb,))
     assert [tuple(p.shape) for p in ya] == [tuple(q.shape) for q in yb]
     for p, q in zip(ya, yb):
-        np.testing.assert_allclose(p.data, q.detach().numpy())
+        np.testing.assert_allclose(p.array, q.detach().numpy())
     gs = [rng.standard_normal(tuple(q.shape)) for q in yb]
     ag.backward(list(ya), [ag.tensor(g) for g in gs])
     torch.autograd.backward(list(yb), [torch.tensor(g) for g in gs])
-    np.testing.assert_allclose(a.grad.data, b.grad.numpy())
+    np.testing.assert_allclose(a.grad.array, b.grad.numpy())
 
 
 # ---------------------------------------------------------------------------- int arguments: floats are refused

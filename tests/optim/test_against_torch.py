@@ -30,7 +30,7 @@ def trajectory(lib, name, options, steps=10, dtype="float64"):
         r = At @ x - Bt
         (r * r).sum().backward()
         opt.step()
-        out.append(np.array(x.detach().numpy() if lib == "torch" else x.data, dtype=np.float64))
+        out.append(np.array(x.detach().numpy() if lib == "torch" else x.array, dtype=np.float64))
     return np.array(out), opt
 
 
@@ -50,7 +50,7 @@ def test_optimizer_matches_torch(name, options):
     sd, tsd = opt.state_dict(), topt.state_dict()
     assert list(sd["state"]) == list(tsd["state"])
     for key, value in tsd["state"].get(0, {}).items():
-        np.testing.assert_allclose(np.asarray(sd["state"][0][key].data), value.numpy(), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(np.asarray(sd["state"][0][key].array), value.numpy(), rtol=1e-10, atol=1e-14)
         assert sd["state"][0][key].dtype == np.dtype(str(value.dtype).replace("torch.", ""))
     assert set(sd["state"].get(0, {})) == set(tsd["state"].get(0, {}))
     assert sd["param_groups"] == tsd["param_groups"]
@@ -73,7 +73,7 @@ def test_lbfgs_matches_torch(line_search_fn):
 
         losses = [float(opt.step(closure).detach()) for _ in range(3)]
         state = opt.state[x]
-        results.append((np.array(x.detach().numpy() if T is torch else x.data), losses, state["func_evals"],
+        results.append((np.array(x.detach().numpy() if T is torch else x.array), losses, state["func_evals"],
                         state["n_iter"]))
     (x1, l1, f1, n1), (x2, l2, f2, n2) = results
     np.testing.assert_allclose(x1, x2, rtol=1e-9, atol=1e-12)

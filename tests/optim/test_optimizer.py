@@ -105,8 +105,8 @@ def test_param_groups_with_different_lrs():
     w.grad = autograd.ones_like(w)
     b.grad = autograd.ones_like(b)
     opt.step()
-    np.testing.assert_allclose(w.data, W0 - 0.1, rtol=1e-6)
-    np.testing.assert_allclose(b.data, B0 - 0.5, rtol=1e-6)
+    np.testing.assert_allclose(w.array, W0 - 0.1, rtol=1e-6)
+    np.testing.assert_allclose(b.array, B0 - 0.5, rtol=1e-6)
     assert set(opt.state[w]) == {"momentum_buffer"} and b not in opt.state
 
 
@@ -173,7 +173,7 @@ def test_adagrad_creates_its_state_with_the_optimizer():
     state = opt.state_dict()["state"]
     assert set(state) == {0, 1}
     assert float(state[0]["step"]) == 0.0
-    np.testing.assert_array_equal(state[1]["sum"].data, np.full(2, 0.25, np.float32))
+    np.testing.assert_array_equal(state[1]["sum"].array, np.full(2, 0.25, np.float32))
 
 
 def test_params_without_grad_are_skipped():
@@ -183,7 +183,7 @@ def test_params_without_grad_are_skipped():
         opt = cls([w, frozen], **RICH[cls])
         w.grad = autograd.ones_like(w)
         opt.step()
-        np.testing.assert_array_equal(frozen.data, [1.0, 2.0])
+        np.testing.assert_array_equal(frozen.array, [1.0, 2.0])
         assert frozen not in opt.state or cls is optim.Adagrad  # Adagrad's state is created up front
 
 
@@ -212,7 +212,7 @@ def test_optimizer_without_params_binds_later():
     ref = optim.SGD(ref_params, lr=0.1, momentum=0.9)
     train(ref, ref_params, 3)
     for p, q in zip(params, ref_params):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
     with pytest.raises(RuntimeError, match="already has 1 parameter group"):
         opt.bind(make_params())
 
@@ -332,7 +332,7 @@ def test_zero_grad():
     grad = params[0].grad
     opt.zero_grad(set_to_none=False)
     assert params[0].grad is grad
-    np.testing.assert_array_equal(grad.data, 0)
+    np.testing.assert_array_equal(grad.array, 0)
     opt.zero_grad()
     assert params[0].grad is None and params[1].grad is None
 
@@ -401,7 +401,7 @@ def test_state_dict_round_trip_continues_identically(cls):
     run(opt, params, 3)
     saved = pickle.loads(pickle.dumps(opt.state_dict()))  # e.g. through a checkpoint file
 
-    params2 = [autograd.tensor(p.data.copy(), requires_grad=True) for p in params]
+    params2 = [autograd.tensor(p.array.copy(), requires_grad=True) for p in params]
     opt2 = cls(params2, **(dict(lr=123.0) if cls is not optim.LBFGS else {}))
     opt2.load_state_dict(saved)
     assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]  # loaded options replace the current ones
@@ -410,14 +410,14 @@ def test_state_dict_round_trip_continues_identically(cls):
     run(opt, params, 3)
     run(opt2, params2, 3)
     for p, q in zip(params, params2):
-        np.testing.assert_array_equal(p.data, q.data)
+        np.testing.assert_array_equal(p.array, q.array)
     assert _plain(opt.state_dict()) == _plain(opt2.state_dict())
 
 
 def _plain(value):
     """A state_dict with tensors turned into nested lists (for == comparison)."""
     if isinstance(value, autograd.Tensor):
-        return ("tensor", str(value.dtype), value.data.tolist())
+        return ("tensor", str(value.dtype), value.array.tolist())
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -449,9 +449,9 @@ def test_load_state_dict_copies_values():
     opt2.load_state_dict(sd)
     buf2 = opt2.state[opt2.param_groups[0]["params"][0]]["momentum_buffer"]
     assert buf2 is not sd["state"][0]["momentum_buffer"]
-    before = buf2.data.copy()
+    before = buf2.array.copy()
     train(opt, params, 1)  # changes opt's buffers in place
-    np.testing.assert_array_equal(buf2.data, before)
+    np.testing.assert_array_equal(buf2.array, before)
     sd["param_groups"][0]["lr"] = 99.0
     assert opt2.param_groups[0]["lr"] == 0.1
 
@@ -480,7 +480,7 @@ def test_load_state_dict_mismatch_changes_nothing(mutate, match):
     train(opt, params, 2)
     sd = copy.deepcopy(opt.state_dict())
     for p_state in sd["state"].values():
-        p_state["exp_avg"].data[...] = 42.0
+        p_state["exp_avg"].array[...] = 42.0
     sd["param_groups"][0]["lr"] = 7.0
     mutate(sd)
     before = _plain(opt.state_dict())
@@ -533,7 +533,7 @@ def test_custom_optimizer_subclass():
             for group in self.param_groups:
                 for p in group["params"]:
                     if p.grad is not None:
-                        p.data -= group["lr"] * np.sign(p.grad.data)
+                        p.array -= group["lr"] * np.sign(p.grad.array)
             return loss
 
     w, b = make_params()
@@ -542,6 +542,6 @@ def test_custom_optimizer_subclass():
     opt = SignSGD([{"params": [w], "lr": 0.5}])
     w.grad = autograd.ones_like(w)
     opt.step()
-    np.testing.assert_allclose(w.data, W0 - 0.5)
+    np.testing.assert_allclose(w.array, W0 - 0.5)
     with pytest.raises(RuntimeError, match="no parameters yet"):
         SignSGD(lr=0.1).step()

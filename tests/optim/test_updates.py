@@ -32,7 +32,7 @@ def run_ours(cls, options, steps=STEPS, dtype=np.float64):
         loss = 0.5 * (x * (Ht @ x)).sum() - (Ct * x).sum()
         loss.backward()
         opt.step()
-        out.append(x.data.astype(np.float64))
+        out.append(x.array.astype(np.float64))
     return np.array(out)
 
 
@@ -251,7 +251,7 @@ def test_converges_on_least_squares(cls, options, steps):
         loss = 0.5 * (r * r).mean()
         loss.backward()
         opt.step()
-    np.testing.assert_allclose(w.data, LSQ_SOL, atol=1e-6)
+    np.testing.assert_allclose(w.array, LSQ_SOL, atol=1e-6)
 
 
 @pytest.mark.parametrize("line_search_fn", [None, "strong_wolfe"])
@@ -270,7 +270,7 @@ def test_lbfgs_converges_on_least_squares(line_search_fn):
     for _ in range(3):
         loss = opt.step(closure)
     assert isinstance(loss, autograd.Tensor)
-    np.testing.assert_allclose(w.data, LSQ_SOL, atol=1e-6)
+    np.testing.assert_allclose(w.array, LSQ_SOL, atol=1e-6)
 
 
 # --------------------------------------------------------------------- L-BFGS against the two-loop recursion
@@ -317,7 +317,7 @@ def test_lbfgs_matches_two_loop_recursion(history_size):
 
     opt.step(closure)
     expected = lbfgs_ref(X0.copy(), grad_np, 6, 0.3, history_size)
-    np.testing.assert_allclose(x.data, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.array, expected, rtol=1e-10, atol=1e-12)
     state = opt.state[x]
     assert state["n_iter"] == 6 and state["func_evals"] == 6
     assert len(state["old_dirs"]) == min(5, history_size)
