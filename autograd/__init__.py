@@ -1,6 +1,6 @@
 """tapegrad's engine: tensors on numpy (CPU) or cupy (GPU), a dynamic tape, and reverse-mode autograd."""
 from . import backend, cuda, dtypes
-from .tensor import Tensor
+from ._tensor import Tensor
 from .function import Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
@@ -15,11 +15,11 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
 from . import ops
 from .ops import *  # noqa: F401,F403  (the op library: add, exp, sum, reshape, matmul, ...)
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
-from .gradcheck import gradcheck, gradgradcheck
+from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save
 from .interop import from_dlpack
-from . import backends, kernels
-from .backends import get_float32_matmul_precision, set_float32_matmul_precision
+from . import kernels, precision
+from .precision import get_float32_matmul_precision, set_float32_matmul_precision
 from . import viz
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)

@@ -1,7 +1,7 @@
 """backward(), grad() and detect_anomaly(): the user-facing entry points into the engine."""
 from . import engine
+from ._tensor import Tensor
 from .grad_mode import state
-from .tensor import Tensor
 
 
 def _as_list(x):
@@ -111,3 +111,11 @@ def set_detect_anomaly(mode):
 def is_anomaly_enabled():
     """True inside detect_anomaly()."""
     return state.anomaly
+
+
+def tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of this tensor with respect to the leaves of its graph."""
+    backward(self, gradient, retain_graph, create_graph, inputs)
+
+
+METHODS = {"backward": tensor_backward}

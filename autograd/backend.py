@@ -1,5 +1,11 @@
-"""Array backends: numpy serves "cpu", cupy serves "cuda"; the only module that imports cupy."""
+"""The array module of each device: numpy serves "cpu", cupy serves "cuda"; the only module that imports cupy."""
+import ctypes
+import os
+import sys
+
 import numpy as np
+
+from .grad_mode import state
 
 try:  # cupy is an optional extra: tapegrad[cuda12] / tapegrad[cuda13]
     import cupy
@@ -16,10 +22,6 @@ def _tune_malloc():
 
     M_MMAP_THRESHOLD 64 MiB, M_TRIM_THRESHOLD 256 MiB, M_TOP_PAD 64 MiB. Set TAPEGRAD_TUNE_MALLOC=0 to leave malloc alone.
     """
-    import ctypes
-    import os
-    import sys
-
     if os.environ.get("TAPEGRAD_TUNE_MALLOC", "1") == "0" or not sys.platform.startswith("linux"):
         return
     try:
@@ -162,7 +164,7 @@ def erf(x):
     """The error function of a device array (cupyx.scipy.special on cupy; the stand-in brings its own)."""
     mod = array_module(x)
     if mod is cupy:
-        import cupyx.scipy.special
+        import cupyx.scipy.special  # optional dependency
 
         return cupyx.scipy.special.erf(x)
     return mod.erf(x)
@@ -237,8 +239,6 @@ def sync_checks():
     """True when checks of device data are made at once (set_sync_checks(True), or anomaly detection on)."""
     if _sync_checks[0]:
         return True
-    from .grad_mode import state
-
     return state.anomaly
 
 

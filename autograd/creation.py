@@ -2,100 +2,7 @@
 import numpy as np
 
 from . import backend, dtypes
-from .tensor import Tensor
-
-
-def _infer_dtype(data):
-    """PyTorch's dtype for Python data: float -> default float, int -> int64, bool -> bool."""
-    arr = np.asarray(data)
-    numpy_data = isinstance(data, (np.ndarray, np.generic))  # numpy arrays and scalars keep their dtype
-    if arr.dtype.kind == "b":
-        return dtypes.bool_
-    if arr.dtype.kind == "c":
-        raise TypeError("complex tensors are not supported")
-    if arr.dtype.kind not in "fiu":
-        raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
-                        "pass numbers, nested lists of numbers, or an array")
-    if not numpy_data:
-        return dtypes.get_default_dtype() if arr.dtype.kind == "f" else dtypes.int64
-    if arr.dtype not in dtypes.SUPPORTED:
-        raise TypeError(f"cannot make a tensor from numpy dtype {arr.dtype}: it is not supported (supported: "
-                        f"{sorted(str(d) for d in dtypes.SUPPORTED)}); convert with .astype() first or pass dtype=")
-    return arr.dtype
-
-
-def _to_array(data, dtype=None, device=None, op="tensor"):
-    """An array of `device` holding `data` (copied), with `dtype` or the inferred one."""
-    dtype = dtypes.as_dtype(dtype)
-    if isinstance(data, Tensor):
-        data = data.array
-    src_mod = backend.array_module(data)
-    on_host = src_mod is np
-    if device is None:
-        dev = backend.device_of(data) if not on_host or isinstance(data, np.ndarray) else backend.CPU
-    else:
-        dev = backend.device(device)
-    if on_host and not isinstance(data, np.ndarray):
-        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-            data = _stack_tensors(data)
-        try:
-            dtype = dtype or _infer_dtype(data)
-            arr = np.array(data, dtype=dtype)
-        except ValueError as err:
-            _ragged_error(data, op)
-            raise ValueError(f"{op}: cannot convert the data to a tensor of dtype {dtype}: {err}") from None
-        except OverflowError as err:
-            raise OverflowError(f"{op}: a value does not fit the dtype {dtype} ({err}); pass a wider dtype=") \
-                from None
-    else:
-        if data.dtype not in dtypes.SUPPORTED and dtype is None:
-            dtype = _infer_dtype(backend.to_device(data, "cpu"))
-        arr = data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
-    return backend.to_device(arr, dev)
-
-
-def _ragged_error(data, op):
-    """Raise a ValueError naming the first place where nested sequences have unequal lengths (if any)."""
-    shape, x = [], data
-    while isinstance(x, (list, tuple, np.ndarray)):
-        shape.append(len(x))
-        if not len(x):
-            break
-        x = x[0]
-
-    def walk(x, dim):
-        seq = isinstance(x, (list, tuple, np.ndarray))
-        if dim == len(shape):
-            if seq:
-                raise ValueError(f"{op}: the nested sequences are ragged: expected a number at dim {dim} but got a "
-                                 f"sequence of length {len(x)}; every row must have the same length")
-            return
-        if not seq:
-            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
-                             f"dim {dim} but got {type(x).__name__}; every row must have the same length")
-        if len(x) != shape[dim]:
-            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
-                             f"dim {dim} (got {len(x)}); every row must have the same length")
-        for v in x:
-            walk(v, dim + 1)
-
-    walk(data, 0)
-
-
-def _flat(data):
-    for x in data:
-        if isinstance(x, (list, tuple)):
-            yield from _flat(x)
-        else:
-            yield x
-
-
-def _stack_tensors(data):
-    if isinstance(data, (list, tuple)):
-        return [_stack_tensors(x) for x in data]
-    if isinstance(data, Tensor):
-        return backend.to_device(data.array, "cpu")
-    return data
+from ._tensor import Tensor, infer_dtype, to_array
 
 
 def _finish(arr, requires_grad):
@@ -107,7 +14,7 @@ def _finish(arr, requires_grad):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new tensor holding a copy of `data` (numbers, nested lists, an array or a tensor)."""
-    return _finish(_to_array(data, dtype, device), requires_grad)
+    return _finish(to_array(data, dtype, device), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -179,7 +86,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     if not isinstance(fill_value, (bool, int, float, np.bool_, np.number)):
         raise TypeError(f"full: fill_value must be a number, not {type(fill_value).__name__}")
     if dtype is None:
-        dtype = _infer_dtype(fill_value)
+        dtype = infer_dtype(fill_value)
     xp = backend.module_for(device or "cpu")
     return _finish(xp.full(size, fill_value, dtype=dtypes.as_dtype(dtype)), requires_grad)
 

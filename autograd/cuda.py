@@ -1,5 +1,8 @@
 """autograd.cuda: GPU availability, the current device, synchronisation, memory statistics and seeding."""
+import numpy as np
+
 from . import backend
+from .random import default_generator
 
 
 def is_available():
@@ -99,22 +102,16 @@ def _stream_index(device=None):
 
 def manual_seed(seed):
     """Seed the random stream of the current GPU (the CPU's and other GPUs' streams are left alone)."""
-    from .random import default_generator
-
     default_generator._seed_device(_stream_index(), seed)
 
 
 def manual_seed_all(seed):
     """Seed the random streams of every GPU (the CPU stream is left alone)."""
-    from .random import default_generator
-
     default_generator._seed_device(None, seed)
 
 
 def seed():
     """Seed the current GPU's stream from the operating system's entropy; returns the seed."""
-    import numpy as np
-
     s = int(np.random.SeedSequence().entropy % (2**63))
     manual_seed(s)
     return s
@@ -122,8 +119,6 @@ def seed():
 
 def seed_all():
     """Seed every GPU's stream from the operating system's entropy; returns the seed."""
-    import numpy as np
-
     s = int(np.random.SeedSequence().entropy % (2**63))
     manual_seed_all(s)
     return s
@@ -131,23 +126,17 @@ def seed_all():
 
 def initial_seed():
     """The seed of the current GPU's stream."""
-    from .random import default_generator
-
     return default_generator._device_state(_stream_index())[0]
 
 
 def get_rng_state(device="cuda"):
     """The state of a GPU's random stream: {'seed': ..., 'offset': ...} (set_rng_state accepts it)."""
-    from .random import default_generator
-
     key, offset = default_generator._device_state(_stream_index(device))
     return {"seed": key, "offset": offset}
 
 
 def set_rng_state(new_state, device="cuda"):
     """Restore a GPU's random stream from get_rng_state()."""
-    from .random import default_generator
-
     if not isinstance(new_state, dict) or not {"seed", "offset"} <= set(new_state):
         raise ValueError("set_rng_state: expected the dict returned by autograd.cuda.get_rng_state(), with 'seed' "
                          f"and 'offset', got {new_state!r}")

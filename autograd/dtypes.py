@@ -38,7 +38,7 @@ class MissingDtype:
 def _load_bfloat16():
     """bfloat16 from the optional ml_dtypes package, or a MissingDtype placeholder without it."""
     try:
-        import ml_dtypes
+        import ml_dtypes  # optional dependency
     except ImportError:
         return MissingDtype("bfloat16", "ml_dtypes")
     return np.dtype(ml_dtypes.bfloat16)
@@ -156,23 +156,24 @@ def scalar_result(tensor_dtype, scalar):
 
 
 def result_type(*operands):
-    """The dtype PyTorch would give an op on these tensors and scalars.
+    """The dtype PyTorch would give an op on these tensors and scalars (None operands are ignored).
 
     As in PyTorch, operands form three groups of decreasing priority: tensors with dimensions, 0-d tensors, and
     Python scalars (a float counts as the default dtype). Each group promotes within itself; a lower group only
-    changes the result when its category (bool < integer < floating) is higher.
+    changes the result when its category (bool < integer < floating) is higher. Tensors are recognised by their
+    `dtype` and `ndim` (so arrays count as tensors too); this module sits below the Tensor class.
     """
-    from .tensor import Tensor
-
     groups = [None, None, None]  # dimensioned tensors, 0-d tensors, scalars
     for x in operands:
-        if isinstance(x, Tensor):
+        if x is None:
+            continue
+        d = _scalar_dtype(x)
+        if d is not None:
+            i = 2
+        elif isinstance(getattr(x, "dtype", None), np.dtype) and hasattr(x, "ndim"):
             i, d = (0 if x.ndim else 1), x.dtype
         else:
-            i, d = 2, _scalar_dtype(x)
-            if d is None:
-                raise TypeError(f"result_type: expected tensors or numbers (bool, int, float), got "
-                                f"{type(x).__name__}")
+            raise TypeError(f"result_type: expected tensors or numbers (bool, int, float), got {type(x).__name__}")
         groups[i] = d if groups[i] is None else promote(groups[i], d)
     out = _combine(groups[0], _combine(groups[1], groups[2]))
     return _Default.dtype if out is None else out

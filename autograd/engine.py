@@ -3,16 +3,17 @@ import sys
 
 import numpy as np
 
+from . import gradmath
+from ._tensor import Tensor, run_hook
 from .backend import is_writeable
-from .function import _FREED, edge as edge_of
+from .function import _FREED
+from .function import edge as edge_of
 from .grad_mode import state
 
 
 def _check_nan(node, grads):
-    from .ops import dual
-
     for i, g in enumerate(grads):
-        if g is not None and dual.has_nan(g):
+        if g is not None and gradmath.has_nan(g):
             where = "".join(node.trace or ["(no forward trace recorded)\n"])
             raise RuntimeError(f"{node.name()} returned nan values in its {i}th output.\n"
                                f"The forward call that created it:\n{where}")
@@ -30,7 +31,7 @@ def _dependencies(roots):
                 continue
             child = edge[0]
             deps[child] = deps.get(child, 0) + 1
-            if child not in seen and not isinstance(child, _Tensor):
+            if child not in seen and not isinstance(child, Tensor):
                 seen.add(child)
                 stack.append(child)
     return deps
@@ -101,7 +102,7 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
                 if edge is None:
                     continue
                 target, nr = edge
-                if isinstance(target, _Tensor):
+                if isinstance(target, Tensor):
                     if g is not None:
                         leaf_grads[target] = g if target not in leaf_grads else leaf_grads[target] + g
                     left = deps[target] - 1
@@ -158,7 +159,6 @@ def _prepare(node, grads, captured, wanted):
 
 def _fill_missing(node, grads):
     """Multi-output nodes get zeros for the outputs that received no gradient."""
-    Tensor = _Tensor
     wrap = any(isinstance(g, Tensor) for g in grads)
     out = []
     for g, (shape, dtype, xp) in zip(grads, node._out_meta):
@@ -171,7 +171,6 @@ def _fill_missing(node, grads):
 
 def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
     """Run t's hooks on its total gradient, then capture it (autograd.grad) or accumulate it into t.grad."""
-    Tensor = _Tensor
     g = leaf_grads.pop(t)
     if isinstance(g, np.generic):  # numpy gives scalars for 0-d results; a .grad holds an array
         g = np.asarray(g)
@@ -194,7 +193,3 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
             gd += g
         else:
             t.grad = Tensor._make(gd + g, None, 0)
-
-
-_Tensor = None  # set by tensor.py
-run_hook = None  # set by tensor.py

@@ -4,21 +4,16 @@ import weakref
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, gradmath
+from ._tensor import Tensor, root
 from .backend import _modules
 from .grad_mode import state
 
 _FLOATS = dtypes.FLOATS
 _FREED = "freed"
 _generic = np.generic
-Tensor = None  # set by tensor.py (the two modules refer to each other)
-_make = None  # Tensor._make, set by tensor.py
+_make = Tensor._make
 _new = object.__new__
-
-
-def root(t):
-    """The tensor whose memory (and version counter) t shares: its base for a view, else t itself."""
-    return t if t._base is None else t._base
 
 
 def _version_of(t):
@@ -143,7 +138,7 @@ class Function:
             out = (out,)
         shapes = self.in_shapes
         if shapes is not None:
-            out = tuple(g if g is None or s is None or g.shape == s else _dual().sum_to(g, s)
+            out = tuple(g if g is None or s is None or g.shape == s else gradmath.sum_to(g, s)
                         for g, s in zip(out, shapes))
         return out
 
@@ -305,12 +300,11 @@ class Op(Function):
 def _fresh_view(v):
     """Re-derive a view's grad_fn from its base when the base was changed in place after the view was made."""
     base = v._base
-    if base.__dict__.get("_rebased") and v.grad_fn is not None and base.grad_fn is not None:
+    refresh = base.__dict__.get("_rebased")  # set by the in-place op that rebased the base: how to re-derive
+    if refresh is not None and v.grad_fn is not None and base.grad_fn is not None:
         edges = v.grad_fn.next_edges
         if not edges or edges[0] is None or edges[0][0] is not base.grad_fn:
-            from .ops.inplace import refresh_view
-
-            refresh_view(v)
+            refresh(v)
 
 
 def _record(ctx, cls, args, out):
@@ -366,8 +360,3 @@ def _wrap_outputs(ctx, cls, args, out, record):
     if ctx.to_save:
         ctx._pack(args, outs)
     return outs
-
-
-def _dual():
-    from .ops import dual
-    return dual

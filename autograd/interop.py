@@ -13,9 +13,9 @@ import inspect
 import numpy as np
 
 from . import backend, dtypes, ops
-from .grad_mode import is_grad_enabled
+from ._tensor import Tensor
 from .creation import as_tensor, empty_like, full_like, ones_like, zeros_like
-from .tensor import Tensor
+from .grad_mode import is_grad_enabled
 
 __all__ = ["from_dlpack"]
 

@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from . import backend, dtypes, kernels
+from ._tensor import Tensor
 from .creation import _finish, _shape
 
 _DEFAULT_SEED = 67280421310721
@@ -425,8 +426,6 @@ def randperm(n, generator=None, dtype=None, device=None):
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Normal samples; mean and std may be numbers or tensors (broadcast together)."""
-    from .tensor import Tensor
-
     m = mean.array if isinstance(mean, Tensor) else mean
     s = std.array if isinstance(std, Tensor) else std
     if size is None:

@@ -6,6 +6,7 @@ each tensor name to {"dtype", "shape", "data_offsets"}; "__metadata__" (str -> s
 the JSON structure of the saved object with tensors replaced by references. A flat dict of tensors keeps its
 keys as tensor names, so safetensors (numpy, PyTorch, ...) reads our files and we read theirs.
 """
+import io
 import json
 import os
 import random as _pyrandom
@@ -15,7 +16,8 @@ from collections import OrderedDict
 import numpy as np
 
 from . import backend, dtypes
-from .tensor import Tensor
+from ._tensor import Tensor
+from .random import get_rng_state, set_rng_state
 
 __all__ = ["save", "load", "rng_state", "set_rng_state_all"]
 
@@ -258,8 +260,6 @@ def _read_file(fh):
         size = fh.seek(0, os.SEEK_END) - origin
         fh.seek(origin)
     except (AttributeError, OSError, ValueError):  # not seekable: read it all
-        import io
-
         fh = io.BytesIO(fh.read())
         origin, size = 0, len(fh.getbuffer())
     first = fh.read(8)
@@ -405,8 +405,6 @@ def _load_from(fh, name, map_location):
 def rng_state():
     """Every RNG state a training script may draw from: autograd's default generator, numpy's global RNG
     (np.random.seed/rand) and Python's random module; save() stores it exactly, set_rng_state_all() restores it."""
-    from .random import get_rng_state
-
     st = np.random.get_state(legacy=False)
     numpy_state = {"bit_generator": st["bit_generator"],
                    "state": {"key": [int(k) for k in st["state"]["key"]], "pos": int(st["state"]["pos"])},
@@ -416,8 +414,6 @@ def rng_state():
 
 def set_rng_state_all(state):
     """Restore the states captured by rng_state() (entries that are missing are left alone)."""
-    from .random import set_rng_state
-
     if not isinstance(state, dict) or not set(state) & {"autograd", "numpy", "python"}:
         raise ValueError("set_rng_state_all: expected the dict returned by rng_state(), with 'autograd', 'numpy' "
                          f"and 'python' entries; got {type(state).__name__}")

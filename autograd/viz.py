@@ -8,9 +8,9 @@ import warnings
 
 import numpy as np
 
+from ._tensor import Tensor
 from .backend import array_module, device_of
 from .function import _FREED
-from .tensor import Tensor
 
 __all__ = ["to_dot", "draw", "render", "Graph", "Source"]
 

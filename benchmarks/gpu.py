@@ -95,7 +95,7 @@ def set_tf32(fw, flag):
         fw.lib.backends.cuda.matmul.allow_tf32 = flag
         fw.lib.backends.cudnn.allow_tf32 = flag
     else:
-        fw.lib.backends.cuda.matmul.allow_tf32 = flag
+        fw.lib.precision.cuda.matmul.allow_tf32 = flag
 
 
 # ---------------------------------------------------------------------------- workloads

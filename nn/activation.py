@@ -1,12 +1,10 @@
 """Activation layers: ReLU, LeakyReLU, ELU, GELU, SiLU, Softplus, Softmax, LogSoftmax, PReLU, ..."""
-import importlib
 
 import autograd
+from autograd.ops import activation as F
 from autograd.ops import unary
 
 from .module import Layer, Parameter
-
-F = importlib.import_module("autograd.ops.activation")  # the module: autograd.ops.activation may be a function
 
 __all__ = ["ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign",
            "Hardtanh", "Hardswish", "Hardsigmoid", "Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "GLU",

@@ -4,6 +4,8 @@ import csv
 import math
 import os
 
+from autograd import save
+
 __all__ = ["Callback", "History", "ProgressBar", "EarlyStopping", "ModelCheckpoint", "LearningRateScheduler",
            "CSVLogger"]
 
@@ -56,7 +58,7 @@ class History:
     def plot(self, keys=None, ax=None):
         """Plot the training curves with matplotlib (optional dependency); returns the axes."""
         try:
-            import matplotlib.pyplot as plt
+            import matplotlib.pyplot as plt  # optional dependency
         except ImportError:
             raise ImportError("History.plot needs matplotlib: pip install matplotlib") from None
         if ax is None:
@@ -80,7 +82,7 @@ class ProgressBar(Callback):
 
     def on_epoch_begin(self, epoch):
         try:
-            from tqdm.auto import tqdm
+            from tqdm.auto import tqdm  # optional dependency
         except ImportError:
             self.bar = None
             return
@@ -155,8 +157,6 @@ class ModelCheckpoint(Callback):
         self.best = None
 
     def on_epoch_end(self, epoch, logs):
-        from autograd import save
-
         if self.save_best_only:
             value = logs.get(self.monitor)
             if value is None:

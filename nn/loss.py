@@ -3,13 +3,11 @@
 Each is called as loss(pred, target) like PyTorch's; .loss(pred, target) returns the same value and
 .grad(pred, target) the gradient of the loss with respect to pred, computed by the tape.
 """
-import importlib
 
 import autograd
+from autograd.ops import loss as F
 
 from .module import Layer
-
-F = importlib.import_module("autograd.ops.loss")  # the module: autograd.ops.loss may be a function
 
 __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
            "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss",

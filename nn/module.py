@@ -1,5 +1,6 @@
 """Layer (PyTorch's Module, also exported as Module) and Parameter: registration, traversal, state, hooks."""
 import contextvars
+import html
 import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -750,8 +751,6 @@ class Layer:
 
     def _repr_html_(self):
         """Jupyter's view: the text repr above a line with the parameter count, dtypes, devices and mode."""
-        import html
-
         params = list(self.parameters())
         total = sum(p.numel() for p in params)
         trainable = sum(p.numel() for p in params if p.requires_grad)

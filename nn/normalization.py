@@ -1,14 +1,12 @@
 """Normalization layers: BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm."""
-import importlib
 import numbers
 import warnings
 
 import autograd
+from autograd.ops import normalization as F
 
 from . import init
 from .module import Layer, Parameter
-
-F = importlib.import_module("autograd.ops.norm")  # the module: autograd.ops.norm may be a function
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
            "LayerNorm", "GroupNorm", "RMSNorm"]

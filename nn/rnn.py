@@ -4,7 +4,8 @@ import numbers
 import warnings
 
 import autograd
-from autograd.ops.embedding import linear
+from autograd.ops.regularization import dropout
+from autograd.ops.sparse import linear
 
 from . import init
 from .module import Layer, Parameter
@@ -248,8 +249,6 @@ class RNNBase(Layer):
                     h_n.append(last)
             layer_input = outputs[0] if directions == 1 else autograd.cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                from autograd.ops.dropout import dropout
-
                 layer_input = dropout(layer_input, self.dropout, True)
         output = layer_input
         hidden = autograd.stack(h_n, 0)

@@ -1,7 +1,7 @@
 """Embedding: a lookup table of vectors indexed by integers."""
 import autograd
-from autograd.ops.embedding import embedding
 from autograd.ops.inplace import bump
+from autograd.ops.sparse import embedding
 
 from . import init
 from .module import Layer, Parameter

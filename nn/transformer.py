@@ -1,22 +1,19 @@
 """Attention and transformer layers: MultiheadAttention, TransformerEncoder(Layer), TransformerDecoder(Layer), ..."""
 import copy
-import importlib
 import math
 
 import autograd
 from autograd import dtypes
+from autograd.ops import activation as A
 from autograd.ops.attention import attention
-from autograd.ops.embedding import linear
+from autograd.ops.sparse import linear
 
 from . import init
 from .container import ModuleList
 from .dropout import Dropout
 from .linear import Linear
 from .module import Layer, Parameter
-
 from .normalization import LayerNorm
-
-A = importlib.import_module("autograd.ops.activation")  # the module: autograd.ops.activation may be a function
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
            "TransformerDecoder", "Transformer"]

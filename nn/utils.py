@@ -1,5 +1,6 @@
 """Gradient clipping and parameter/vector conversion (PyTorch's nn.utils)."""
 import math
+import warnings
 
 import autograd
 from autograd import backend, dtypes
@@ -98,8 +99,6 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """Deprecated alias of clip_grad_norm_."""
-    import warnings
-
     warnings.warn("nn.utils.clip_grad_norm is now deprecated in favor of nn.utils.clip_grad_norm_.",
                   FutureWarning, stacklevel=2)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

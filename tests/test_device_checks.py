@@ -1,5 +1,4 @@
 """Checks of device data are queued on a GPU (no host synchronisation in a training step) and raised later."""
-import importlib
 
 import numpy as np
 import pytest
@@ -11,8 +10,6 @@ import optim
 from autograd import backend
 from tests.conftest import REAL_GPU
 from tests.fake_cupy import FakeArray, fake_cupy
-
-D = importlib.import_module("autograd.ops.dropout")
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ The comparisons run twice: on the CPU with the kernels' CUDA C compiled by g++ (
 thread per block, the stand-in's arrays), and on a real GPU (marked `cuda`) with cupy's kernels against the same
 ops with kernels switched off.
 """
-import importlib
 import shutil
 import types
 
@@ -15,12 +14,11 @@ import autograd as ag
 import nn.functional as F
 import optim
 from autograd import backend, kernels
+from autograd.ops import activation as A
+from autograd.ops import regularization as D
 from tests import kernel_emulator
 from tests.conftest import REAL_GPU
 from tests.fake_cupy import FakeArray, fake_cupy
-
-D = importlib.import_module("autograd.ops.dropout")
-A = importlib.import_module("autograd.ops.activation")
 
 
 # ---------------------------------------------------------------------------- registry and fallbacks

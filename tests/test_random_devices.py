@@ -1,5 +1,4 @@
 """Random streams on devices: the CPU stream is unchanged, GPUs draw from seeded Philox streams on the device."""
-import importlib
 import math
 
 import numpy as np
@@ -7,10 +6,9 @@ import pytest
 
 import autograd as ag
 from autograd import backend, kernels, random, serialization
+from autograd.ops import regularization as D
 from tests.conftest import REAL_GPU
 from tests.fake_cupy import fake_cupy
-
-D = importlib.import_module("autograd.ops.dropout")
 
 cuda = pytest.mark.cuda
 needs_gpu = pytest.mark.skipif(not REAL_GPU, reason="needs a real GPU (cupy kernels)")

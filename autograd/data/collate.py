@@ -4,10 +4,10 @@ import copy
 
 import numpy as np
 
+from .._tensor import Tensor
 from ..creation import as_tensor, tensor
 from ..dtypes import float64
 from ..ops import stack
-from ..tensor import Tensor
 
 __all__ = ["default_collate", "default_convert"]
 

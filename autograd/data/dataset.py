@@ -5,8 +5,8 @@ import math
 import numbers
 import warnings
 
+from .._tensor import Tensor
 from ..random import randperm
-from ..tensor import Tensor
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "ConcatDataset", "ChainDataset", "Subset", "random_split"]
 

@@ -15,7 +15,7 @@ __all__ = ["load_digits", "read_idx", "MNIST", "FashionMNIST"]
 def load_digits(test_fraction=0.2, seed=0, dtype=None):
     """(X_train, y_train, X_test, y_test): 1797 8x8 digits as 64 features scaled to [0, 1], a seeded split."""
     try:
-        from sklearn.datasets import load_digits as _sk_digits
+        from sklearn.datasets import load_digits as _sk_digits  # optional dependency
     except ImportError:
         raise ImportError("load_digits reads the copy of the digits data inside scikit-learn: "
                           'pip install scikit-learn (or pip install -e ".[examples]")') from None

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from .. import random as _random
-from ..tensor import Tensor
+from .._tensor import Tensor
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
            "BatchSampler"]

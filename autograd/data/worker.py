@@ -9,6 +9,7 @@ import traceback
 
 import numpy as np
 
+from .. import random as _random
 from .collate import default_collate
 from .dataset import Subset, TensorDataset
 
@@ -147,8 +148,6 @@ def _dumps(msg):
 def _worker_loop(iterable, dataset, index_queue, result_queue, auto_collation, collate_fn, drop_last, worker_id,
                  num_workers, seed, worker_init_fn, is_process):
     """Answer (epoch, task, index) requests with (epoch, task, batch) until a None request arrives."""
-    from .. import random as _random
-
     if not is_process:
         # the thread's own default generator seeded with `seed`: draws do not depend on how the threads interleave,
         # and worker k draws what process worker k (below) would. Python's and numpy's global RNGs are shared by

@@ -4,8 +4,8 @@ import zlib
 import numpy as np
 
 from .. import backend, dtypes
+from .._tensor import Tensor
 from ..ops.inplace import bump
-from ..tensor import Tensor
 from . import group as _g
 
 

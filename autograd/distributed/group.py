@@ -1,7 +1,13 @@
 """The default process group: init_process_group, rank and world size, and taking the job down on an error."""
+import importlib
 import os
 import sys
 import time
+
+from .. import backend
+from .mpi_backend import MPIBackend
+from .nccl_backend import NCCLBackend
+from .store import share
 
 _group = None  # the active backend object (MPIBackend or NCCLBackend), or None
 _checks = True  # verify shapes/dtypes across ranks before each collective (TAPEGRAD_DISTRIBUTED_CHECKS=0: off)
@@ -23,7 +29,7 @@ def _env_int(name, default=None):
 def _mpi_comm():
     """MPI.COMM_WORLD when mpi4py is importable, else None."""
     try:
-        from mpi4py import MPI
+        from mpi4py import MPI  # optional dependency
     except ImportError:
         return None
     return MPI.COMM_WORLD
@@ -36,7 +42,7 @@ def _local_rank(comm):
         if value is not None:
             return value
     if comm is not None and comm.Get_size() > 1:
-        from mpi4py import MPI
+        from mpi4py import MPI  # optional dependency
 
         return comm.Split_type(MPI.COMM_TYPE_SHARED).Get_rank()
     return 0
@@ -53,16 +59,12 @@ def init_process_group(backend="mpi", init_method=None, timeout=None, world_size
     world_size = world_size if world_size is not None and world_size >= 0 else _env_int("WORLD_SIZE")
     rank = rank if rank is not None and rank >= 0 else _env_int("RANK")
     if name == "mpi":
-        from .mpi_backend import MPIBackend
-
         group = MPIBackend()
         for what, asked, actual in (("WORLD_SIZE", world_size, group.size), ("RANK", rank, group.rank)):
             if asked is not None and asked != actual:
                 raise RuntimeError(f"init_process_group(backend='mpi'): {what} is {asked} but MPI says {actual}; "
                                    f"the mpi backend takes ranks from mpiexec: {LAUNCH_HINT}")
     elif name == "nccl":
-        from .nccl_backend import NCCLBackend
-
         NCCLBackend.check_available()  # before MPI starts, so a machine without a GPU fails fast and cleanly
         comm = _mpi_comm()
         if world_size is None:
@@ -88,8 +90,6 @@ def _id_exchange(comm, rank, world_size, init_method, timeout):
         return lambda value: value
     if comm is not None and comm.Get_size() == world_size:
         return lambda value: comm.bcast(value, root=0)
-    from .store import share
-
     addr, port = os.environ.get("MASTER_ADDR"), _env_int("MASTER_PORT")
     if init_method and init_method.startswith("tcp://"):
         addr, _, port_text = init_method[len("tcp://"):].rpartition(":")
@@ -174,7 +174,7 @@ def is_available():
 def is_mpi_available():
     """True when mpi4py (and an MPI library) can be imported."""
     try:
-        from mpi4py import MPI  # noqa: F401
+        from mpi4py import MPI  # noqa: F401 (optional dependency)
     except ImportError:
         return False
     return True
@@ -182,13 +182,9 @@ def is_mpi_available():
 
 def is_nccl_available():
     """True when cupy with NCCL and a GPU are usable."""
-    from .. import backend
-
     if backend.cuda_unavailable_reason() is not None:
         return False
     try:
-        import importlib
-
         return bool(getattr(importlib.import_module("cupy.cuda.nccl"), "available", False))
     except ImportError:
         return False

@@ -12,7 +12,7 @@ class MPIBackend:
 
     def __init__(self):
         try:
-            from mpi4py import MPI
+            from mpi4py import MPI  # optional dependency
         except ImportError as err:
             raise RuntimeError(f"init_process_group(backend='mpi') needs mpi4py and an MPI library ({err}); "
                                f"{INSTALL_HINT}") from None

@@ -103,7 +103,7 @@ class NCCLBackend:
             self.comm.abort()
         finally:
             try:
-                from mpi4py import MPI
+                from mpi4py import MPI  # optional dependency
             except ImportError:
                 os._exit(code)
             MPI.COMM_WORLD.Abort(code)

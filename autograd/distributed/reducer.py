@@ -15,7 +15,7 @@ import zlib
 import numpy as np
 
 from .. import backend
-from ..tensor import Tensor
+from .._tensor import Tensor
 from . import collectives
 from . import group as _g
 

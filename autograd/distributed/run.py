@@ -63,7 +63,7 @@ def _abort(comm, code, what):
 def _work(opts):
     """Run the target on this rank, aborting the whole job when it fails."""
     try:
-        from mpi4py import MPI
+        from mpi4py import MPI  # optional dependency
     except ImportError as err:
         raise SystemExit(f"autograd.distributed.run: {err}; {INSTALL_HINT}") from None
     comm = MPI.COMM_WORLD

@@ -1,20 +1,20 @@
-"""The differentiable ops, by family; each family lists its public functions and its Tensor methods."""
-import importlib
+"""The differentiable ops, by family; this is the one place where Tensor's methods and operators are attached."""
+from .. import autograd_api
+from .._tensor import Tensor
+from . import (activation, arith, attention, compare, conv, convert, factory, index, inplace, join, linalg, loss,
+               normalization, pooling, reduce, regularization, shape, sorting, sparse, unary)
+from .operators import bind_operators
 
-from ..tensor import Tensor
-
-FAMILIES = ["convert", "arith", "unary", "compare", "reduce", "shape", "join", "index", "sort", "linalg",
-            "inplace", "activation", "norm", "loss", "attention", "conv", "pool", "embedding", "dropout", "factory"]
+FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
+            normalization, loss, attention, conv, pooling, sparse, regularization, factory]
 
 __all__ = []
-_modules = [importlib.import_module(f".{_name}", __name__) for _name in FAMILIES]
-for _mod in _modules:  # functions win over same-named family modules (norm, dropout, embedding)
-    for _fn in _mod.__all__:
-        globals()[_fn] = getattr(_mod, _fn)
-    __all__ += _mod.__all__
-    for _meth, _fn in _mod.METHODS.items():
+for _family in FAMILIES:  # each family lists its public functions and its Tensor methods
+    for _fn in _family.__all__:
+        globals()[_fn] = getattr(_family, _fn)
+    __all__ += _family.__all__
+    for _meth, _fn in _family.METHODS.items():
         setattr(Tensor, _meth, _fn)
-
-from .operators import bind_operators  # noqa: E402
-
+for _meth, _fn in autograd_api.METHODS.items():  # backward(), from the engine's entry points
+    setattr(Tensor, _meth, _fn)
 bind_operators(Tensor)

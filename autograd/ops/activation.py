@@ -4,10 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes, kernels
+from .. import dtypes, gradmath, kernels
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual, unary
+from . import unary
+from .inplace import check_inplace, commit
 from .unary import elementwise_kernel
 
 
@@ -24,8 +25,6 @@ def _finish(input, out, inplace, op):
     """Return out, or write it into input when inplace=True (rebinding input on the tape)."""
     if not inplace:
         return out
-    from .inplace import check_inplace, commit
-
     check_inplace(input, f"{op}_")
     return commit(input, out, f"{op}_")
 
@@ -34,14 +33,14 @@ def _erf(x):
     """erf of an array or a Tensor."""
     if isinstance(x, Tensor):
         return x.erf()
-    return unary._erf(dual.xp(x), x)
+    return unary._erf(gradmath.xp(x), x)
 
 
 def _log1pexp(x):
     """log(1 + exp(x)) computed stably, on an array or a Tensor."""
     if isinstance(x, Tensor):
         return Softplus.apply(x, 1.0, math.inf)
-    return dual.xp(x).logaddexp(0, x).astype(x.dtype, copy=False)
+    return gradmath.xp(x).logaddexp(0, x).astype(x.dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------- elementwise activations
@@ -62,7 +61,7 @@ class _Elementwise(Op):
         if k is not None:
             y = k(x, *params)
         else:
-            m = dual.xp(x)
+            m = gradmath.xp(x)
             y = m.asarray(type(ctx).f(m, x, *params), dtype=x.dtype)  # 0-d inputs give numpy scalars: make arrays
         ctx.save_for_backward(x, y)
         return y
@@ -101,13 +100,13 @@ def _zero(gy):
 
 Hardtanh = _elementwise(
     "Hardtanh", lambda m, x, lo, hi: m.clip(x, lo, hi),
-    lambda gy, x, y, lo, hi: dual.mask(gy, (dual.array(x) > lo) & (dual.array(x) < hi)),
+    lambda gy, x, y, lo, hi: gradmath.mask(gy, (gradmath.array(x) > lo) & (gradmath.array(x) < hi)),
     _fused("hardtanh", ("lo", "hi"), "y = x < lo ? lo : (x > hi ? hi : x);",
-           "gx = (x > lo && x < hi) ? gy : (T)0;"))  # as dual.mask
+           "gx = (x > lo && x < hi) ? gy : (T)0;"))  # as gradmath.mask
 
 LeakyRelu = _elementwise(
     "LeakyRelu", lambda m, x, s: m.where(x > 0, x, x * s),
-    lambda gy, x, y, s: dual.where(dual.array(x) > 0, gy, gy * s),
+    lambda gy, x, y, s: gradmath.where(gradmath.array(x) > 0, gy, gy * s),
     _fused("leaky_relu", ("s",), "y = x > (T)0 ? x : x * s;", "gx = x > (T)0 ? gy : gy * s;"))
 
 # elu with output scale `scale` and input scale `input_scale` (elu, selu and celu are special cases):
@@ -115,7 +114,7 @@ LeakyRelu = _elementwise(
 Elu = _elementwise(
     "Elu", lambda m, x, alpha, scale, iscale: m.where(x > 0, x * scale,
                                                        scale * alpha * m.expm1(m.minimum(x, 0) * iscale)),
-    lambda gy, x, y, alpha, scale, iscale: dual.where(dual.array(x) > 0, gy * scale,
+    lambda gy, x, y, alpha, scale, iscale: gradmath.where(gradmath.array(x) > 0, gy * scale,
                                                       gy * ((y + scale * alpha) * iscale)),
     _fused("elu", ("alpha", "scale", "iscale"), "y = x > (T)0 ? x * scale : scale * alpha * expm1(x * iscale);",
            "gx = x > (T)0 ? gy * scale : gy * ((y + scale * alpha) * iscale);"))
@@ -139,7 +138,7 @@ class Gelu(Op):
         if k is not None:
             ctx.cdf = None
             return k(x)
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         cdf = m.asarray(_cdf(x), dtype=x.dtype)
         ctx.cdf = cdf if m is np else None
         return x * cdf
@@ -151,7 +150,7 @@ class Gelu(Op):
             return k(gy, x)
         cdf = ctx.cdf if ctx.cdf is not None and not isinstance(x, Tensor) else _cdf(x)
         with np.errstate(over="ignore"):  # x * x overflows to inf for huge |x|: exp(-inf) = 0, the right density
-            return gy * (cdf + x * dual.exp(x * x * -0.5) * _INV_SQRT_2PI)
+            return gy * (cdf + x * gradmath.exp(x * x * -0.5) * _INV_SQRT_2PI)
 
 
 _GELU_CDF = f"((erf(x * {_c(1 / _SQRT_2)}) + (T)1) * (T)0.5)"
@@ -181,7 +180,7 @@ def _gelu_tanh(m, x):
 def _gelu_tanh_grad(gy, x, y):
     xc = _clamp_gelu(x)
     x2 = xc * xc
-    t = dual.tanh(xc * (x2 * _GELU_C3 + _GELU_K))
+    t = gradmath.tanh(xc * (x2 * _GELU_C3 + _GELU_K))
     return gy * ((t + 1) * 0.5 + xc * (1 - t * t) * (x2 * (1.5 * _GELU_C3) + 0.5 * _GELU_K))
 
 
@@ -196,18 +195,18 @@ GeluTanh = _elementwise(
 
 
 def _silu_grad(gy, x, y):
-    s = dual.sigmoid(x)
+    s = gradmath.sigmoid(x)
     return gy * (s * (x * (1 - s) + 1))
 
 
-Silu = _elementwise("Silu", lambda m, x: x * dual.sigmoid(x), _silu_grad,
+Silu = _elementwise("Silu", lambda m, x: x * gradmath.sigmoid(x), _silu_grad,
                     _fused("silu", (), "y = x * tg_sigmoid(x);",
                            "T s = tg_sigmoid(x); gx = gy * (s * (x * ((T)1 - s) + (T)1));"))
 
 
 def _mish_grad(gy, x, y):
-    t = dual.tanh(_log1pexp(x))
-    return gy * (t + x * (1 - t * t) * dual.sigmoid(x))
+    t = gradmath.tanh(_log1pexp(x))
+    return gy * (t + x * (1 - t * t) * gradmath.sigmoid(x))
 
 
 Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad,
@@ -218,13 +217,13 @@ Mish = _elementwise("Mish", lambda m, x: x * m.tanh(_log1pexp(x)), _mish_grad,
 # softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (as in PyTorch)
 Softplus = _elementwise(
     "Softplus", lambda m, x, beta, thr: m.where(x * beta > thr, x, m.logaddexp(0, x * beta) / beta),
-    lambda gy, x, y, beta, thr: dual.where(dual.array(x) * beta > thr, gy, gy * dual.sigmoid(x * beta)),
+    lambda gy, x, y, beta, thr: gradmath.where(gradmath.array(x) * beta > thr, gy, gy * gradmath.sigmoid(x * beta)),
     _fused("softplus", ("beta", "thr"), "y = x * beta > thr ? x : tg_log1pexp(x * beta) / beta;",
            "gx = x * beta > thr ? gy : gy * tg_sigmoid(x * beta);"))
 
 
 def _softsign_grad(gy, x, y):
-    d = dual.abs(x) + 1
+    d = gradmath.abs(x) + 1
     return gy / d / d  # not gy / d^2: d^2 overflows (with a warning) for huge |x|, gy / d / d goes quietly to 0
 
 
@@ -232,26 +231,26 @@ Softsign = _elementwise("Softsign", lambda m, x: x / (m.abs(x) + 1), _softsign_g
 
 Hardswish = _elementwise(
     "Hardswish", lambda m, x: x * m.clip(x + 3, 0, 6) / 6,
-    lambda gy, x, y: dual.where(dual.array(x) < -3, _zero(gy),
-                                dual.where(dual.array(x) <= 3, gy * (x * (1 / 3) + 0.5), gy)))
+    lambda gy, x, y: gradmath.where(gradmath.array(x) < -3, _zero(gy),
+                                gradmath.where(gradmath.array(x) <= 3, gy * (x * (1 / 3) + 0.5), gy)))
 
 Hardsigmoid = _elementwise(
     "Hardsigmoid", lambda m, x: m.clip(x + 3, 0, 6) / 6,
-    lambda gy, x, y: dual.where((dual.array(x) > -3) & (dual.array(x) < 3), gy * (1 / 6), _zero(gy)))
+    lambda gy, x, y: gradmath.where((gradmath.array(x) > -3) & (gradmath.array(x) < 3), gy * (1 / 6), _zero(gy)))
 
-Tanhshrink = _elementwise("Tanhshrink", lambda m, x: x - m.tanh(x), lambda gy, x, y: gy * dual.square(dual.tanh(x)))
+Tanhshrink = _elementwise("Tanhshrink", lambda m, x: x - m.tanh(x), lambda gy, x, y: gy * gradmath.square(gradmath.tanh(x)))
 
 Hardshrink = _elementwise(
     "Hardshrink", lambda m, x, lam: m.where((x > lam) | (x < -lam), x, 0),
-    lambda gy, x, y, lam: dual.mask(gy, (dual.array(x) > lam) | (dual.array(x) < -lam)))
+    lambda gy, x, y, lam: gradmath.mask(gy, (gradmath.array(x) > lam) | (gradmath.array(x) < -lam)))
 
 Softshrink = _elementwise(
     "Softshrink", lambda m, x, lam: m.where(x > lam, x - lam, m.where(x < -lam, x + lam, 0)),
-    lambda gy, x, y, lam: dual.mask(gy, (dual.array(x) > lam) | (dual.array(x) < -lam)))
+    lambda gy, x, y, lam: gradmath.mask(gy, (gradmath.array(x) > lam) | (gradmath.array(x) < -lam)))
 
 Threshold = _elementwise(
     "Threshold", lambda m, x, thr, value: m.where(x > thr, x, value),
-    lambda gy, x, y, thr, value: dual.mask(gy, dual.array(x) > thr))
+    lambda gy, x, y, thr, value: gradmath.mask(gy, gradmath.array(x) > thr))
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
@@ -415,7 +414,7 @@ def _axis(dim, ndim, op):
 
 def _shifted(x, axis, safe):
     """x - max(x) along axis (rows that are all -inf get a shift of 0 when safe)."""
-    m = dual.xp(x)
+    m = gradmath.xp(x)
     mx = x.max(axis=axis, keepdims=True) if x.size else m.zeros_like(x.sum(axis=axis, keepdims=True))
     if safe:
         mx = m.where(m.isfinite(mx), mx, 0)
@@ -485,7 +484,7 @@ def _softmax_rows(x, axis, log_mode, safe):
     k = kernels.get("softmax_fwd", x)
     if k is None or axis != x.ndim - 1 or x.size == 0:
         return None
-    m = dual.xp(x)
+    m = gradmath.xp(x)
     x = m.ascontiguousarray(x)
     n = x.shape[-1]
     y = m.empty_like(x)
@@ -500,7 +499,7 @@ def _softmax_rows_grad(y, gy, axis, log_mode):
     k = kernels.get("softmax_bwd", gy)
     if k is None or axis != y.ndim - 1 or y.size == 0 or gy.dtype != y.dtype:
         return None
-    m = dual.xp(gy)
+    m = gradmath.xp(gy)
     gy = m.ascontiguousarray(gy)
     n = y.shape[-1]
     gx = m.empty_like(gy)
@@ -519,7 +518,7 @@ class Softmax(Op):
             ctx.axis = axis
             ctx.save_for_backward(y)
             return y
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         e = m.exp(_shifted(x, axis, safe))
         s = e.sum(axis=axis, keepdims=True)
         if safe:  # rows with nothing to attend to give zeros instead of NaN
@@ -534,7 +533,7 @@ class Softmax(Op):
         gx = _softmax_rows_grad(y, gy, ctx.axis, 0)
         if gx is not None:
             return gx, None, None
-        return y * (gy - dual.sum(gy * y, ctx.axis, True)), None, None
+        return y * (gy - gradmath.sum(gy * y, ctx.axis, True)), None, None
 
 
 class LogSoftmax(Op):
@@ -546,7 +545,7 @@ class LogSoftmax(Op):
             ctx.axis = axis
             ctx.save_for_backward(z)
             return z
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         z = _shifted(x, axis, False)
         z = m.asarray(z - m.log(m.exp(z).sum(axis=axis, keepdims=True)))
         ctx.axis = axis
@@ -558,7 +557,7 @@ class LogSoftmax(Op):
         gx = _softmax_rows_grad(y, gy, ctx.axis, 1)
         if gx is not None:
             return gx, None
-        return gy - dual.exp(y) * dual.sum(gy, ctx.axis, True), None
+        return gy - gradmath.exp(y) * gradmath.sum(gy, ctx.axis, True), None
 
 
 def _softmax_input(input, dim, dtype, op):

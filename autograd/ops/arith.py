@@ -1,10 +1,10 @@
 """Arithmetic: add, sub, mul, div, neg, pow, floor_divide, remainder, with PyTorch's type promotion."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, gradmath
+from .._tensor import Tensor
+from ..creation import as_tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 
 _SCALARS = (int, float, bool)
 _default = dtypes._Default
@@ -58,37 +58,9 @@ def _other(s, t, op):
                            f"data ({type(s).__name__}) on cpu; make it a tensor on {t.device} first (nothing is "
                            "copied implicitly)")
     if isinstance(s, (list, tuple)) or hasattr(s, "__array__") or hasattr(s, "__cuda_array_interface__"):
-        from ..creation import as_tensor
-
         other = as_tensor(s, device=t.device)
         return operands(t, other, op)[1] if other.dtype != t.dtype else other
     raise TypeError(f"{op}: unsupported operand type {type(s).__name__} (expected a tensor or a number)")
-
-
-def result_dtype(*values):
-    """PyTorch's result dtype for tensors and Python numbers (None ignored): tensors with dimensions decide, then
-    0-d tensors and then numbers, each only when its category (bool < integer < float) is higher."""
-    dim = zero = None
-    num = -1
-    for v in values:
-        if isinstance(v, Tensor):
-            d = v.array.dtype
-            if v.array.ndim:
-                dim = d if dim is None else dtypes.promote(dim, d)
-            else:
-                zero = d if zero is None else dtypes.promote(zero, d)
-        elif v is not None:
-            num = max(num, 0 if isinstance(v, (bool, np.bool_)) else 1 if isinstance(v, (int, np.integer)) else 2)
-    out = dim
-    if zero is not None and (out is None or _category(zero) > _category(out)):
-        out = zero
-    if num >= 0 and (out is None or num > _category(out)):
-        out = (dtypes.bool_, dtypes.int64, _default.dtype)[num]
-    return out
-
-
-def _category(d):
-    return 2 if d in _FLOATS else (0 if d == dtypes.bool_ else 1)
 
 
 def _is_bool(v):
@@ -315,11 +287,11 @@ class Pow(Op):
         need = ctx.needs_input_grad
         ga = gb = None
         if need[0]:
-            ga = dual.where(dual.array(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
+            ga = gradmath.where(gradmath.array(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
         if need[1]:
             y = a ** b
-            safe = dual.where(dual.array(a) > 0, a, 1.0 + 0.0 * a)
-            gb = dual.where((dual.array(a) == 0) & (dual.array(b) >= 0), 0.0 * gy, gy * y * dual.log(safe))
+            safe = gradmath.where(gradmath.array(a) > 0, a, 1.0 + 0.0 * a)
+            gb = gradmath.where((gradmath.array(a) == 0) & (gradmath.array(b) >= 0), 0.0 * gy, gy * y * gradmath.log(safe))
         return ga, gb
 
 
@@ -370,7 +342,7 @@ class Remainder(Op):
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
-        q = dual.array(a) // dual.array(b)
+        q = gradmath.array(a) // gradmath.array(b)
         return gy, -gy * q
 
 
@@ -381,7 +353,7 @@ class TruncDivide(Op):
 
     def forward(ctx, a, b):
         ref = a if hasattr(a, "dtype") else b
-        m = dual.xp(ref)
+        m = gradmath.xp(ref)
         if ref.dtype in _FLOATS:
             return m.trunc(a / b)
         q = a // b  # exact for integers: floor, moved up by one where the exact quotient is negative and inexact
@@ -395,7 +367,7 @@ class TruncDivide(Op):
 def _check_int_zero(a, b, op):
     d = b.array if isinstance(b, Tensor) else b
     dt = (a.array.dtype if isinstance(a, Tensor) else b.array.dtype)
-    if dt not in dtypes.FLOATS and bool((dual.xp(d).asarray(d) == 0).any()):
+    if dt not in dtypes.FLOATS and bool((gradmath.xp(d).asarray(d) == 0).any()):
         raise ZeroDivisionError(f"{op}: integer division by zero")
 
 
@@ -444,7 +416,7 @@ def addcmul(input, tensor1, tensor2, value=1):
     _check_value(value, "addcmul")
     if input.dtype == tensor1.dtype == tensor2.dtype == dtypes.bool_:
         raise TypeError("addcmul: not supported for bool tensors; convert them with .long() first")
-    if result_dtype(input, tensor1, tensor2) not in _FLOATS and isinstance(value, (float, np.floating)):
+    if dtypes.result_type(input, tensor1, tensor2) not in _FLOATS and isinstance(value, (float, np.floating)):
         raise RuntimeError(f"addcmul: for integral or bool inputs (dtypes {input.dtype}, {tensor1.dtype}, "
                            f"{tensor2.dtype}) value must be an integer, got {value!r}")
     prod = mul(tensor1, tensor2)

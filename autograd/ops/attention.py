@@ -2,9 +2,9 @@
 import math
 
 from .. import dtypes
-from ..tensor import Tensor
+from .._tensor import Tensor
 from .activation import Softmax
-from .dropout import dropout
+from .regularization import dropout
 
 
 def _check(query, key, value, attn_mask, is_causal, op):

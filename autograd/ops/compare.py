@@ -1,12 +1,10 @@
 """Comparisons, logical and bitwise ops, isnan/isinf/isfinite: results carry no gradient."""
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, gradmath
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 from .arith import operands
-
 
 _OPERANDS = (Tensor, int, float, np.generic, list, tuple)
 
@@ -71,7 +69,7 @@ bitwise_xor = _binary_nograd("bitwise_xor", _int_only(lambda a, b: a ^ b, "bitwi
 
 def _unary_nograd(name, fwd, doc):
     cls = type(name.capitalize(), (Op,), {"differentiable": False, "__slots__": (),
-                                          "forward": lambda ctx, x: fwd(dual.xp(x), x)})
+                                          "forward": lambda ctx, x: fwd(gradmath.xp(x), x)})
 
     def fn(input):
         return cls.apply(input)
@@ -110,8 +108,8 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Elementwise closeness (|a - b| <= atol + rtol * |b|)."""
     a, b = operands(input, other, "isclose")
-    ad, bd = dual.array(a), dual.array(b)
-    return Tensor._make(dual.xp(ad).isclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan), None, 0)
+    ad, bd = gradmath.array(a), gradmath.array(b)
+    return Tensor._make(gradmath.xp(ad).isclose(ad, bd, rtol=rtol, atol=atol, equal_nan=equal_nan), None, 0)
 
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",

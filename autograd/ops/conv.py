@@ -14,10 +14,9 @@ long contiguous runs.
 """
 import math
 
-from .. import dtypes
+from .. import dtypes, gradmath
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "unfold", "fold"]
 METHODS = {}
@@ -135,7 +134,7 @@ def _pad4(x, pad):
     if not (pt or pb or pl or pr):
         return x
     n, c, h, w = x.shape
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=x.dtype)
     out[:, :, pt:pt + h, pl:pl + w] = x
     return out
@@ -146,7 +145,7 @@ def _crop4(x, pad, hw):
     (pt, pb), (pl, pr) = pad
     if not (pt or pb or pl or pr) and x.shape[2:] == hw:
         return x
-    return dual.xp(x).ascontiguousarray(x[:, :, pt:pt + hw[0], pl:pl + hw[1]])
+    return gradmath.xp(x).ascontiguousarray(x[:, :, pt:pt + hw[0], pl:pl + hw[1]])
 
 
 def _flat_len(g):
@@ -161,7 +160,7 @@ def _cols_len(g):
 
 def _windows(x, g):
     """A strided view of the padded x: (N, C, kh, kw, L) on the flat layout, else (N, C, kh, kw, OH, OW)."""
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     as_strided = xp.lib.stride_tricks.as_strided
     xpad = _pad4(x, g.pad)
     n, c, hp, wp = xpad.shape
@@ -180,7 +179,7 @@ def im2col(x, g, batch_first=False):
     v = _windows(x, g)
     n, c = v.shape[:2]
     k, length = (c // g.groups) * g.k[0] * g.k[1], _cols_len(g)
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     if batch_first:
         return xp.ascontiguousarray(v).reshape(n, c * g.k[0] * g.k[1], length)
     v = v.transpose((1, 2, 3, 0) + tuple(range(4, v.ndim)))
@@ -189,7 +188,7 @@ def im2col(x, g, batch_first=False):
 
 def col2im(gc, g, n, c, batch_first=False):
     """The adjoint of im2col: add columns (either layout) back into an x-side array (N, C, H, W)."""
-    xp = dual.xp(gc)
+    xp = gradmath.xp(gc)
     (kh, kw), (dh, dw), (oh, ow) = g.k, g.d, g.y_hw
     hp, wp = g.padded
     gx = xp.zeros((n, c, hp, wp), dtype=gc.dtype)
@@ -216,7 +215,7 @@ def _y_to_cols(gy, g):
     """A y-side array (N, O, OH, OW) in the columns' layout (G, O/G, N*L) (zeros in the flat layout's gaps)."""
     n, o, oh, ow = gy.shape
     length = _cols_len(g)
-    xp = dual.xp(gy)
+    xp = gradmath.xp(gy)
     if g.flat and length != oh * ow:
         buf = xp.zeros((o, n, length), dtype=gy.dtype)
         so, sn, se = buf.strides
@@ -232,7 +231,7 @@ def _cols_to_y(y, g, n):
     o = y.shape[0] * y.shape[1]
     oh, ow = g.y_hw
     length = _cols_len(g)
-    xp = dual.xp(y)
+    xp = gradmath.xp(y)
     y = y.reshape(o, n, length)
     if g.flat and length != oh * ow:
         so, sn, se = y.strides
@@ -245,7 +244,7 @@ def conv_forward(x, w, g, cols=None):
     if cols is None:
         cols = im2col(x, g)
     o = w.shape[0]
-    y = dual.xp(x).matmul(w.reshape(g.groups, o // g.groups, cols.shape[1]), cols)
+    y = gradmath.xp(x).matmul(w.reshape(g.groups, o // g.groups, cols.shape[1]), cols)
     return _cols_to_y(y, g, x.shape[0]), cols
 
 
@@ -255,7 +254,7 @@ def conv_input_grad(gy, w, g, gyc=None):
     if gyc is None:
         gyc = _y_to_cols(gy, g)
     w3 = w.reshape(g.groups, o // g.groups, cg * g.k[0] * g.k[1])
-    gc = dual.xp(gy).matmul(w3.transpose(0, 2, 1), gyc)
+    gc = gradmath.xp(gy).matmul(w3.transpose(0, 2, 1), gyc)
     return col2im(gc, g, n, cg * g.groups)
 
 
@@ -265,7 +264,7 @@ def conv_weight_grad(x, gy, g, cols=None, gyc=None):
         cols = im2col(x, g)
     if gyc is None:
         gyc = _y_to_cols(gy, g)
-    return dual.xp(gy).matmul(gyc, cols.transpose(0, 2, 1))
+    return gradmath.xp(gy).matmul(gyc, cols.transpose(0, 2, 1))
 
 
 # ---------------------------------------------------------------------------- primitives
@@ -289,7 +288,7 @@ class Conv(Op):
     def backward(ctx, gy):
         x, w, cols = ctx.saved_tensors
         g, need = ctx.g, ctx.needs_input_grad
-        gb = dual.sum(gy, axis=g.channel_sum_axes) if need[2] else None
+        gb = gradmath.sum(gy, axis=g.channel_sum_axes) if need[2] else None
         if isinstance(gy, Tensor):  # create_graph: record the backward with the primitives
             gx = run_op(ConvTranspose, gy, w, None, g) if need[0] else None
             gw = run_op(ConvWeight, x, gy, g, tuple(w.shape)) if need[1] else None
@@ -317,7 +316,7 @@ class ConvTranspose(Op):
         g, need = ctx.g, ctx.needs_input_grad
         gy = run_op(Conv, gx, w, None, g) if need[0] else None
         gw = run_op(ConvWeight, gx, y, g, tuple(w.shape)) if need[1] else None
-        gb = dual.sum(gx, axis=g.channel_sum_axes) if need[2] else None
+        gb = gradmath.sum(gx, axis=g.channel_sum_axes) if need[2] else None
         return gy, gw, gb, None
 
 

@@ -1,7 +1,7 @@
 """Dtype and device conversion, clone and contiguous: ops whose gradient is the incoming one, converted back."""
 from .. import backend, dtypes
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
 
 
 class ToCopy(Op):
@@ -69,5 +69,52 @@ def contiguous(input):
     return Contiguous.apply(input)
 
 
-METHODS = {"clone": clone, "contiguous": contiguous}
+# ---------------------------------------------------------------------------- Tensor conversion methods
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """Convert to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other)."""
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype, device = a.dtype, a.device
+        elif isinstance(a, (str, backend.device)):
+            device = a
+        else:
+            dtype = a
+    return to_copy(self, dtypes.as_dtype(dtype), device, copy)
+
+
+def cpu(self):
+    """This tensor on the CPU."""
+    return to_copy(self, None, "cpu")
+
+
+def cuda(self, device=None):
+    """This tensor on a GPU ('cuda' or 'cuda:N')."""
+    return to_copy(self, None, "cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
+
+
+def bfloat16(self):
+    """Cast to bfloat16 (needs the ml_dtypes package)."""
+    if not dtypes.HAS_BFLOAT16:
+        raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
+    return to_copy(self, dtypes.bfloat16)
+
+
+def type_as(self, other):
+    """Cast to the dtype of `other`."""
+    return to_copy(self, other.dtype)
+
+
+def _cast_method(dtype, name):
+    def cast(self):
+        return to_copy(self, dtype)
+
+    cast.__name__ = name
+    cast.__doc__ = f"Cast to {dtype}."
+    return cast
+
+
+_CASTS = {"float": dtypes.float32, "double": dtypes.float64, "half": dtypes.float16, "long": dtypes.int64,
+          "int": dtypes.int32, "short": dtypes.int16, "byte": dtypes.uint8, "bool": dtypes.bool_}
+METHODS = {"clone": clone, "contiguous": contiguous, "to": to, "cpu": cpu, "cuda": cuda, "bfloat16": bfloat16,
+           "type_as": type_as, **{name: _cast_method(dt, name) for name, dt in _CASTS.items()}}
 __all__ = ["clone", "contiguous"]

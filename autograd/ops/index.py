@@ -4,11 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, gradmath
+from .._tensor import Tensor, _dim
 from ..function import Op
 from ..grad_mode import state
-from ..tensor import Tensor, _dim
-from . import dual
+from .arith import add, mul
 from .inplace import _records, bump, check_inplace, commit
 
 _INTS = dtypes.INTEGERS
@@ -178,7 +178,7 @@ def _index(x, idx, op):
             if ellipsis > 1:
                 raise IndexError(f"{op}: an index can only have a single ellipsis ('...')")
         elif isinstance(it, (bool, np.bool_)):
-            it = _NewDim(dual.xp(x.array).asarray([bool(it)]))
+            it = _NewDim(gradmath.xp(x.array).asarray([bool(it)]))
             basic = False
         elif isinstance(it, np.integer):
             it = int(it)
@@ -303,7 +303,7 @@ def _has_int_array(index):
 def _int_index(index, x, op, what="index"):
     """An integer index argument (Tensor, array, list or int) as an integer array on x's device."""
     if isinstance(index, (int, np.integer)) and not isinstance(index, (bool, np.bool_)):
-        return dual.xp(x.array).asarray(int(index), dtype=np.int64)
+        return gradmath.xp(x.array).asarray(int(index), dtype=np.int64)
     arr = _as_index_array(index, x, op, what)
     if arr.dtype not in _INTS:
         _index_dtype_error(op, arr.dtype, what)
@@ -328,7 +328,7 @@ def _same_device(op, x, other):
 
 def _along(index, dim):
     """The advanced-index tuple that picks index[i, j, ...] along `dim` (the others run over index's shape)."""
-    m = dual.xp(index)
+    m = gradmath.xp(index)
     nd = index.ndim
     return tuple(index if k == dim else m.arange(n).reshape((1,) * k + (n,) + (1,) * (nd - k - 1))
                  for k, n in enumerate(index.shape))
@@ -341,7 +341,7 @@ def _at(a, index):
         return _get_op(index).apply(a, index)
     a, index = _target(a, index)
     r = a[index]
-    return r if type(r) is type(a) else dual.xp(a).asarray(r)
+    return r if type(r) is type(a) else gradmath.xp(a).asarray(r)
 
 
 def _assign(out, index, value, op="__setitem__", add=False):
@@ -351,7 +351,7 @@ def _assign(out, index, value, op="__setitem__", add=False):
         out, index = out[index.basic], index.adv
     try:
         if add:
-            m = dual.xp(out)
+            m = gradmath.xp(out)
             if any(type(i) in backend._modules and i.dtype.kind == "b" and i.ndim for i in index):
                 # masks as their nonzero() index arrays: the same selection, and what cupy's add.at accepts
                 index = tuple(j for i in index for j in (m.nonzero(i) if type(i) in backend._modules and
@@ -404,7 +404,7 @@ def _add_at_numpy(out, index, values):
 
 
 def _put_zeros_array(shape, index, values, accumulate, op="index_put"):
-    out = dual.xp(values).zeros(shape, dtype=values.dtype)
+    out = gradmath.xp(values).zeros(shape, dtype=values.dtype)
     _assign(out, index, values, op, accumulate and _has_int_array(index))
     return out
 
@@ -451,7 +451,7 @@ def _keep_plain(ctx, index, *extra):
 
 def _kept_index(ctx):
     """The index and the extra arrays saved by _keep_index (raw arrays, also under create_graph)."""
-    saved = iter([dual.array(v) for v in ctx.saved_tensors])
+    saved = iter([gradmath.array(v) for v in ctx.saved_tensors])
     index = tuple(next(saved) if i is _ARRAY else i for i in ctx.index_form)
     return (index if ctx.index_basic is None else _Split(ctx.index_basic, index)), tuple(saved)
 
@@ -465,7 +465,7 @@ class GetItem(Op):
         ctx.shape, ctx.accumulate = x.shape, accumulate
         _keep_plain(ctx, index)
         y = x[index]
-        return y if type(y) is type(x) else dual.xp(x).asarray(y)
+        return y if type(y) is type(x) else gradmath.xp(x).asarray(y)
 
     def backward(ctx, gy):
         return _put_zeros(ctx.shape, _kept_index(ctx)[0], gy, ctx.accumulate)
@@ -480,7 +480,7 @@ class SplitGetItem(GetItem):
         ctx.shape, ctx.accumulate = x.shape, accumulate
         _keep_index(ctx, index)
         y = x[index.basic][index.adv]
-        return y if type(y) is type(x) else dual.xp(x).asarray(y)
+        return y if type(y) is type(x) else gradmath.xp(x).asarray(y)
 
 
 def _get_op(index):
@@ -497,7 +497,7 @@ class IndexSelect(GetItem):
     def forward(ctx, x, dim, index):
         ctx.shape, ctx.accumulate = x.shape, True
         _keep_index(ctx, (slice(None),) * dim + (index,))
-        return dual.xp(x).take(x, index, axis=dim)
+        return gradmath.xp(x).take(x, index, axis=dim)
 
 
 class IndexPutZeros(Op):
@@ -529,7 +529,7 @@ class SetItem(Op):
         if len(need) > 1 and need[1]:
             ctx.vshape, ctx.vdtype = value.shape, value.dtype
             if _has_int_array(index):  # repeated indices: only the write that lands counts
-                m = dual.xp(x)
+                m = gradmath.xp(x)
                 pos, i = _target(m.zeros(x.shape, dtype=np.int64), index)
                 k = m.arange(pos[i].size, dtype=np.int64).reshape(pos[i].shape)
                 pos[i] = k
@@ -545,19 +545,19 @@ class SetItem(Op):
         if need[1]:
             gv = _at(gy, index)
             if winners:
-                gv = dual.where(winners[0], gv, gv * 0)
+                gv = gradmath.where(winners[0], gv, gv * 0)
             gv = _lead(gv, ctx.vshape)
             if gv.dtype != ctx.vdtype:
-                gv = dual.cast(gv, ctx.vdtype)
+                gv = gradmath.cast(gv, ctx.vdtype)
         return gx, gv, None
 
 
 def index_put_zeros(shape, index, values, accumulate=True):
     """Zeros of `shape` with `values` added at `index` (repeated indices accumulate); differentiable in values."""
     if type(index) is tuple:
-        index = tuple(dual.array(i) for i in index)
+        index = tuple(gradmath.array(i) for i in index)
     else:
-        index = (dual.array(index),)
+        index = (gradmath.array(index),)
     return IndexPutZeros.apply(values, tuple(shape), index, accumulate)
 
 
@@ -678,7 +678,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         return SetItem.apply(input, src if src is not None else value, _along_of(input, d, idx))
     if reduce == "add":
         if src is None:
-            src = Tensor._make(dual.xp(input.array).full(idx.shape, value, dtype=input.dtype), None, 0)
+            src = Tensor._make(gradmath.xp(input.array).full(idx.shape, value, dtype=input.dtype), None, 0)
         return _scatter_add(input, d, idx, src)
     if reduce == "multiply":
         if input.requires_grad or (src is not None and src.requires_grad):
@@ -691,8 +691,6 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
 
 
 def _scatter_add(input, d, idx, src):
-    from .arith import add
-
     return add(input, IndexPutZeros.apply(src, tuple(input.shape), _along_of(input, d, idx), True))
 
 
@@ -747,8 +745,6 @@ def _source(input, d, idx, source, op):
 
 def index_add(input, dim, index, source, *, alpha=1):
     """A copy of input with alpha * source added at `index` along dim (repeated indices accumulate)."""
-    from .arith import add, mul
-
     d, idx = _vector_index(input, dim, index, "index_add")
     source = _source(input, d, idx, source, "index_add")
     if alpha != 1:
@@ -792,8 +788,6 @@ def _fill_value(input, value, op):
 
 def index_put(input, indices, values, accumulate=False):
     """A copy of input with values written (or added, when accumulate) at input[indices] (a tuple of tensors)."""
-    from .arith import add
-
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put: indices must be a tuple of tensors, got {type(indices).__name__}")
     index, _ = _index(input, tuple(indices), "index_put")
@@ -801,7 +795,7 @@ def index_put(input, indices, values, accumulate=False):
     if not accumulate:
         return SetItem.apply(input, values, index, op="index_put")
     if not isinstance(values, Tensor):
-        values = Tensor._make(dual.xp(input.array).asarray(values, dtype=input.dtype), None, 0)
+        values = Tensor._make(gradmath.xp(input.array).asarray(values, dtype=input.dtype), None, 0)
     return add(input, IndexPutZeros.apply(values, tuple(input.shape), index, True))
 
 
@@ -813,14 +807,14 @@ def _broadcast_mask(input, mask, op):
     except ValueError:
         raise RuntimeError(f"{op}: the mask of shape {tuple(arr.shape)} cannot be broadcast to the input's shape "
                            f"{tuple(input.shape)}") from None
-    return dual.xp(arr).broadcast_to(arr, shape), shape
+    return gradmath.xp(arr).broadcast_to(arr, shape), shape
 
 
 def _expand(t, shape):
     """t broadcast to shape, recorded as a GetItem whose gradient sums over the broadcast dims."""
     if tuple(t.shape) == tuple(shape):
         return t
-    m = dual.xp(t.array)
+    m = gradmath.xp(t.array)
     t = getitem(t, (None,) * (len(shape) - t.ndim) + (Ellipsis,))
     nd = len(shape)
     index = tuple((m.zeros if s == 1 and n != 1 else m.arange)(n, dtype=np.int64).reshape(
@@ -840,7 +834,7 @@ def masked_select(input, mask):
     mask_b, shape = _broadcast_mask(input, mask, "masked_select")
     if tuple(input.shape) == shape:
         return GetItem.apply(input, (mask_b,))
-    m = dual.xp(mask_b)
+    m = gradmath.xp(mask_b)
     x = input if input.ndim else getitem(input, (None,))
     nz = m.nonzero(mask_b)
     lead = len(shape) - x.ndim
@@ -850,7 +844,7 @@ def masked_select(input, mask):
 
 def _flat_take(t, flat):
     """t.flatten()[flat] for an int array `flat` (non-negative, in range), recorded through GetItem."""
-    m = dual.xp(flat)
+    m = gradmath.xp(flat)
     if t.ndim == 0:
         t = getitem(t, (None,))
     return GetItem.apply(t, m.unravel_index(flat, t.shape))
@@ -865,7 +859,7 @@ def masked_scatter(input, mask, source):
     if source.dtype != input.dtype:
         raise RuntimeError(f"masked_scatter: source has dtype {source.dtype} but the input has dtype {input.dtype}; "
                            "they must match")
-    m = dual.xp(mask_b)
+    m = gradmath.xp(mask_b)
     count = int(mask_b.sum())
     if count > source.numel():
         raise RuntimeError(f"masked_scatter: the mask selects {count} entries but source has only "
@@ -880,7 +874,7 @@ def take(input, index):
     idx = _int_index(index, input, "take")
     n = input.numel()
     _check_range(idx, n, "take", 0)
-    m = dual.xp(idx)
+    m = gradmath.xp(idx)
     return _flat_take(input, m.where(idx < 0, idx + n, idx))
 
 
@@ -904,7 +898,7 @@ def take_along_dim(input, indices, dim=None):
         raise RuntimeError(f"take_along_dim: input of shape {tuple(input.shape)} and indices of shape "
                            f"{tuple(idx.shape)} cannot be broadcast outside dim {d}") from None
     x = _expand(input, tuple(shape[:d] + [input.shape[d]] + shape[d + 1:]))
-    idx = dual.xp(idx).broadcast_to(idx, tuple(shape[:d] + [idx.shape[d]] + shape[d + 1:]))
+    idx = gradmath.xp(idx).broadcast_to(idx, tuple(shape[:d] + [idx.shape[d]] + shape[d + 1:]))
     _check_range(idx, input.shape[d], "take_along_dim", d, negative=False)
     return _gather(x, d, idx)
 
@@ -913,7 +907,7 @@ def take_along_dim(input, indices, dim=None):
 def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero entries: an (n, ndim) int64 tensor, or a tuple of ndim 1-d tensors."""
     a = input.array if input.ndim else input.array.reshape(1)
-    m = dual.xp(a)
+    m = gradmath.xp(a)
     if as_tuple:
         return tuple(Tensor._make(i.astype(np.int64, copy=False), None, 0) for i in m.nonzero(a))
     out = m.argwhere(input.array).astype(np.int64, copy=False)
@@ -929,6 +923,7 @@ __all__ = ["gather", "scatter", "scatter_add", "index_select", "index_add", "ind
            "index_put_zeros", "masked_fill", "masked_select", "masked_scatter", "take", "take_along_dim", "nonzero",
            "argwhere"]
 METHODS = {n: globals()[n] for n in __all__ if n != "index_put_zeros"}
+METHODS["_index_put_zeros"] = lambda self, shape, index: index_put_zeros(shape, index, self)  # for gradmath
 for _n in ("scatter", "scatter_add", "index_add", "index_copy", "index_fill", "index_put", "masked_fill",
            "masked_scatter"):
     METHODS[f"{_n}_"] = _inplace(f"{_n}_", globals()[_n])

@@ -1,11 +1,12 @@
 """In-place ops (add_, mul_, zero_, copy_, clamp_, exp_, ...): they bump the version counter and rebind the tape."""
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, gradmath, random
+from .._tensor import Tensor
+from ..creation import tensor
 from ..function import Op, edge, root
 from ..grad_mode import state
-from ..tensor import Tensor
-from . import arith, dual, unary
+from . import arith, compare, shape, unary
 
 
 def bump(t):
@@ -57,7 +58,7 @@ def commit(x, r, op):
     x.array[...] = r.array
     if r.grad_fn is not None:
         x.grad_fn, x._output_nr, x.requires_grad = r.grad_fn, r._output_nr, True
-        x._rebased = True  # views of x made earlier re-derive their grad_fn when next used
+        x._rebased = refresh_view  # views of x made earlier re-derive their grad_fn when next used
     elif state.enabled and x.grad_fn is not None:
         x.grad_fn, x.requires_grad = None, False
     bump(x)
@@ -69,8 +70,8 @@ class CopySlices(Op):
     """base after an in-place change of one of its views: the view's region of base now holds `r`."""
 
     def backward(ctx, gy):
-        g_base = dual.mask(gy, ctx.keep) if ctx.needs_input_grad[0] else None
-        g_r = dual.reshape(dual.reshape(gy, (-1,))[ctx.idx], ctx.rshape)
+        g_base = gradmath.mask(gy, ctx.keep) if ctx.needs_input_grad[0] else None
+        g_r = gradmath.reshape(gradmath.reshape(gy, (-1,))[ctx.idx], ctx.rshape)
         return g_base, g_r
 
 
@@ -78,8 +79,8 @@ class ViewOf(Op):
     """A view re-read from its (rebased) base: the gradient lands in the view's region of the base."""
 
     def backward(ctx, gv):
-        flat = dual.scatter_into((ctx.size,), ctx.idx, dual.reshape(gv, (-1,)), gv)
-        return dual.reshape(flat, ctx.shape)
+        flat = gradmath.scatter_into((ctx.size,), ctx.idx, gradmath.reshape(gv, (-1,)), gv)
+        return gradmath.reshape(flat, ctx.shape)
 
 
 def _region(view, base):
@@ -88,7 +89,7 @@ def _region(view, base):
     if not (b.flags.c_contiguous or b.flags.f_contiguous):
         raise RuntimeError(f"in-place change of a view (shape {tuple(view.shape)}) whose base has a strided layout "
                            "is not supported; make the base contiguous() first")
-    xp = dual.xp(b)
+    xp = gradmath.xp(b)
     size = b.itemsize
     logical = xp.empty_like(b, dtype=np.int64)  # same memory layout as the base
     logical[...] = xp.arange(b.size).reshape(b.shape)
@@ -107,11 +108,11 @@ def _commit_to_view(x, r):
     x.array[...] = r.array
     node = object.__new__(CopySlices)
     node.next_edges = (edge(base), edge(r))
-    keep = dual.xp(base.array).ones(base.shape, dtype=bool)
+    keep = gradmath.xp(base.array).ones(base.shape, dtype=bool)
     keep.reshape(-1)[idx.reshape(-1)] = False
     node.keep, node.idx, node.rshape = keep, idx, tuple(r.shape)
     base.grad_fn, base._output_nr, base.requires_grad = node, 0, True
-    base._rebased = True
+    base._rebased = refresh_view
     _view_node(x, idx)
     bump(x)
     return x
@@ -159,7 +160,7 @@ def _arith_inplace(name, fn, ufunc):
             raise RuntimeError(f"{name}_: result type float can't be cast to the dtype {self.dtype} of the tensor "
                                "modified in place; convert the tensor first (e.g. x = x.float())")
         try:
-            getattr(dual.xp(self.array), ufunc)(self.array, o, out=self.array, casting="same_kind")
+            getattr(gradmath.xp(self.array), ufunc)(self.array, o, out=self.array, casting="same_kind")
         except (ValueError, TypeError) as err:
             _numpy_error(f"{name}_", self, err)
         bump(self)
@@ -192,8 +193,6 @@ def _via(name, fn):
 
 
 def _bitwise(name):
-    from . import compare
-
     return _via(name, getattr(compare, name))
 
 
@@ -214,10 +213,10 @@ class Fill(Op):
     """Overwrite with a value: no gradient reaches the old values; a tensor value gets the sum."""
 
     def forward(ctx, x, value):
-        return dual.xp(x).full_like(x, value)
+        return gradmath.xp(x).full_like(x, value)
 
     def backward(ctx, gy):
-        return gy * 0, (dual.sum(gy) if ctx.needs_input_grad[1] else None)
+        return gy * 0, (gradmath.sum(gy) if ctx.needs_input_grad[1] else None)
 
 
 def fill_(self, value):
@@ -248,11 +247,11 @@ class CopyFrom(Op):
 
     def forward(ctx, x, src):
         ctx.src_dtype = src.dtype
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         return m.broadcast_to(src, x.shape).astype(x.dtype, copy=True)
 
     def backward(ctx, gy):
-        return gy * 0, dual.cast(gy, ctx.src_dtype)
+        return gy * 0, gradmath.cast(gy, ctx.src_dtype)
 
     broadcasts = True
 
@@ -261,8 +260,6 @@ def copy_(self, src, non_blocking=False):
     """Copy src (broadcast, cast, and moved across devices explicitly) into this tensor."""
     check_inplace(self, "copy_")
     if not isinstance(src, Tensor):
-        from ..creation import tensor
-
         src = tensor(src, dtype=self.dtype, device=self.device)
     if src.device != self.device:
         src = src.to(self.device)
@@ -290,8 +287,6 @@ def _wide(x):
 
 def uniform_(self, a=0.0, b=1.0, generator=None):
     """Fill with samples from U(a, b)."""
-    from .. import random
-
     check_inplace(self, "uniform_")
     if self.device.type == "cuda":
         return _fill_from(self, random.device_uniform(self.shape, _wide(self), self.device, generator) * (b - a) + a)
@@ -301,8 +296,6 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
 
 def normal_(self, mean=0.0, std=1.0, generator=None):
     """Fill with samples from N(mean, std^2)."""
-    from .. import random
-
     check_inplace(self, "normal_")
     if self.device.type == "cuda":
         return _fill_from(self, random.device_normal(self.shape, _wide(self), self.device, generator) * std + mean)
@@ -312,8 +305,6 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
 
 def bernoulli_(self, p=0.5, generator=None):
     """Fill with 0/1 samples that are 1 with probability p."""
-    from .. import random
-
     check_inplace(self, "bernoulli_")
     if self.device.type == "cuda":
         prob = p.array if isinstance(p, Tensor) else p
@@ -384,7 +375,7 @@ fmod_ = _via("fmod", arith.fmod)
 def _diagonal_mask(x, wrap):
     """A bool array of x's shape and device, True on the main diagonal (numpy's fill_diagonal positions)."""
     shape = x.shape
-    xp = dual.xp(x.array)
+    xp = gradmath.xp(x.array)
     if len(shape) == 2:
         step, end = shape[1] + 1, (x.array.size if wrap else shape[1] * shape[1])
     else:
@@ -411,7 +402,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
         fill_value = fill_value.item()
     if not isinstance(fill_value, (bool, int, float)):
         raise TypeError(f"fill_diagonal_: fill_value must be a number, not {type(fill_value).__name__}")
-    xp = dual.xp(self.array)
+    xp = gradmath.xp(self.array)
     value = Tensor._make(xp.asarray(np.asarray(fill_value).astype(self.dtype)), None, 0)  # 2.7 -> 2 for ints
     mask = Tensor._make(_diagonal_mask(self, bool(wrap)), None, 0)
     return commit(self, unary.where(mask, value, self), "fill_diagonal_")
@@ -438,37 +429,27 @@ def _reshape_inplace(x, op, fn, *args):
 
 def unsqueeze_(self, dim):
     """In-place unsqueeze: insert a dim of size 1 at `dim` (self's shape changes; its memory does not)."""
-    from . import shape
-
     return _reshape_inplace(self, "unsqueeze_", shape.unsqueeze, dim)
 
 
 def squeeze_(self, dim=None):
     """In-place squeeze: remove dims of size 1 (all, or those among `dim`)."""
-    from . import shape
-
     return _reshape_inplace(self, "squeeze_", shape.squeeze, dim)
 
 
 def t_(self):
     """In-place t: transpose a matrix (tensors of fewer than 2 dims are left as they are)."""
-    from . import shape
-
     return _reshape_inplace(self, "t_", shape.t)
 
 
 def transpose_(self, dim0, dim1):
     """In-place transpose: swap dims dim0 and dim1."""
-    from . import shape
-
     return _reshape_inplace(self, "transpose_", shape.transpose, dim0, dim1)
 
 
 # ---------------------------------------------------------------------------- more random fills
 def exponential_(self, lambd=1.0, generator=None):
     """Fill with samples from the exponential distribution of rate lambd (density lambd * exp(-lambd * x))."""
-    from .. import random
-
     check_inplace(self, "exponential_")
     if self.dtype not in dtypes.FLOATS:
         raise RuntimeError(f"exponential_: the exponential distribution is continuous: the tensor must have a "
@@ -482,7 +463,7 @@ def exponential_(self, lambd=1.0, generator=None):
     if self.device.type == "cuda":
         wide = dtypes.float32 if self.dtype in dtypes.HALVES else self.dtype
         u = random.device_uniform(self.shape, wide, self.device, generator)  # [0, 1): 1 - u is never 0
-        return _fill_from(self, -dual.xp(u).log1p(-u) / wide.type(lambd))
+        return _fill_from(self, -gradmath.xp(u).log1p(-u) / wide.type(lambd))
     rng = (generator or random.default_generator).rng
     return _fill_from(self, rng.exponential(1.0 / lambd, self.shape))
 
@@ -500,8 +481,6 @@ def _random_bounds(x):
 def random_(self, *args, generator=None, **kwargs):
     """Fill with integers drawn uniformly from [from, to): random_(to), random_(from, to), or random_() for the
     dtype's range ([0, 2**mantissa] for floats)."""
-    from .. import random
-
     check_inplace(self, "random_")
     unknown = set(kwargs) - {"from", "to"}
     if unknown or len(args) > 2:

@@ -1,11 +1,20 @@
 """Joining and splitting: cat, stack, hstack/vstack/dstack, split, chunk, unbind, pad."""
 import math
 
-from .. import backend, dtypes
+from .. import backend, dtypes, gradmath
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
-from .shape import ConstantPadNd, _check_tensor, _dim, _dim_new, _int, _run, atleast_1d, atleast_2d, atleast_3d
+from .shape import (
+    ConstantPadNd,
+    _check_tensor,
+    _dim,
+    _dim_new,
+    _int,
+    _run,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+)
 
 
 # ---------------------------------------------------------------------------- split / chunk / unbind
@@ -28,7 +37,7 @@ class Split(Op):
 class Cat(Op):
     def forward(ctx, *xs, dim):
         ctx.dim, ctx.sizes = dim, tuple(x.shape[dim] for x in xs)
-        return dual.xp(xs[0]).concatenate(xs, axis=dim)
+        return gradmath.xp(xs[0]).concatenate(xs, axis=dim)
 
     def backward(ctx, gy):
         return _run(Split, gy, ctx.sizes, ctx.dim)
@@ -37,7 +46,7 @@ class Cat(Op):
 class Unbind(Op):
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return tuple(dual.xp(x).moveaxis(x, dim, 0))
+        return tuple(gradmath.xp(x).moveaxis(x, dim, 0))
 
     def backward(ctx, *gys):
         return _run(Stack, *gys, dim=ctx.dim)
@@ -46,7 +55,7 @@ class Unbind(Op):
 class Stack(Op):
     def forward(ctx, *xs, dim):
         ctx.dim = dim
-        return dual.xp(xs[0]).stack(xs, axis=dim)
+        return gradmath.xp(xs[0]).stack(xs, axis=dim)
 
     def backward(ctx, gy):
         return _run(Unbind, gy, ctx.dim)
@@ -198,7 +207,7 @@ class GatherAxes(Op):
 
     def forward(ctx, x, index, sizes):
         ctx.index, ctx.sizes = index, sizes
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         for axis, idx in index:
             x = xp.take(x, idx, axis=axis)
         return x
@@ -212,7 +221,7 @@ class ScatterAddAxes(Op):
 
     def forward(ctx, g, index, sizes):
         ctx.index, ctx.sizes = index, sizes
-        xp = dual.xp(g)
+        xp = gradmath.xp(g)
         for (axis, idx), n in zip(reversed(index), reversed(sizes)):
             shape = list(g.shape)
             shape[axis] = n

@@ -5,10 +5,9 @@ import string
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, gradmath
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 from .arith import add, mul, operands
 
 
@@ -40,24 +39,24 @@ class Mm(Op):
         if a1 or b1:  # 1-D operands (ta, tb are False): work on them as (1, k) rows and (k, 1) columns
             n = 1 if a1 else a.shape[-2]
             m = 1 if b1 else b.shape[-1]
-            gy = dual.reshape(gy, gy.shape[:gy.ndim + a1 + b1 - 2] + (n, m))
-            a2 = dual.reshape(a, (1, a.shape[0])) if a1 else a
-            b2 = dual.reshape(b, (b.shape[0], 1)) if b1 else b
+            gy = gradmath.reshape(gy, gy.shape[:gy.ndim + a1 + b1 - 2] + (n, m))
+            a2 = gradmath.reshape(a, (1, a.shape[0])) if a1 else a
+            b2 = gradmath.reshape(b, (b.shape[0], 1)) if b1 else b
         else:
             a2, b2 = a, b
         ga = gb = None
         if need[0]:
             ga = _mm(gy, b2, False, not tb) if not ta else _mm(b2, gy, tb, True)
             if a1:
-                ga = dual.reshape(ga, ga.shape[:-2] + ga.shape[-1:])
+                ga = gradmath.reshape(ga, ga.shape[:-2] + ga.shape[-1:])
             if ga.shape != a.shape:  # undo broadcasting of the batch dims
-                ga = dual.sum_to(ga, a.shape)
+                ga = gradmath.sum_to(ga, a.shape)
         if need[1]:
             gb = _mm(a2, gy, not ta, False) if not tb else _mm(gy, a2, True, ta)
             if b1:
-                gb = dual.reshape(gb, gb.shape[:-1])
+                gb = gradmath.reshape(gb, gb.shape[:-1])
             if gb.shape != b.shape:
-                gb = dual.sum_to(gb, b.shape)
+                gb = gradmath.sum_to(gb, b.shape)
         return ga, gb
 
 
@@ -166,7 +165,7 @@ class Einsum(Op):
 
 
 def _einsum_arrays(ops, ins, out):
-    xp = dual.xp(ops[0])
+    xp = gradmath.xp(ops[0])
     optimize = False
     if len(ops) > 1:  # a contraction path (BLAS) pays off only beyond small sizes
         sizes = {}
@@ -192,8 +191,8 @@ def _einsum_grad(p, ops, ins, out, gy):
     for o, s in zip(ops, ins):
         sizes.update(zip(s, o.shape))
     fresh = iter(c for c in _LETTERS if c not in sizes)
-    xp = dual.xp(gy)
-    dt = dual.array(gy).dtype
+    xp = gradmath.xp(gy)
+    dt = gradmath.array(gy).dtype
     target, terms, args, seen = [], [out], [gy], set()
     for q, (o, s) in enumerate(zip(ops, ins)):
         if q != p:
@@ -464,7 +463,7 @@ class Inverse(Op):
 
 
 def _inv_array(x):
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     try:
         return xp.linalg.inv(x)
     except getattr(xp.linalg, "LinAlgError", np.linalg.LinAlgError) as err:
@@ -481,7 +480,7 @@ class Det(Op):
     """Determinant; its gradient is gy * det * inv(x)^T (the matrix must be invertible)."""
 
     def forward(ctx, x):
-        y = dual.xp(x).asarray(dual.xp(x).linalg.det(x))
+        y = gradmath.xp(x).asarray(gradmath.xp(x).linalg.det(x))
         ctx.save_for_backward(x, y)
         return y
 

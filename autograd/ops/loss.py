@@ -4,12 +4,12 @@ import warnings
 
 import numpy as np
 
-from .. import backend, dtypes, kernels
+from .. import backend, dtypes, gradmath, kernels
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual, unary
+from . import unary
 from .activation import LogSoftmax, Softmax, _log1pexp, _row_kernel
-from .norm import pairwise_distance
+from .normalization import pairwise_distance
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -39,7 +39,7 @@ def _reduce(loss, reduction):
 
 def _const(a):
     """A constant tensor (no gradient) from an array (0-d comparisons give numpy scalars: made arrays here)."""
-    return Tensor._make(dual.xp(a).asarray(a), None, 0)
+    return Tensor._make(gradmath.xp(a).asarray(a), None, 0)
 
 
 def _tensor(x, what, op, floating=True):
@@ -162,7 +162,7 @@ def _take_flat(x, idx):
 def _put_flat(v, idx, shape):
     if isinstance(v, Tensor):
         return PutFlat.apply(v, idx, shape)
-    m = dual.xp(v)
+    m = gradmath.xp(v)
     out = m.zeros(math.prod(shape), dtype=v.dtype)
     out[idx] = v
     return out.reshape(shape)
@@ -172,7 +172,7 @@ def _sub_at(g, idx, v):
     """g - (v placed at the flat positions idx); in place on a fresh array, recorded on Tensors."""
     if isinstance(g, Tensor) or isinstance(v, Tensor):
         return g - _put_flat(v, idx, tuple(g.shape))
-    g = dual.xp(g).ascontiguousarray(g)  # so that reshape(-1) is a view (elementwise ops keep F order)
+    g = gradmath.xp(g).ascontiguousarray(g)  # so that reshape(-1) is a view (elementwise ops keep F order)
     g.reshape(-1)[idx] -= v
     return g
 
@@ -188,7 +188,7 @@ class ClassLoss(Op):
 
     def forward(ctx, x, cfg):
         shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = cfg
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         x3 = x.reshape(shape3)
         c = shape3[1]
         ctx.cfg, ctx.in_shape, ctx.den = cfg, x.shape, wt.sum()
@@ -221,28 +221,28 @@ class ClassLoss(Op):
 
     def backward(ctx, gy):
         shape3, idx, wt, w, valid, eps, logits, reduction, out_shape = ctx.cfg
-        g = dual.reshape(gy, idx.shape) if reduction == "none" else gy
+        g = gradmath.reshape(gy, idx.shape) if reduction == "none" else gy
         if reduction == "mean":  # every target ignored: the loss is nan, but the gradient is 0 (as in PyTorch)
             den = ctx.den
-            g = g / dual.xp(den).where(den == 0, 1, den)
+            g = g / gradmath.xp(den).where(den == 0, 1, den)
         if not logits:
-            return dual.reshape(_put_flat(-(g * wt), idx, shape3), ctx.in_shape), None
+            return gradmath.reshape(_put_flat(-(g * wt), idx, shape3), ctx.in_shape), None
         (x,) = ctx.saved_tensors
         gx = _ce_rows_grad(ctx, g, x)
         if gx is not None:
             return gx, None
         # under create_graph the softmax is recomputed on the tape from the input, so it can be differentiated
-        p = Softmax.apply(dual.reshape(x, shape3), 1, False) if isinstance(x, Tensor) else ctx.p
+        p = Softmax.apply(gradmath.reshape(x, shape3), 1, False) if isinstance(x, Tensor) else ctx.p
         c = shape3[1]
         coef = wt * (1 - eps)
         if eps:
-            wc = dual.xp(wt).ones(c, dtype=wt.dtype) if w is None else w
+            wc = gradmath.xp(wt).ones(c, dtype=wt.dtype) if w is None else w
             coef = coef + valid * (wc.sum() * (eps / c))
-        gx = p * dual.expand_dims(g * coef, (1,))
+        gx = p * gradmath.expand_dims(g * coef, (1,))
         gx = _sub_at(gx, idx, g * (wt * (1 - eps)))
         if eps:
-            gx = gx - dual.expand_dims(g * valid, (1,)) * (wc[:, None] * (eps / c))
-        return dual.reshape(gx, ctx.in_shape), None
+            gx = gx - gradmath.expand_dims(g * valid, (1,)) * (wc[:, None] * (eps / c))
+        return gradmath.reshape(gx, ctx.in_shape), None
 
 
 # Cross entropy of (N, C) logits on a GPU: one block per row computes the max, log-sum-exp, the softmax (kept for
@@ -307,7 +307,7 @@ def _ce_rows(ctx, x, cfg):
     k = kernels.get("cross_entropy_fwd", x)
     if k is None or shape3[2] != 1 or x.size == 0 or (w is not None and w.dtype != x.dtype):
         return None
-    m = dual.xp(x)
+    m = gradmath.xp(x)
     n, c = shape3[0], shape3[1]
     xc = m.ascontiguousarray(x.reshape(n, c))
     p = m.empty_like(xc)
@@ -435,7 +435,7 @@ class BinaryCrossEntropy(Op):
     """-(t log x + (1 - t) log(1 - x)), the logs clamped to >= -100 (as PyTorch)."""
 
     def forward(ctx, x, t):
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         with np.errstate(divide="ignore"):
             lx = m.maximum(m.log(x), -100)
             l1x = m.maximum(m.log(1 - x), -100)
@@ -447,10 +447,10 @@ class BinaryCrossEntropy(Op):
         need = ctx.needs_input_grad
         gx = gt = None
         if need[0]:
-            gx = gy * (x - t) / dual.maximum(x * (1 - x), 1e-12)
+            gx = gy * (x - t) / gradmath.maximum(x * (1 - x), 1e-12)
         if need[1]:
             with np.errstate(divide="ignore"):
-                gt = gy * (dual.maximum(dual.log(1 - x), -100) - dual.maximum(dual.log(x), -100))
+                gt = gy * (gradmath.maximum(gradmath.log(1 - x), -100) - gradmath.maximum(gradmath.log(x), -100))
         return gx, gt
 
 
@@ -537,7 +537,7 @@ def _xlogx(t):
     pos = _const(t.array > 0)
     if not t.requires_grad:
         d = t.array
-        m = dual.xp(d)
+        m = gradmath.xp(d)
         with np.errstate(divide="ignore", invalid="ignore"):
             return _const(m.where(d > 0, d * m.log(m.where(d > 0, d, 1)), 0).astype(d.dtype))
     safe = unary.where(pos, t, t * 0 + 1)
@@ -599,7 +599,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     reduction = _reduction(reduction, None, None, "gaussian_nll_loss")
     # clamp var to >= eps, the gradient passing through unchanged (PyTorch clamps it under no_grad)
     d = var.array
-    shift = dual.xp(d).maximum(d, eps) - d
+    shift = gradmath.xp(d).maximum(d, eps) - d
     if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
         var = var + _const(shift)
     diff = input - target
@@ -672,7 +672,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 # ---------------------------------------------------------------------------- connectionist temporal classification
 def _lse(*xs):
     """Elementwise log(sum(exp(x))) of arrays that may hold -inf."""
-    m = dual.xp(xs[0])
+    m = gradmath.xp(xs[0])
     top = xs[0]
     for x in xs[1:]:
         top = m.maximum(top, x)
@@ -684,7 +684,7 @@ def _lse(*xs):
 
 def _shift(a, k, fill):
     """a shifted by k along the last axis (right for k > 0, left for k < 0); vacated entries become fill."""
-    m = dual.xp(a)
+    m = gradmath.xp(a)
     out = m.full(a.shape, fill, dtype=a.dtype)
     n = a.shape[-1]
     if k >= 0:
@@ -701,7 +701,7 @@ class CTCLoss(Op):
     """
 
     def forward(ctx, lp, ext, skip, in_len, tgt_len, zero_infinity):
-        m = dual.xp(lp)
+        m = gradmath.xp(lp)
         t_max, n, c = lp.shape
         s_len = ext.shape[1]
         lpe = m.take_along_axis(lp, m.broadcast_to(ext[None], (t_max, n, s_len)), axis=2)  # (T, N, S')
@@ -743,7 +743,7 @@ class CTCLoss(Op):
     def backward(ctx, gy):
         (lp,) = ctx.saved_tensors
         if isinstance(lp, Tensor):  # create_graph: the gradient is recorded as a node that refuses to differentiate
-            g = _const(ctx.grad) * dual.expand_dims(gy, (0, 2))
+            g = _const(ctx.grad) * gradmath.expand_dims(gy, (0, 2))
             return _OnceDifferentiable.apply(g, lp), None, None, None, None, None
         return ctx.grad * gy[None, :, None], None, None, None, None, None
 

@@ -5,10 +5,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, gradmath
+from .._tensor import Tensor, _dim
 from ..function import Op
-from ..tensor import Tensor, _dim
-from . import dual
+from . import unary
 
 _FLOATS = dtypes.FLOATS
 _HALVES = dtypes.HALVES  # float16/bfloat16 accumulate in float32 and cast back, as in PyTorch
@@ -101,7 +101,7 @@ def _restore(g, axes, keepdim):
     """Put back the reduced axes (as size 1) of a reduction output so it broadcasts against the input."""
     if keepdim or not axes:
         return g  # keepdim, or a reduction to 0-d (broadcasts as is), or a 0-d input
-    return dual.expand_dims(g, axes)
+    return gradmath.expand_dims(g, axes)
 
 
 def _check_nonempty(x, axes, op):
@@ -142,7 +142,7 @@ class Sum(Op):
         return x.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, gy):
-        return dual.broadcast_to(_restore(gy, ctx.axes, ctx.keepdim), ctx.shape)
+        return gradmath.broadcast_to(_restore(gy, ctx.axes, ctx.keepdim), ctx.shape)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -166,7 +166,7 @@ class Mean(Op):
     def backward(ctx, gy):
         n = ctx.n
         g = _in_dtype(gy * (1.0 / n if n else 0.0), ctx.dtype)
-        return dual.broadcast_to(_restore(g, ctx.axes, ctx.keepdim), ctx.shape)
+        return gradmath.broadcast_to(_restore(g, ctx.axes, ctx.keepdim), ctx.shape)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -184,13 +184,13 @@ class NanSum(Op):
         ctx.axes, ctx.keepdim = axes, keepdim
         ctx.save_for_backward(x)
         if x.dtype in _HALVES:
-            return dual.xp(x).nansum(x, axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype)
-        return dual.xp(x).nansum(x, axis=axes, keepdims=keepdim)
+            return gradmath.xp(x).nansum(x, axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype)
+        return gradmath.xp(x).nansum(x, axis=axes, keepdims=keepdim)
 
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
-        xd = dual.array(x)
-        return dual.where(dual.xp(xd).isnan(xd), 0.0, _restore(gy, ctx.axes, ctx.keepdim))
+        xd = gradmath.array(x)
+        return gradmath.where(gradmath.xp(xd).isnan(xd), 0.0, _restore(gy, ctx.axes, ctx.keepdim))
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
@@ -211,17 +211,17 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
                            "pass dtype=autograd.float32 or convert the input with .float() first")
     d = x.array
     axes = _axes(dim, x.ndim, "nanmean")
-    count = (~dual.xp(d).isnan(d)).sum(axis=axes, keepdims=bool(keepdim))
-    return nansum(x, dim, keepdim) / Tensor._make(_array(dual.xp(d), count).astype(x.dtype), None, 0)
+    count = (~gradmath.xp(d).isnan(d)).sum(axis=axes, keepdims=bool(keepdim))
+    return nansum(x, dim, keepdim) / Tensor._make(_array(gradmath.xp(d), count).astype(x.dtype), None, 0)
 
 
 class SumToSize(Op):
     def forward(ctx, x, size):
         ctx.shape = x.shape
-        return dual.sum_to(x, size)
+        return gradmath.sum_to(x, size)
 
     def backward(ctx, gy):
-        return dual.broadcast_to(gy, ctx.shape)
+        return gradmath.broadcast_to(gy, ctx.shape)
 
 
 def sum_to_size(input, *size):
@@ -248,9 +248,9 @@ class Prod(Op):
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.axes, ctx.keepdim = axes, keepdim
         if x.dtype in _HALVES:
-            y = _array(dual.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype))
+            y = _array(gradmath.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=_F32).astype(x.dtype))
         else:
-            y = _array(dual.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=dtype))
+            y = _array(gradmath.xp(x), x.prod(axis=axes, keepdims=keepdim, dtype=dtype))
         ctx.save_for_backward(x, y)
         return y
 
@@ -258,7 +258,7 @@ class Prod(Op):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
         g = _restore(gy, axes, keepdim)
-        zero = dual.array(x) == 0
+        zero = gradmath.array(x) == 0
         if not zero.any():
             return g * _restore(y, axes, keepdim) / x
         return g * _prod_of_others(x, zero, axes)
@@ -272,12 +272,12 @@ def _prod_of_others(x, zero, axes):
     (zero-valued) x terms rather than constants, so the result is exact up to its first derivative
     (second derivatives of prod are exact; third and higher are not, for slices with two or more zeros).
     """
-    xs = dual.where(zero, 1.0, x)  # the nonzero elements, 1 in place of each zero
+    xs = gradmath.where(zero, 1.0, x)  # the nonzero elements, 1 in place of each zero
     p = _prod_keep(xs, axes)
     m = zero.sum(axis=axes, keepdims=True) - zero
-    zx = dual.where(zero, x, 0.0)
-    other_zero = dual.sum(zx, axes, keepdims=True) - zx
-    q = dual.where(m == 0, 1.0, dual.where(m == 1, other_zero, 0.0))
+    zx = gradmath.where(zero, x, 0.0)
+    other_zero = gradmath.sum(zx, axes, keepdims=True) - zx
+    q = gradmath.where(m == 0, 1.0, gradmath.where(m == 1, other_zero, 0.0))
     return p / xs * q
 
 
@@ -300,7 +300,7 @@ class _Evenly(Op):
     """max/min/median to one value per slice; the gradient is shared evenly among the elements equal to it."""
 
     def forward(ctx, x, axes, keepdim, kind):
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         ctx.axes, ctx.keepdim = axes, keepdim
         if kind == "max":
             y = x.max(axis=axes, keepdims=keepdim)
@@ -319,8 +319,8 @@ class _Evenly(Op):
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
-        xd, yd = dual.array(x), _restore(dual.array(y), axes, keepdim)
-        xp = dual.xp(xd)
+        xd, yd = gradmath.array(x), _restore(gradmath.array(y), axes, keepdim)
+        xp = gradmath.xp(xd)
         mask = xd == yd
         if xp.isnan(yd).any():  # a NaN result: its gradient goes to the NaN elements
             mask |= xp.isnan(xd) & xp.isnan(yd)
@@ -342,7 +342,7 @@ class _SelectDim(Op):
     nondiff_outputs = (1,)
 
     def forward(ctx, x, axis, keepdim, kind):
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         ctx.axis, ctx.keepdim, ctx.shape = axis, keepdim, x.shape
         if axis is None:  # a 0-d input
             idx = xp.zeros((), dtype=dtypes.int64)
@@ -371,19 +371,19 @@ class _SelectDim(Op):
         axis = ctx.axis
         if axis is None:
             return gy
-        idx = dual.array(idx)
+        idx = gradmath.array(idx)
         if not ctx.keepdim:
-            idx, gy = dual.xp(idx).expand_dims(idx, axis), dual.expand_dims(gy, (axis,))
+            idx, gy = gradmath.xp(idx).expand_dims(idx, axis), gradmath.expand_dims(gy, (axis,))
         return _put_along(ctx.shape, idx, gy, axis)
 
 
 def _put_along(shape, idx, values, axis):
     """Zeros of `shape` with `values` at `idx` (one index per slice along `axis`): take_along_axis's adjoint."""
-    xp = dual.xp(idx)
+    xp = gradmath.xp(idx)
     if isinstance(values, Tensor):  # recorded: a where() against the index, differentiable in values
         n = shape[axis]
         pos = xp.arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1))
-        return dual.where(pos == idx, values, 0.0)
+        return gradmath.where(pos == idx, values, 0.0)
     out = xp.zeros(shape, dtype=values.dtype)
     xp.put_along_axis(out, idx, values, axis=axis)
     return out
@@ -410,8 +410,6 @@ def _evenly(input, dim, keepdim, kind, op=None):
 def _max_min(input, dim, keepdim, other, kind):
     _check_tensor(input, kind)
     if other is not None or isinstance(dim, Tensor):
-        from . import unary
-
         return getattr(unary, f"{kind}imum")(input, dim if other is None else other)
     if dim is None:
         return _evenly(input, None, False, kind)
@@ -457,7 +455,7 @@ def median(input, dim=None, keepdim=False):
 def _arg(input, dim, keepdim, op):
     _check_tensor(input, op)
     x = input.array
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     fn = xp.argmax if op == "argmax" else xp.argmin
     if dim is None:
         _check_nonempty(input, None, op)
@@ -487,7 +485,7 @@ class Var(Op):
     """Variance (or its square root, the standard deviation) with a correction to the divisor N."""
 
     def forward(ctx, x, axes, keepdim, correction, root):
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         n = _count(x.shape, axes)
         ctx.axes, ctx.keepdim, ctx.n, ctx.correction, ctx.root = axes, keepdim, n, correction, root
         ctx.full = axes is None or x.ndim == 0  # PyTorch's gradient differs for full reductions (see backward)
@@ -510,18 +508,18 @@ class Var(Op):
         g = _restore(gy, axes, keepdim)
         if ctx.root:  # d std = d var / (2 std), and 0 where std is 0 (all elements equal), as in PyTorch
             ys = _restore(y, axes, keepdim)
-            zero = dual.array(ys) == 0
-            g = dual.where(zero, 0.0, g / (dual.where(zero, 1.0, ys) * 2))
+            zero = gradmath.array(ys) == 0
+            g = gradmath.where(zero, 0.0, g / (gradmath.where(zero, 1.0, ys) * 2))
         dof = ctx.n - ctx.correction
         if ctx.full and dof <= 0:  # as PyTorch: 2 / dof is +inf, times (x - mean): NaN where x is the mean
-            xd = dual.array(x)
-            xp = dual.xp(xd)
+            xd = gradmath.array(x)
+            xp = gradmath.xp(xd)
             with np.errstate(invalid="ignore"):
                 mean = xd.mean() if xd.size else xp.asarray(math.nan, dtype=xd.dtype)
             return _in_dtype(g * xp.where(xd == mean, math.nan, _INF).astype(xd.dtype), xd.dtype)
-        mu = dual.sum(x, axes, keepdims=True) * (1.0 / builtins.max(ctx.n, 1))
+        mu = gradmath.sum(x, axes, keepdims=True) * (1.0 / builtins.max(ctx.n, 1))
         gx = g * (x - mu) * (2.0 / dof if dof else _INF)  # a dim reduction uses 2 / (N - correction) as is
-        return _in_dtype(gx, dual.array(x).dtype)
+        return _in_dtype(gx, gradmath.array(x).dtype)
 
 
 def _correction(unbiased, correction, op):
@@ -574,7 +572,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 # ---------------------------------------------------------------------------- logsumexp
 class LogSumExp(Op):
     def forward(ctx, x, axes, keepdim):
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         ctx.axes, ctx.keepdim = axes, keepdim
         if _count(x.shape, axes) == 0:  # the log of an empty sum
             y = xp.full(_out_shape(x.shape, axes, keepdim), -_INF, dtype=x.dtype)
@@ -594,10 +592,10 @@ class LogSumExp(Op):
         x, y = ctx.saved_tensors
         axes, keepdim = ctx.axes, ctx.keepdim
         y = _restore(y, axes, keepdim)
-        empty = dual.array(y) == -_INF
+        empty = gradmath.array(y) == -_INF
         if empty.any():  # slices of -inf only: zero gradient instead of exp(-inf - -inf) = NaN
-            y = dual.where(empty, 0.0, y)
-        return _restore(gy, axes, keepdim) * dual.exp(x - y)
+            y = gradmath.where(empty, 0.0, y)
+        return _restore(gy, axes, keepdim) * gradmath.exp(x - y)
 
 
 def logsumexp(input, dim=None, keepdim=False):
@@ -612,7 +610,7 @@ class Norm(Op):
     """The vector p-norm over some dims: p = 0, 1, 2, inf, -inf or any other positive number."""
 
     def forward(ctx, x, p, axes, keepdim):
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
         dtype, x_in, x = x.dtype, x, _wide(x)
         if p == 2:
@@ -639,26 +637,26 @@ class Norm(Op):
 
     def backward(ctx, gy):
         x, _ = ctx.saved_tensors
-        return _in_dtype(Norm._grad(ctx, gy), dual.array(x).dtype)
+        return _in_dtype(Norm._grad(ctx, gy), gradmath.array(x).dtype)
 
     def _grad(ctx, gy):
         x, y = ctx.saved_tensors
         p, axes, keepdim = ctx.p, ctx.axes, ctx.keepdim
         g = _restore(gy, axes, keepdim)
         if p == 0:
-            return dual.zeros_like(x)
+            return gradmath.zeros_like(x)
         if p == 1:
-            return g * dual.sign(x)
+            return g * gradmath.sign(x)
         y = _restore(y, axes, keepdim)
-        yd = dual.array(y)
+        yd = gradmath.array(y)
         if p == 2:  # x / |x|, and 0 (not NaN) where the norm is 0, as in PyTorch
-            return g * x / dual.where(yd == 0, 1.0, y)
-        xd = dual.array(x)
+            return g * x / gradmath.where(yd == 0, 1.0, y)
+        xd = gradmath.array(x)
         if p == _INF or p == -_INF:  # like amax/amin of |x|: ties share the gradient evenly
-            return g * dual.sign(x) * _share(dual.xp(xd).abs(xd) == yd, axes, xd.dtype)
+            return g * gradmath.sign(x) * _share(gradmath.xp(xd).abs(xd) == yd, axes, xd.dtype)
         # sign(x) |x|^(p-1) / norm^(p-1), with 0 where x or the norm is 0
-        ax = dual.where(xd == 0, 1.0, dual.abs(x))
-        return g * dual.sign(x) * (ax / dual.where(yd == 0, 1.0, y)) ** (p - 1)
+        ax = gradmath.where(xd == 0, 1.0, gradmath.abs(x))
+        return g * gradmath.sign(x) * (ax / gradmath.where(yd == 0, 1.0, y)) ** (p - 1)
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -691,7 +689,7 @@ def _flip(xp, x, axis):
 
 
 def _cumsum_array(x, axis, reverse, dtype=None):
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     if axis is None:  # a 0-d input
         return x.astype(dtype or x.dtype, copy=True)
     if x.dtype in _HALVES:  # accumulate in float32
@@ -734,9 +732,9 @@ class Cumprod(Op):
         if axis is None:
             y = x.astype(dtype or x.dtype, copy=True)
         elif x.dtype in _HALVES:  # accumulate in float32
-            y = dual.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
+            y = gradmath.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
         else:
-            y = dual.xp(x).cumprod(x, axis=axis, dtype=dtype)
+            y = gradmath.xp(x).cumprod(x, axis=axis, dtype=dtype)
         ctx.save_for_backward(x, y)
         return y
 
@@ -745,7 +743,7 @@ class Cumprod(Op):
         axis = ctx.axis
         if axis is None:
             return gy
-        if not (dual.array(x) == 0).any():  # sum over k >= i of gy_k y_k / x_i
+        if not (gradmath.array(x) == 0).any():  # sum over k >= i of gy_k y_k / x_i
             return _cumsum(gy * y, axis, reverse=True) / x
         return _cumprod_grad_zeros(x, gy, axis)
 
@@ -755,22 +753,22 @@ def _cumprod_grad_zeros(x, gy, axis):
 
     Quadratic in the length of the dim (only used when there are zeros); exact at every order.
     """
-    xp = dual.xp(dual.array(x))
+    xp = gradmath.xp(gradmath.array(x))
     n = x.shape[axis]
     trail = (1,) * (x.ndim - axis - 1)
     eye = xp.eye(n, dtype=bool).reshape((n, n) + trail)  # [i, j]
     later = ~xp.tri(n, n, -1, dtype=bool).reshape((n, n) + trail)  # [i, k]: k >= i
-    rows = dual.where(eye, 1.0, dual.expand_dims(x, (axis,)))  # row i: x with x_i replaced by 1
+    rows = gradmath.where(eye, 1.0, gradmath.expand_dims(x, (axis,)))  # row i: x with x_i replaced by 1
     c = _cumprod(rows, axis + 1)  # c[i, k] = prod_{j <= k, j != i} x_j
-    return dual.sum(dual.where(later, dual.expand_dims(gy, (axis,)) * c, 0.0), axis + 1)
+    return gradmath.sum(gradmath.where(later, gradmath.expand_dims(gy, (axis,)) * c, 0.0), axis + 1)
 
 
 def _cumprod(x, axis):
     if isinstance(x, Tensor):
         return Cumprod.apply(x, axis, None)
     if x.dtype in _HALVES:
-        return dual.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
-    return dual.xp(x).cumprod(x, axis=axis)
+        return gradmath.xp(x).cumprod(x, axis=axis, dtype=_F32).astype(x.dtype)
+    return gradmath.xp(x).cumprod(x, axis=axis)
 
 
 def cumprod(input, dim, *, dtype=None):
@@ -782,7 +780,7 @@ def cumprod(input, dim, *, dtype=None):
 
 
 def _logcumsumexp_array(x, axis, reverse):
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     if axis is None:  # a 0-d input
         return x.copy()
     if reverse:
@@ -812,15 +810,15 @@ class LogCumsumExp(Op):
             return gy
         # gx_i = sum over the k that include i of gy_k exp(x_i - y_k), split by the sign of gy_k so that the sum
         # is itself a log-cum-sum-exp (in the other direction); y = -inf (only -inf so far) contributes nothing
-        yd, gd = dual.array(y), dual.array(gy)
-        y = dual.where(yd == -_INF, _INF, y)
+        yd, gd = gradmath.array(y), gradmath.array(gy)
+        y = gradmath.where(yd == -_INF, _INF, y)
         gx = gy * 0.0
         for sign, part in ((1.0, gd > 0), (-1.0, gd < 0)):
             if part.any():
-                lg = dual.where(part, dual.log(dual.where(part, gy * sign, 1.0)), -_INF) - y
-                term = dual.exp(x + _logcumsumexp(lg, axis, not ctx.reverse))
+                lg = gradmath.where(part, gradmath.log(gradmath.where(part, gy * sign, 1.0)), -_INF) - y
+                term = gradmath.exp(x + _logcumsumexp(lg, axis, not ctx.reverse))
                 gx = gx + term if sign > 0 else gx - term
-        return _in_dtype(gx, dual.array(x).dtype)
+        return _in_dtype(gx, gradmath.array(x).dtype)
 
 
 def _logcumsumexp(x, axis, reverse=False):
@@ -840,7 +838,7 @@ def logcumsumexp(input, dim):
 def _logical(input, dim, keepdim, op):
     _check_tensor(input, op)
     x = input.array
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     y = _array(xp, getattr(xp, op)(x, axis=_axes(dim, input.ndim, op), keepdims=bool(keepdim)))
     if x.dtype == dtypes.uint8:  # as PyTorch: uint8 in, uint8 out
         y = y.astype(dtypes.uint8)
@@ -861,7 +859,7 @@ def count_nonzero(input, dim=None):
     """Number of nonzero elements over dim (int64, no gradient)."""
     _check_tensor(input, "count_nonzero")
     x = input.array
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     axes = _axes(dim, input.ndim, "count_nonzero")
     y = (x != 0).sum(axis=axes, dtype=dtypes.int64)
     return Tensor._make(_array(xp, y), None, 0)

@@ -3,11 +3,10 @@ import math
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, gradmath
+from .._tensor import Tensor
+from .._tensor import _dim as _tensor_dim
 from ..function import Op
-from ..tensor import Tensor
-from ..tensor import _dim as _tensor_dim
-from . import dual
 
 _int = dtypes.as_int
 
@@ -32,7 +31,7 @@ def _shares(y, x):
     b = y.base
     if b is not None and (b is x or b is x.base):
         return True
-    return bool(dual.xp(x).may_share_memory(y, x))  # a copy; or a backend whose .base is not the owner itself
+    return bool(gradmath.xp(x).may_share_memory(y, x))  # a copy; or a backend whose .base is not the owner itself
 
 
 def _dim(d, ndim, op, name="dim"):
@@ -236,7 +235,7 @@ class Permute(Op):
         inv = [0] * len(axes)
         for i, a in enumerate(axes):
             inv[a] = i
-        return dual.transpose(gy, tuple(inv))
+        return gradmath.transpose(gy, tuple(inv))
 
 
 class Transpose(Op):
@@ -335,10 +334,10 @@ class Expand(Op):
             return x.view()
         if x.size and x.size == math.prod(shape):  # only leading 1s added: a plain (writable) view
             return x.reshape(shape)
-        return dual.xp(x).broadcast_to(x, shape)  # a read-only view, as memory is shared between elements
+        return gradmath.xp(x).broadcast_to(x, shape)  # a read-only view, as memory is shared between elements
 
     def backward(ctx, gy):
-        return dual.sum_to(gy, ctx.in_shape)
+        return gradmath.sum_to(gy, ctx.in_shape)
 
 
 def _expand_shape(shape, sizes, op):
@@ -406,12 +405,12 @@ class Repeat(Op):
     def forward(ctx, x, reps):
         shape = (1,) * (len(reps) - x.ndim) + x.shape
         ctx.in_shape, ctx.split = x.shape, tuple(v for r, s in zip(reps, shape) for v in (r, s))
-        out = dual.xp(x).empty(tuple(r * s for r, s in zip(reps, shape)), x.dtype)
+        out = gradmath.xp(x).empty(tuple(r * s for r, s in zip(reps, shape)), x.dtype)
         out.reshape(ctx.split)[...] = x.reshape(tuple(v for s in shape for v in (1, s)))
         return out
 
     def backward(ctx, gy):
-        g = dual.sum(gy.reshape(ctx.split), axis=tuple(range(0, len(ctx.split), 2)))
+        g = gradmath.sum(gy.reshape(ctx.split), axis=tuple(range(0, len(ctx.split), 2)))
         return g.reshape(ctx.in_shape)
 
 
@@ -438,7 +437,7 @@ def tile(input, *dims):
 class Flip(Op):
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return dual.xp(x).flip(x, dims).copy()
+        return gradmath.xp(x).flip(x, dims).copy()
 
     def backward(ctx, gy):
         return _run(Flip, gy, ctx.dims)
@@ -468,7 +467,7 @@ def flipud(input):
 class Roll(Op):
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
-        return dual.xp(x).roll(x, shifts, dims)
+        return gradmath.xp(x).roll(x, shifts, dims)
 
     def backward(ctx, gy):
         s = ctx.shifts
@@ -537,7 +536,7 @@ class ConstantPadNd(Op):
 
     def forward(ctx, x, widths, value):
         ctx.widths = widths
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         src, dst, shape = [], [], []
         for (b, a), n in zip(widths, x.shape):
             lo, hi = max(-b, 0), n - max(-a, 0)
@@ -585,7 +584,7 @@ def narrow(input, dim, start, length):
 class Tril(Op):
     def forward(ctx, x, k):
         ctx.k = k
-        return dual.xp(x).tril(x, k)
+        return gradmath.xp(x).tril(x, k)
 
     def backward(ctx, gy):
         return _run(Tril, gy, ctx.k)
@@ -594,7 +593,7 @@ class Tril(Op):
 class Triu(Op):
     def forward(ctx, x, k):
         ctx.k = k
-        return dual.xp(x).triu(x, k)
+        return gradmath.xp(x).triu(x, k)
 
     def backward(ctx, gy):
         return _run(Triu, gy, ctx.k)
@@ -616,7 +615,7 @@ def triu(input, diagonal=0):
 
 def _diag_view(x, offset, d1, d2):
     """The writable view of a diagonal of x (last axis of the result)."""
-    y = dual.xp(x).diagonal(x, offset, d1, d2)
+    y = gradmath.xp(x).diagonal(x, offset, d1, d2)
     flags = y.flags
     if not getattr(flags, "writeable", True) and x.flags.writeable:
         flags.writeable = True  # numpy makes diagonals read-only by default; the memory is x's
@@ -637,7 +636,7 @@ class DiagScatter(Op):
 
     def forward(ctx, x, shape, offset, d1, d2):
         ctx.params = (offset, d1, d2)
-        out = dual.xp(x).zeros(shape, x.dtype)
+        out = gradmath.xp(x).zeros(shape, x.dtype)
         _diag_view(out, offset, d1, d2)[...] = x
         return out
 

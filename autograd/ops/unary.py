@@ -3,11 +3,11 @@ import math
 
 import numpy as np
 
-from .. import backend, dtypes, kernels
+from .. import backend, dtypes, gradmath, kernels
+from .._tensor import Tensor
+from ..creation import as_tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
-from .arith import _cast_scalar_op, _device_error, operands, result_dtype
+from .arith import _cast_scalar_op, _device_error, operands
 
 _default = dtypes._Default
 _FLOAT_DTYPES = dtypes.FLOATS
@@ -32,7 +32,7 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     else:
         def forward(ctx, x):
             k = kernels.get(fwd_kernel, x) if fwd_kernel else None
-            y = k(x) if k is not None else fwd(dual.xp(x), x)
+            y = k(x) if k is not None else fwd(gradmath.xp(x), x)
             ctx.to_save = (y,) if save == "y" else (x,)
             return y
 
@@ -59,7 +59,7 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
 # Each computes its op's generic formula (the _TABLE entries, Relu below) in one launch on a real GPU.
 ACT_PREAMBLE = r"""
 template <typename T> __device__ __forceinline__ T tg_sigmoid(T x) {
-    T e = exp(-fabs(x));  // never overflows; exact in both tails (as dual.sigmoid)
+    T e = exp(-fabs(x));  // never overflows; exact in both tails (as gradmath.sigmoid)
     return x >= (T)0 ? (T)1 / ((T)1 + e) : e / ((T)1 + e);
 }
 template <typename T> __device__ __forceinline__ T tg_log1pexp(T x) {  // logaddexp(0, x)
@@ -83,7 +83,7 @@ elementwise_kernel("sigmoid_fwd", "T x", "T y", "y = tg_sigmoid(x);")
 elementwise_kernel("sigmoid_bwd", "T gy, T y", "T gx", "T gyy = gy * y; gx = gyy - gyy * y;")
 elementwise_kernel("tanh_bwd", "T gy, T y", "T gx", "gx = gy - gy * y * y;")
 elementwise_kernel("relu_fwd", "T x", "T y", "y = x < (T)0 ? (T)0 : x;")  # NaN stays NaN, as maximum(x, 0)
-elementwise_kernel("relu_bwd", "T gy, T y", "T gx", "gx = y > (T)0 ? gy : (T)0;")  # as dual.mask
+elementwise_kernel("relu_bwd", "T gy, T y", "T gx", "gx = y > (T)0 ? gy : (T)0;")  # as gradmath.mask
 
 _SQRT_PI_2 = 2.0 / math.sqrt(math.pi)
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -99,20 +99,20 @@ _TABLE = {
     "rsqrt": (lambda m, x: 1 / m.sqrt(x), lambda g, y: g * y * y * y * -0.5, "y"),
     "square": (np.square, lambda g, x: g * x * 2, "x"),
     "reciprocal": (np.reciprocal, lambda g, y: -g * y * y, "y"),
-    "sin": (np.sin, lambda g, x: g * dual.cos(x), "x"),
-    "cos": (np.cos, lambda g, x: -g * dual.sin(x), "x"),
+    "sin": (np.sin, lambda g, x: g * gradmath.cos(x), "x"),
+    "cos": (np.cos, lambda g, x: -g * gradmath.sin(x), "x"),
     "tan": (np.tan, lambda g, y: g * (y * y + 1), "y"),
-    "asin": (np.arcsin, lambda g, x: g / dual.sqrt(1 - x * x), "x"),
-    "acos": (np.arccos, lambda g, x: -g / dual.sqrt(1 - x * x), "x"),
+    "asin": (np.arcsin, lambda g, x: g / gradmath.sqrt(1 - x * x), "x"),
+    "acos": (np.arccos, lambda g, x: -g / gradmath.sqrt(1 - x * x), "x"),
     "atan": (np.arctan, lambda g, x: g / (x * x + 1), "x"),
-    "sinh": (np.sinh, lambda g, x: g * dual.cosh(x), "x"),
-    "cosh": (np.cosh, lambda g, x: g * dual.sinh(x), "x"),
+    "sinh": (np.sinh, lambda g, x: g * gradmath.cosh(x), "x"),
+    "cosh": (np.cosh, lambda g, x: g * gradmath.sinh(x), "x"),
     "tanh": (np.tanh, lambda g, y: g - g * y * y, "y"),
-    "sigmoid": (lambda m, x: dual.sigmoid(x), lambda g, y: (g * y) - (g * y) * y, "y"),
+    "sigmoid": (lambda m, x: gradmath.sigmoid(x), lambda g, y: (g * y) - (g * y) * y, "y"),
     "logsigmoid": (lambda m, x: -m.logaddexp(0, -x).astype(x.dtype, copy=False),
-                   lambda g, x: g * dual.sigmoid(-x), "x"),
-    "erf": (lambda m, x: _erf(m, x), lambda g, x: g * _SQRT_PI_2 * dual.exp(-x * x), "x"),
-    "abs": (np.abs, lambda g, x: g * dual.sign(x), "x"),
+                   lambda g, x: g * gradmath.sigmoid(-x), "x"),
+    "erf": (lambda m, x: _erf(m, x), lambda g, x: g * _SQRT_PI_2 * gradmath.exp(-x * x), "x"),
+    "abs": (np.abs, lambda g, x: g * gradmath.sign(x), "x"),
 }
 
 
@@ -163,7 +163,7 @@ class _ZeroGrad(Op):
 
 
 def _zero_grad_op(name, fwd):
-    cls = type(name.capitalize(), (_ZeroGrad,), {"forward": lambda ctx, x: fwd(dual.xp(x), x), "__slots__": ()})
+    cls = type(name.capitalize(), (_ZeroGrad,), {"forward": lambda ctx, x: fwd(gradmath.xp(x), x), "__slots__": ()})
 
     def fn(input):
         if not isinstance(input, Tensor):
@@ -187,7 +187,7 @@ _round0 = _zero_grad_op("round", lambda m, x: m.round(x))
 
 class _RoundDecimals(_ZeroGrad):
     def forward(ctx, x, decimals):
-        return dual.xp(x).round(x, decimals)
+        return gradmath.xp(x).round(x, decimals)
 
 
 def round(input, decimals=0):
@@ -203,13 +203,13 @@ class Atan2(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return dual.xp(a).arctan2(a, b)
+        return gradmath.xp(a).arctan2(a, b)
 
     def backward(ctx, gy):
         a, b = ctx.saved_tensors
         d = a * a + b * b
-        zero = dual.array(d) == 0  # at a == b == 0 the gradient is 0, as in PyTorch (not 0/0)
-        r = dual.mask(1 / dual.where(zero, 1.0, d), ~zero)
+        zero = gradmath.array(d) == 0  # at a == b == 0 the gradient is 0, as in PyTorch (not 0/0)
+        r = gradmath.mask(1 / gradmath.where(zero, 1.0, d), ~zero)
         need = ctx.needs_input_grad
         return (gy * b * r if need[0] else None), (-gy * a * r if need[1] else None)
 
@@ -226,7 +226,7 @@ def _extremum_grads(ctx, gy, sign):
     """Gradients of maximum (sign 1) / minimum (sign -1) as in PyTorch: ties split 0.5/0.5, the losing side gets 0,
     and both sides get the full gradient where a NaN makes neither win."""
     a, b = ctx.saved_tensors
-    ad, bd = dual.array(a), dual.array(b)
+    ad, bd = gradmath.array(a), gradmath.array(b)
     half = (ad == bd) * 0.5
     lose_a, lose_b = (ad < bd, ad > bd) if sign > 0 else (ad > bd, ad < bd)
     need = ctx.needs_input_grad
@@ -242,7 +242,7 @@ class Maximum(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return dual.xp(a).maximum(a, b)
+        return gradmath.xp(a).maximum(a, b)
 
     def backward(ctx, gy):
         return _extremum_grads(ctx, gy, 1)
@@ -261,7 +261,7 @@ class Minimum(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return dual.xp(a).minimum(a, b)
+        return gradmath.xp(a).minimum(a, b)
 
     def backward(ctx, gy):
         return _extremum_grads(ctx, gy, -1)
@@ -278,13 +278,13 @@ class Where(Op):
 
     def forward(ctx, cond, a, b):
         ctx.cond = cond
-        out = dual.xp(cond).where(cond, a, b)
+        out = gradmath.xp(cond).where(cond, a, b)
         return out
 
     def backward(ctx, gy):
         c = ctx.cond
         need = ctx.needs_input_grad
-        return None, (dual.mask(gy, c) if need[1] else None), (dual.mask(gy, ~c) if need[2] else None)
+        return None, (gradmath.mask(gy, c) if need[1] else None), (gradmath.mask(gy, ~c) if need[2] else None)
 
 
 def where(condition, input=None, other=None):
@@ -292,8 +292,6 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(condition, Tensor):
-        from ..creation import as_tensor
-
         condition = as_tensor(condition)
     if condition.dtype != dtypes.bool_:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {condition.dtype}")
@@ -301,7 +299,7 @@ def where(condition, input=None, other=None):
         if not all(isinstance(v, (bool, int, float, np.number, np.bool_)) for v in (input, other)):
             raise TypeError(f"where: expected tensors or numbers, got {type(input).__name__} and "
                             f"{type(other).__name__}")
-        dt = result_dtype(input, other)
+        dt = dtypes.result_type(input, other)
         input = Tensor._make(condition.xp.asarray(input, dtype=dt), None, 0)
     a, b = _cast_scalar_op(*operands(input, other, "where"))
     ref = a if isinstance(a, Tensor) else b
@@ -353,7 +351,7 @@ def _finfo_max(dt):
     try:
         return float(np.finfo(dt).max)
     except (TypeError, ValueError):  # bfloat16 without numpy's finfo support
-        import ml_dtypes
+        import ml_dtypes  # optional dependency
 
         return float(ml_dtypes.finfo(dt).max)
 
@@ -368,7 +366,7 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise ValueError("clamp: at least one of min and max must be given")
     lo, hi = _bound(min, "min", input), _bound(max, "max", input)
-    dt = result_dtype(input, lo, hi)
+    dt = dtypes.result_type(input, lo, hi)
     x = input if input.array.dtype == dt else input.to(dt)
     if isinstance(lo, Tensor):
         lo = lo if lo.array.dtype == dt else lo.to(dt)
@@ -391,7 +389,7 @@ class Clamp(Op):
     broadcasts = True
 
     def forward(ctx, x, lo, hi):
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         y = x if lo is None else m.maximum(x, lo)
         if hi is not None:
             y = m.minimum(y, hi)
@@ -408,7 +406,7 @@ class Clamp(Op):
         return y
 
     def backward(ctx, gy):
-        return tuple(None if k is None else dual.mask(gy, k) for k in ctx.masks)
+        return tuple(None if k is None else gradmath.mask(gy, k) for k in ctx.masks)
 
 
 clip = clamp
@@ -429,11 +427,11 @@ def lerp(input, end, weight):
 
 class NanToNum(Op):
     def forward(ctx, x, nan, posinf, neginf):
-        ctx.mask = dual.xp(x).isfinite(x)
-        return dual.xp(x).nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+        ctx.mask = gradmath.xp(x).isfinite(x)
+        return gradmath.xp(x).nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
     def backward(ctx, gy):
-        return dual.mask(gy, ctx.mask)
+        return gradmath.mask(gy, ctx.mask)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
@@ -451,7 +449,7 @@ def relu(input):
 class Relu(Op):
     def forward(ctx, x):
         k = kernels.get("relu_fwd", x)
-        y = k(x) if k is not None else dual.xp(x).maximum(x, 0)
+        y = k(x) if k is not None else gradmath.xp(x).maximum(x, 0)
         ctx.save_for_backward(y)
         return y
 
@@ -460,7 +458,7 @@ class Relu(Op):
         k = kernels.get("relu_bwd", gy)
         if k is not None and gy.dtype == y.dtype:
             return k(gy, y)
-        return dual.mask(gy, dual.array(y) > 0)
+        return gradmath.mask(gy, gradmath.array(y) > 0)
 
 
 class Logit(Op):
@@ -468,7 +466,7 @@ class Logit(Op):
     logit_ on a recorded tensor keeps a valid tape; gradient 0 outside [eps, 1 - eps], as in PyTorch."""
 
     def forward(ctx, x, eps):
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         p = x if eps is None else m.clip(x, eps, 1 - eps)
         ctx.save_for_backward(x)
         ctx.eps = eps
@@ -480,8 +478,8 @@ class Logit(Op):
         eps = ctx.eps
         if eps is None:
             return g, None
-        xd = dual.array(x)
-        return dual.mask(g, (xd >= eps) & (xd <= 1 - eps)), None
+        xd = gradmath.array(x)
+        return gradmath.mask(g, (xd >= eps) & (xd <= 1 - eps)), None
 
 
 def logit(input, eps=None):

@@ -1,14 +1,17 @@
 """Registry cases: nn functional ops (activations, softmax, dropout, normalization, losses, attention)."""
-import importlib
 import math
 import warnings
 
 import numpy as np
 
 import autograd as ag
-# the modules themselves (autograd.ops.dropout is also the name of a function)
-A, T, D, L, N = (importlib.import_module(f"autograd.ops.{m}") for m in ("activation", "attention", "dropout", "loss",
-                                                                        "norm"))
+
+# the modules themselves (autograd.ops.regularization is also the name of a function)
+from autograd.ops import activation as A
+from autograd.ops import attention as T
+from autograd.ops import loss as L
+from autograd.ops import normalization as N
+from autograd.ops import regularization as D
 from tests.ops.registry import Arg, OpCase
 
 CASES = []

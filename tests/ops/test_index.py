@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.ops import dual
+from autograd import gradmath
 
 
 def _t(*shape, grad=False, seed=0, device="cpu"):
@@ -282,10 +282,10 @@ def test_index_is_kept_private_and_freed_after_backward():
 
 def test_scatter_into_records_index_put_zeros_under_create_graph():
     v = _t(3, grad=True)
-    out = dual.scatter_into((4,), (np.array([1, 1, 3]),), v, None)
+    out = gradmath.scatter_into((4,), (np.array([1, 1, 3]),), v, None)
     assert isinstance(out, ag.Tensor) and "IndexPutZeros" in out.grad_fn.name()
     np.testing.assert_allclose(out.detach().numpy(), [0, v[0].item() + v[1].item(), 0, v[2].item()])
-    arr = dual.scatter_into((4,), (np.array([1, 1, 3]),), v.detach().numpy(), None)
+    arr = gradmath.scatter_into((4,), (np.array([1, 1, 3]),), v.detach().numpy(), None)
     np.testing.assert_allclose(arr, out.detach().numpy())
 
 

@@ -3,10 +3,11 @@ import math
 
 import numpy as np
 
-from .. import dtypes, kernels
+from .. import dtypes, gradmath, kernels
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual, unary
+from . import unary
+from .inplace import bump
 
 
 # ---------------------------------------------------------------------------- the fused normalization node
@@ -21,15 +22,15 @@ def _moments(x, axes, center=True):
     """Mean and biased variance over axes (kept); with center=False the mean is 0 and 'var' is mean(x^2)."""
     inv = 1.0 / _count(x.shape, axes)
     if not center:
-        return 0.0, dual.sum(x * x, axes, True) * inv
-    mean = dual.sum(x, axes, True) * inv
+        return 0.0, gradmath.sum(x * x, axes, True) * inv
+    mean = gradmath.sum(x, axes, True) * inv
     d = x - mean
-    return mean, dual.sum(d * d, axes, True) * inv
+    return mean, gradmath.sum(d * d, axes, True) * inv
 
 
 def _stats(x, axes, eps, center=True):
     """mean, variance, invstd and the normalized array xhat over axes (xhat is fresh: forward writes into it)."""
-    m = dual.xp(x)
+    m = gradmath.xp(x)
     inv = 1.0 / _count(x.shape, axes)
     if center:
         mean = x.sum(axis=axes, keepdims=True) * inv
@@ -78,34 +79,34 @@ class Normalize(Op):
             grads = _layer_norm_rows_grad(ctx, gy, x, w, axes)
             if grads is not None:
                 return grads
-        xv = x if view is None else dual.reshape(x, view)
+        xv = x if view is None else gradmath.reshape(x, view)
         if batch_stats and isinstance(x, Tensor):  # create_graph: statistics recorded on the tape
             mean, var = _moments(xv, axes, center)
-            invstd = 1 / dual.sqrt(var + eps)
+            invstd = 1 / gradmath.sqrt(var + eps)
         d = xv - mean if center else xv
         need = ctx.needs_input_grad
         gx = gw = gb = None
         if need[0]:
-            g = gy if w is None else gy * (w if wshape is None else dual.reshape(w, wshape))
+            g = gy if w is None else gy * (w if wshape is None else gradmath.reshape(w, wshape))
             if view is not None:
-                g = dual.reshape(g, view)
+                g = gradmath.reshape(g, view)
             gx = g * invstd
             if batch_stats:  # invstd * (g - mean(g) - xhat * mean(g * xhat)), with xhat = d * invstd
                 inv_n = 1.0 / _count(xv.shape, axes)
-                k = invstd * invstd * invstd * (dual.sum(g * d, axes, True) * inv_n)
+                k = invstd * invstd * invstd * (gradmath.sum(g * d, axes, True) * inv_n)
                 gx = gx - d * k
                 if center:
-                    gx = gx - invstd * (dual.sum(g, axes, True) * inv_n)
+                    gx = gx - invstd * (gradmath.sum(g, axes, True) * inv_n)
             if view is not None:
-                gx = dual.reshape(gx, x.shape)
+                gx = gradmath.reshape(gx, x.shape)
         if need[1] or need[2]:
             wfull = w.shape if wshape is None else wshape
             if need[1]:
                 xh = d * invstd
-                xh = xh if view is None else dual.reshape(xh, x.shape)
-                gw = dual.reshape(dual.sum_to(gy * xh, wfull), w.shape)
+                xh = xh if view is None else gradmath.reshape(xh, x.shape)
+                gw = gradmath.reshape(gradmath.sum_to(gy * xh, wfull), w.shape)
             if need[2]:
-                gb = dual.reshape(dual.sum_to(gy, wfull), w.shape)
+                gb = gradmath.reshape(gradmath.sum_to(gy, wfull), w.shape)
         return gx, gw, gb, None, None, None, None
 
 
@@ -180,7 +181,7 @@ def _acc(dtype):
 
 def _layer_norm_rows(x, w, b, axes, eps):
     """y, mean and invstd (kept dims, as _stats gives them) of layer_norm by the fused kernel."""
-    m = dual.xp(x)
+    m = gradmath.xp(x)
     x = m.ascontiguousarray(x)
     n = _count(x.shape, axes)
     rows = x.size // n
@@ -203,7 +204,7 @@ def _layer_norm_rows_grad(ctx, gy, x, w, axes):
     if (k is None or gy.dtype != x.dtype or ctx.mean.dtype != x.dtype or x.size == 0
             or (w is not None and w.dtype != x.dtype)):
         return None
-    m = dual.xp(gy)
+    m = gradmath.xp(gy)
     need = ctx.needs_input_grad
     x = m.ascontiguousarray(x)
     gy = m.ascontiguousarray(gy)
@@ -247,8 +248,6 @@ def _running(input, running_mean, running_var, wshape, eps):
 
 def _update(buf, new, momentum):
     """running = (1 - momentum) * running + momentum * new, in place (a buffer: no gradient)."""
-    from .inplace import bump
-
     d = buf.array
     new = new.reshape(d.shape).astype(d.dtype, copy=False)
     d *= 1 - momentum
@@ -377,7 +376,7 @@ class VectorNorm(Op):
     """The p-norm over `axes`; the gradient at a zero vector is 0 (as PyTorch's subgradient)."""
 
     def forward(ctx, x, p, axes, keepdim):
-        m = dual.xp(x)
+        m = gradmath.xp(x)
         a = m.abs(x)
         if p == 2:
             y = m.sqrt((x * x).sum(axis=axes, keepdims=True))
@@ -401,21 +400,21 @@ class VectorNorm(Op):
         x, y = ctx.saved_tensors
         p, axes = ctx.p, ctx.axes
         if not ctx.keepdim:
-            gy, y = dual.expand_dims(gy, axes), dual.expand_dims(y, axes)
+            gy, y = gradmath.expand_dims(gy, axes), gradmath.expand_dims(y, axes)
         if p == 0:
             return x * 0, None, None, None
         if p == 1:
-            return gy * dual.sign(x), None, None, None
-        zero = dual.array(y) == 0
+            return gy * gradmath.sign(x), None, None, None
+        zero = gradmath.array(y) == 0
         if p == 2:
-            return x * (gy / dual.where(zero, 1 + y * 0, y)), None, None, None
+            return x * (gy / gradmath.where(zero, 1 + y * 0, y)), None, None, None
         if p in (math.inf, -math.inf):
-            xd = dual.array(x)
-            hit = (dual.xp(xd).abs(xd) == dual.array(y)).astype(xd.dtype)
+            xd = gradmath.array(x)
+            hit = (gradmath.xp(xd).abs(xd) == gradmath.array(y)).astype(xd.dtype)
             hit /= hit.sum(axis=axes, keepdims=True)
-            return gy * dual.sign(x) * hit, None, None, None
-        scale = gy / dual.where(zero, 1 + y * 0, y) ** (p - 1)
-        return dual.sign(x) * dual.abs(x) ** (p - 1) * scale, None, None, None
+            return gy * gradmath.sign(x) * hit, None, None, None
+        scale = gy / gradmath.where(zero, 1 + y * 0, y) ** (p - 1)
+        return gradmath.sign(x) * gradmath.abs(x) ** (p - 1) * scale, None, None, None
 
 
 def _axes(dim, ndim, op):
@@ -441,9 +440,9 @@ def _vector_norm(x, p, dim, keepdim, op):
 def _clamp_min_passthrough(t, eps):
     """max(t, eps) whose gradient passes as if unclamped (PyTorch clamps the norms under no_grad)."""
     d = t.array
-    shift = dual.xp(d).maximum(d, eps) - d
+    shift = gradmath.xp(d).maximum(d, eps) - d
     if type(d) is not np.ndarray or shift.any():  # on a GPU always add (testing would synchronise)
-        return t + Tensor._make(dual.xp(d).asarray(shift), None, 0)
+        return t + Tensor._make(gradmath.xp(d).asarray(shift), None, 0)
     return t
 
 
@@ -481,7 +480,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         x2 = x2.expand(shape)
     n1 = _clamp_min_passthrough(_vector_norm(x1, 2, ax, True, "cosine_similarity"), eps)
     n2 = _clamp_min_passthrough(_vector_norm(x2, 2, ax, True, "cosine_similarity"), eps)
-    return dual.sum((x1 / n1) * (x2 / n2), ax, False)
+    return gradmath.sum((x1 / n1) * (x2 / n2), ax, False)
 
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):

@@ -11,10 +11,9 @@ import math
 
 import numpy as np
 
-from .. import backend
+from .. import backend, gradmath
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 from .conv import View4d, check_input, lift, ntuple, run_op
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
@@ -55,8 +54,8 @@ class Axis:
         return o * self.s + t * self.d
 
     def _table(self, like):
-        if self._dev is None or dual.xp(self._dev) is not dual.xp(like):
-            self._dev = dual.xp(like).asarray(self.table)
+        if self._dev is None or gradmath.xp(self._dev) is not gradmath.xp(like):
+            self._dev = gradmath.xp(like).asarray(self.table)
         return self._dev
 
     def taps(self, a, axis):
@@ -68,7 +67,7 @@ class Axis:
             return [r[:, t, :] for t in range(k)]
         if self.mode == "index":
             tab = self._table(a)
-            return [dual.xp(a).take(a, tab[t], axis=axis) for t in range(k)]
+            return [gradmath.xp(a).take(a, tab[t], axis=axis) for t in range(k)]
         lead = (slice(None),) * axis
         return [a[lead + (slice(t * self.d, t * self.d + self.s * (out - 1) + 1, self.s),)] for t in range(k)]
 
@@ -78,7 +77,7 @@ class Axis:
 
     def spread(self, g, arg, shape, axis):
         """Adjoint of the taps: g (out along axis) goes to tap `arg` of each window (all taps when arg is None)."""
-        xp = dual.xp(g)
+        xp = gradmath.xp(g)
         k = self.k
         if self.mode == "fast":
             pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
@@ -118,8 +117,8 @@ class Win(View4d):
         if inv is None:
             return a
         if isinstance(inv, np.ndarray):
-            if self._inv_dev is None or dual.xp(self._inv_dev) is not dual.xp(a):
-                self._inv_dev = dual.xp(a).asarray(inv.astype(a.dtype))
+            if self._inv_dev is None or gradmath.xp(self._inv_dev) is not gradmath.xp(a):
+                self._inv_dev = gradmath.xp(a).asarray(inv.astype(a.dtype))
             inv = self._inv_dev
         return a * inv
 
@@ -131,7 +130,7 @@ def _prepare(x, win, fill):
     (lh, eh), (lw, ew) = (win.ah.lo, win.ah.ext), (win.aw.lo, win.aw.ext)
     if lh == 0 and lw == 0 and eh <= h and ew <= w:
         return x if (eh, ew) == (h, w) else x[:, :, :eh, :ew]
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     out = xp.empty((n, c, eh, ew), dtype=x.dtype)
     out.fill(fill)
     hh, ww = min(h, eh - lh), min(w, ew - lw)
@@ -147,14 +146,14 @@ def _unprepare(g, win, hw):
     if (lh, lw) == (0, 0) and (eh, ew) == (h, w):
         return g
     hh, ww = min(h, eh - lh), min(w, ew - lw)
-    out = dual.xp(g).zeros((n, c, h, w), dtype=g.dtype)
+    out = gradmath.xp(g).zeros((n, c, h, w), dtype=g.dtype)
     out[:, :, :hh, :ww] = g[:, :, lh:lh + hh, lw:lw + ww]
     return out
 
 
 def _first_max(taps):
     """Running maximum over taps and the first tap that holds it (int8, or bool viewed as int8 for 2 taps)."""
-    xp = dual.xp(taps[0])
+    xp = gradmath.xp(taps[0])
     if len(taps) == 1:
         return taps[0].copy(), xp.zeros(taps[0].shape, dtype=np.int8)
     arg = taps[1] > taps[0]
@@ -170,7 +169,7 @@ def _first_max(taps):
 
 def _select(taps, arg):
     """The tap that `arg` names, per position."""
-    xp = dual.xp(taps[0])
+    xp = gradmath.xp(taps[0])
     y = taps[0]
     for t in range(1, len(taps)):
         y = xp.where(arg == t, taps[t], y)
@@ -220,7 +219,7 @@ def _flat_indices(x, win, args):
     n, c, h, w = x.shape
     a1, a2 = args
     ah, aw = win.ah, win.aw
-    xp = dual.xp(x)
+    xp = gradmath.xp(x)
     oh = xp.arange(ah.out).reshape(-1, 1)
     ow = xp.arange(aw.out).reshape(1, -1)
     i = xp.zeros((1, 1, 1, 1), dtype=np.int64) if a2 is None else a2.astype(np.int64)
@@ -252,7 +251,7 @@ class MaxPool(Op):
         return win.from4d(y)
 
     def backward(ctx, gy, *_):
-        args = tuple(None if a is None else dual.array(a) for a in ctx.saved_tensors)
+        args = tuple(None if a is None else gradmath.array(a) for a in ctx.saved_tensors)
         return run_op(WinScatter, gy, ctx.win, ctx.hw, args), None, None
 
 
@@ -289,7 +288,7 @@ class Resample(Op):
 
     def forward(ctx, x, mh, mw, take):
         ctx.mats = (mh, mw)
-        xp = dual.xp(x)
+        xp = gradmath.xp(x)
         if take is not None:
             ih, iw = take
             y = x if iw is None else xp.take(x, iw, axis=-1)
@@ -316,9 +315,9 @@ class PixelShuffle(Op):
         *lead, c, h, w = x.shape
         if not inverse:
             y = x.reshape(math.prod(lead), c // (r * r), r, r, h, w).transpose(0, 1, 4, 2, 5, 3)
-            return dual.xp(x).ascontiguousarray(y).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
+            return gradmath.xp(x).ascontiguousarray(y).reshape(tuple(lead) + (c // (r * r), h * r, w * r))
         y = x.reshape(math.prod(lead), c, h // r, r, w // r, r).transpose(0, 1, 3, 5, 2, 4)
-        return dual.xp(x).ascontiguousarray(y).reshape(tuple(lead) + (c * r * r, h // r, w // r))
+        return gradmath.xp(x).ascontiguousarray(y).reshape(tuple(lead) + (c * r * r, h // r, w // r))
 
     def backward(ctx, gy):
         return run_op(PixelShuffle, gy, ctx.r, not ctx.inverse), None, None
@@ -447,7 +446,7 @@ def _adaptive_avg(op, nd, input, output_size):
         axes = [Axis(n, n // o, n // o, 1, 0, o) for n, o in zip(hw, out)]
         win = Win(nd, batched, *axes, inv=1.0 / ((hw[0] // out[0]) * (hw[1] // out[1])))
         return WinGather.apply(input, win, None)
-    xp = dual.xp(input.array)
+    xp = gradmath.xp(input.array)
     mh = None if hw[0] == out[0] else xp.asarray(_avg_matrix(hw[0], out[0], input.dtype))
     mw = None if hw[1] == out[1] else xp.asarray(_avg_matrix(hw[1], out[1], input.dtype))
     return Resample.apply(input, mh, mw, None)
@@ -562,7 +561,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "area":
         return _adaptive_avg("interpolate", nd, input, out)
     hw, out, scales = lift(hw, nd, 1), lift(out, nd, 1), lift(scales, nd, None)
-    xp = dual.xp(input.array)
+    xp = gradmath.xp(input.array)
     if mode in ("linear", "bilinear"):
         mats = [None if (n == o and (s is None or s == 1.0)) else
                 xp.asarray(_linear_matrix(n, o, s, bool(align_corners), input.dtype))

@@ -3,10 +3,9 @@ import collections
 
 import numpy as np
 
-from ..tensor import Tensor, _dim
-from . import dual
+from .. import gradmath
+from .._tensor import Tensor, _dim
 from .index import Gather, _along, _gather, _int_arg, _int_index, _same_device
-
 
 # ---------------------------------------------------------------------------- sort / topk / kthvalue
 _sort_result = collections.namedtuple("sort", ["values", "indices"])
@@ -15,7 +14,7 @@ _kthvalue_result = collections.namedtuple("kthvalue", ["values", "indices"])
 
 
 def _argsort(a, dim, descending=False, stable=False):
-    m = dual.xp(a)
+    m = gradmath.xp(a)
     kind = "stable" if stable else None
     if not descending:
         return m.argsort(a, axis=dim, kind=kind)
@@ -62,7 +61,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     k = _int_arg(k, "topk", "k")
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {d} with size {n} (shape {tuple(input.shape)})")
-    m = dual.xp(a)
+    m = gradmath.xp(a)
     if k == 0 or k == n:
         idx = _slice_dim(_argsort(a, d, descending=largest, stable=True), d, 0, k)
     else:
@@ -83,7 +82,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     k = _int_arg(k, "kthvalue", "k")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue: k ({k}) is out of range for dim {d} with size {n} (expected 1 <= k <= {n})")
-    m = dual.xp(a)
+    m = gradmath.xp(a)
     idx = _slice_dim(m.argpartition(a, k - 1, axis=d), d, k - 1, k).astype(np.int64, copy=False)
     if input.ndim == 0:
         return _kthvalue_result(_gather(input, 0, idx.reshape(())), _indices(idx, input))
@@ -98,7 +97,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 # ---------------------------------------------------------------------------- unique / searchsorted
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values (sorted), with the inverse indices and counts on request; no gradient."""
-    m = dual.xp(input.array)
+    m = gradmath.xp(input.array)
     if dim is not None:
         dim = _dim(_int_arg(dim, "unique", "dim"), input.ndim, "unique")
     res = m.unique(input.array, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
@@ -126,10 +125,10 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
             raise RuntimeError("searchsorted: side='left' contradicts right=True")
         right = side == "right"
     scalar = not isinstance(input, Tensor)
-    vals = dual.xp(seq.array).asarray(input) if scalar else input.array
+    vals = gradmath.xp(seq.array).asarray(input) if scalar else input.array
     _same_device("searchsorted", seq, input)
     srt = None if sorter is None else _int_index(sorter, seq, "searchsorted", "sorter")
-    m = dual.xp(seq.array)
+    m = gradmath.xp(seq.array)
     s = "right" if right else "left"
     dt = np.int32 if out_int32 else np.int64
     if seq.ndim <= 1:

@@ -1,8 +1,11 @@
 """Tensor: an array of one device, its gradient, and the tape node that made it."""
+import weakref
+
 import numpy as np
 
-from . import backend, dtypes, engine, function
+from . import backend, dtypes
 from .grad_mode import state
+from .printing import tensor_repr
 
 
 class Tensor:
@@ -17,9 +20,7 @@ class Tensor:
     _hooks = None  # gradient hooks
 
     def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        from .creation import _to_array
-
-        self.array = _to_array(data, dtype, device)
+        self.array = to_array(data, dtype, device)
         self._grad = None
         self.grad_fn = None
         self._requires_grad = False
@@ -185,16 +186,10 @@ class Tensor:
             self.grad_fn.register_prehook(nr, _TensorHook(hook))
         return _HookHandle(self, hook)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Compute the gradient of this tensor with respect to the leaves of its graph."""
-        from .autograd_api import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs)
-
     def detach(self):
         """A tensor sharing this data, cut from the tape."""
         t = Tensor._make(self.array, None, 0)
-        t._base = self._base if self._base is not None else self
+        t._base = root(self)
         return t
 
     def detach_(self):
@@ -239,70 +234,6 @@ class Tensor:
         arr = self.array if dtype is None else self.array.astype(dtype, copy=False)
         return arr.copy() if copy else arr
 
-    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-        """Convert to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other)."""
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype, device = a.dtype, a.device
-            elif isinstance(a, (str, backend.device)):
-                device = a
-            else:
-                dtype = a
-        from .ops.convert import to_copy
-
-        return to_copy(self, dtypes.as_dtype(dtype), device, copy)
-
-    def cpu(self):
-        """This tensor on the CPU."""
-        return self.to(device="cpu")
-
-    def cuda(self, device=None):
-        """This tensor on a GPU ('cuda' or 'cuda:N')."""
-        return self.to(device="cuda" if device is None else
-                       (f"cuda:{device}" if isinstance(device, int) else device))
-
-    def float(self):
-        """Cast to float32."""
-        return self.to(dtypes.float32)
-
-    def double(self):
-        """Cast to float64."""
-        return self.to(dtypes.float64)
-
-    def half(self):
-        """Cast to float16."""
-        return self.to(dtypes.float16)
-
-    def bfloat16(self):
-        """Cast to bfloat16 (needs the ml_dtypes package)."""
-        if not dtypes.HAS_BFLOAT16:
-            raise TypeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes")
-        return self.to(dtypes.bfloat16)
-
-    def long(self):
-        """Cast to int64."""
-        return self.to(dtypes.int64)
-
-    def int(self):
-        """Cast to int32."""
-        return self.to(dtypes.int32)
-
-    def short(self):
-        """Cast to int16."""
-        return self.to(dtypes.int16)
-
-    def byte(self):
-        """Cast to uint8."""
-        return self.to(dtypes.uint8)
-
-    def bool(self):
-        """Cast to bool."""
-        return self.to(dtypes.bool_)
-
-    def type_as(self, other):
-        """Cast to the dtype of `other`."""
-        return self.to(other.dtype)
-
     def is_floating_point(self):
         """True for float dtypes."""
         return self.array.dtype in dtypes.FLOATS
@@ -333,8 +264,6 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __repr__(self):
-        from .printing import tensor_repr
-
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
@@ -396,8 +325,6 @@ class _RetainGrad:
     __slots__ = ("ref",)
 
     def __init__(self, t):
-        import weakref
-
         self.ref = weakref.ref(t)
 
     def __call__(self, g):
@@ -430,7 +357,99 @@ class _HookHandle:
                     lst.remove(h)
 
 
-function.Tensor = Tensor
-function._make = Tensor._make
-engine._Tensor = Tensor
-engine.run_hook = run_hook
+def root(t):
+    """The tensor whose memory (and version counter) t shares: its base for a view, else t itself."""
+    return t if t._base is None else t._base
+
+
+def infer_dtype(data):
+    """PyTorch's dtype for Python data: float -> default float, int -> int64, bool -> bool."""
+    arr = np.asarray(data)
+    numpy_data = isinstance(data, (np.ndarray, np.generic))  # numpy arrays and scalars keep their dtype
+    if arr.dtype.kind == "b":
+        return dtypes.bool_
+    if arr.dtype.kind == "c":
+        raise TypeError("complex tensors are not supported")
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
+                        "pass numbers, nested lists of numbers, or an array")
+    if not numpy_data:
+        return dtypes.get_default_dtype() if arr.dtype.kind == "f" else dtypes.int64
+    if arr.dtype not in dtypes.SUPPORTED:
+        raise TypeError(f"cannot make a tensor from numpy dtype {arr.dtype}: it is not supported (supported: "
+                        f"{sorted(str(d) for d in dtypes.SUPPORTED)}); convert with .astype() first or pass dtype=")
+    return arr.dtype
+
+
+def to_array(data, dtype=None, device=None, op="tensor"):
+    """An array of `device` holding `data` (copied), with `dtype` or the inferred one."""
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        data = data.array
+    src_mod = backend.array_module(data)
+    on_host = src_mod is np
+    if device is None:
+        dev = backend.device_of(data) if not on_host or isinstance(data, np.ndarray) else backend.CPU
+    else:
+        dev = backend.device(device)
+    if on_host and not isinstance(data, np.ndarray):
+        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
+            data = _stack_tensors(data)
+        try:
+            dtype = dtype or infer_dtype(data)
+            arr = np.array(data, dtype=dtype)
+        except ValueError as err:
+            _ragged_error(data, op)
+            raise ValueError(f"{op}: cannot convert the data to a tensor of dtype {dtype}: {err}") from None
+        except OverflowError as err:
+            raise OverflowError(f"{op}: a value does not fit the dtype {dtype} ({err}); pass a wider dtype=") \
+                from None
+    else:
+        if data.dtype not in dtypes.SUPPORTED and dtype is None:
+            dtype = infer_dtype(backend.to_device(data, "cpu"))
+        arr = data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
+    return backend.to_device(arr, dev)
+
+
+def _ragged_error(data, op):
+    """Raise a ValueError naming the first place where nested sequences have unequal lengths (if any)."""
+    shape, x = [], data
+    while isinstance(x, (list, tuple, np.ndarray)):
+        shape.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+
+    def walk(x, dim):
+        seq = isinstance(x, (list, tuple, np.ndarray))
+        if dim == len(shape):
+            if seq:
+                raise ValueError(f"{op}: the nested sequences are ragged: expected a number at dim {dim} but got a "
+                                 f"sequence of length {len(x)}; every row must have the same length")
+            return
+        if not seq:
+            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
+                             f"dim {dim} but got {type(x).__name__}; every row must have the same length")
+        if len(x) != shape[dim]:
+            raise ValueError(f"{op}: the nested sequences are ragged: expected a sequence of length {shape[dim]} at "
+                             f"dim {dim} (got {len(x)}); every row must have the same length")
+        for v in x:
+            walk(v, dim + 1)
+
+    walk(data, 0)
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _stack_tensors(data):
+    if isinstance(data, (list, tuple)):
+        return [_stack_tensors(x) for x in data]
+    if isinstance(data, Tensor):
+        return backend.to_device(data.array, "cpu")
+    return data

@@ -3,10 +3,10 @@ import math
 
 import numpy as np
 
-from .. import backend, dtypes
+from .. import backend, dtypes, gradmath
+from .._tensor import Tensor
+from ..creation import tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
 from .inplace import bump
 
 
@@ -42,10 +42,10 @@ class Linear(Op):
         need = ctx.needs_input_grad
         n_out, n_in = w.shape
         rows = math.prod(x.shape[:-1])
-        g2 = dual.reshape(gy, (rows, n_out))
-        gx = dual.reshape(dual.matmul(g2, w), x.shape) if need[0] else None
-        gw = dual.matmul(dual.swap_last(g2), dual.reshape(x, (rows, n_in))) if need[1] else None
-        gb = dual.sum_to(gy, ctx.bshape) if len(need) > 2 and need[2] else None
+        g2 = gradmath.reshape(gy, (rows, n_out))
+        gx = gradmath.reshape(gradmath.matmul(g2, w), x.shape) if need[0] else None
+        gw = gradmath.matmul(gradmath.swap_last(g2), gradmath.reshape(x, (rows, n_in))) if need[1] else None
+        gb = gradmath.sum_to(gy, ctx.bshape) if len(need) > 2 and need[2] else None
         return gx, gw, gb
 
 
@@ -110,10 +110,10 @@ class Embedding(Op):
 
     def backward(ctx, gy):
         (idx,) = ctx.saved_tensors
-        idx = dual.array(idx).reshape(-1)
+        idx = gradmath.array(idx).reshape(-1)
         n, dim = ctx.wshape
-        g2 = dual.reshape(gy, (idx.size, dim))
-        xp = dual.xp(idx)
+        g2 = gradmath.reshape(gy, (idx.size, dim))
+        xp = gradmath.xp(idx)
         weight = None
         if ctx.scale:
             counts = xp.bincount(idx, minlength=n)
@@ -123,12 +123,12 @@ class Embedding(Op):
             weight = keep if weight is None else weight * keep
         if weight is not None:
             g2 = g2 * weight[:, None]
-        return dual.scatter_into(ctx.wshape, idx, g2, g2), None, None, None
+        return gradmath.scatter_into(ctx.wshape, idx, g2, g2), None, None, None
 
 
 def _renorm_rows(weight, idx, max_norm, norm_type):
     """Scale the rows of weight that idx refers to down to norm max_norm, in place (no gradient)."""
-    xp = dual.xp(weight.array)
+    xp = gradmath.xp(weight.array)
     rows = xp.unique(idx.reshape(-1))
     w = weight.array
     sel = w[rows]
@@ -156,8 +156,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
                            f"{tuple(weight.shape)}")
     idx = input.array if isinstance(input, Tensor) else input
     if not hasattr(idx, "dtype"):
-        from ..creation import tensor
-
         idx = tensor(input, device=weight.device).array
     if idx.dtype not in dtypes.INTEGERS:
         raise RuntimeError(f"embedding: expected an integer index tensor (int64 or int32), got dtype {idx.dtype}; "
@@ -190,7 +188,7 @@ def one_hot(tensor, num_classes=-1):
     idx = tensor.array
     if idx.dtype not in dtypes.INTEGERS:
         raise RuntimeError(f"one_hot: expected an integer (int64) tensor, got dtype {idx.dtype}; use .long()")
-    xp = dual.xp(idx)
+    xp = gradmath.xp(idx)
     if num_classes == -1:
         if idx.size == 0:
             raise RuntimeError("one_hot: cannot infer num_classes from an empty tensor; pass num_classes")

@@ -6,9 +6,10 @@ same formula records the backward pass on the tape.
 """
 import numpy as np
 
-from .. import backend
-from ..backend import array_module
-from ..tensor import Tensor
+from . import backend
+from ._tensor import Tensor
+from .backend import array_module
+from .backend import matmul as _fast_matmul
 
 
 def xp(x):
@@ -54,10 +55,10 @@ def sigmoid(x):
 
 def where(cond, a, b):
     """Elementwise choice; cond is a bool array or Tensor and never carries a gradient."""
-    if isinstance(a, Tensor) or isinstance(b, Tensor):
-        from .. import ops
-
-        return ops.where(cond, a, b)
+    if isinstance(a, Tensor):  # Tensor methods: the op library attaches them (autograd/ops/__init__.py)
+        return a.where(cond, b)
+    if isinstance(b, Tensor):
+        return b.where(~cond, a)
     c = cond.array if isinstance(cond, Tensor) else cond
     m = array_module(c)
     out = m.where(c, a, b)
@@ -142,10 +143,10 @@ def cast(x, dtype):
 
 def maximum(a, b):
     """Elementwise maximum."""
-    if isinstance(a, Tensor) or isinstance(b, Tensor):
-        from .. import ops
-
-        return ops.maximum(a, b)
+    if isinstance(a, Tensor):
+        return a.maximum(b)
+    if isinstance(b, Tensor):
+        return b.maximum(a)
     return array_module(a).maximum(a, b)
 
 
@@ -158,9 +159,7 @@ def has_nan(x):
 def scatter_into(shape, index, values, like):
     """A zeros array of `shape` with `values` added at `index` (repeated indices accumulate)."""
     if isinstance(values, Tensor):
-        from .. import ops
-
-        return ops.index_put_zeros(shape, index, values)
+        return values._index_put_zeros(shape, index)
     m = array_module(values)
     out = m.zeros(shape, dtype=values.dtype)
     if _is_basic(index):
@@ -179,9 +178,7 @@ def matmul(a, b):
     """a @ b; on numpy arrays it keeps BLAS speed for transposed operands."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
         return a @ b
-    from ..backend import matmul as fast
-
-    return fast(a, b)
+    return _fast_matmul(a, b)
 
 
 def mask(g, cond):

@@ -2,8 +2,9 @@
 import numpy as np
 
 from . import dtypes
+from ._tensor import Tensor
 from .autograd_api import grad
-from .tensor import Tensor
+from .random import Generator
 
 
 def _as_tuple(x):
@@ -80,8 +81,6 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """gradcheck of the first derivative (computed with create_graph=True): checks second-order gradients."""
-    from .random import Generator
-
     inputs = _as_tuple(inputs)
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     outs = _outputs(fn, inputs)

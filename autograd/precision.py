@@ -1,6 +1,6 @@
-"""autograd.backends: switches of the GPU libraries, as torch.backends (TF32 matmuls; cuDNN flags as no-ops).
+"""autograd.precision: switches of the GPU libraries, as torch.backends (TF32 matmuls; cuDNN flags as no-ops).
 
-    autograd.backends.cuda.matmul.allow_tf32 = True   # float32 matmuls on TF32 tensor cores (about 10 bits of
+    autograd.precision.cuda.matmul.allow_tf32 = True   # float32 matmuls on TF32 tensor cores (about 10 bits of
                                                       # mantissa in the products), as torch's switch
     autograd.set_float32_matmul_precision("high")     # the same, PyTorch's other spelling
 
@@ -20,7 +20,7 @@ def _apply_tf32(flag):
     """Set cupy's float32 GEMM compute type; a no-op without a usable GPU. Returns True when applied."""
     if backend.cupy is None or backend.cuda_unavailable_reason() is not None:
         return False
-    from cupy._core import _routines_linalg as linalg
+    from cupy._core import _routines_linalg as linalg  # optional dependency
 
     kind = getattr(linalg, "COMPUTE_TYPE_TF32", 7) if flag else getattr(linalg, "COMPUTE_TYPE_DEFAULT", 1)
     linalg.set_compute_type(np.float32, kind)
@@ -28,7 +28,7 @@ def _apply_tf32(flag):
 
 
 class _Matmul:
-    """autograd.backends.cuda.matmul: allow_tf32 (False by default)."""
+    """autograd.precision.cuda.matmul: allow_tf32 (False by default)."""
 
     __slots__ = ("_allow_tf32",)
 
@@ -46,11 +46,11 @@ class _Matmul:
         _apply_tf32(self._allow_tf32)
 
     def __repr__(self):
-        return f"<autograd.backends.cuda.matmul allow_tf32={self._allow_tf32}>"
+        return f"<autograd.precision.cuda.matmul allow_tf32={self._allow_tf32}>"
 
 
 class _Cuda:
-    """autograd.backends.cuda: the matmul switches and whether cuBLAS is built (it is with cupy)."""
+    """autograd.precision.cuda: the matmul switches and whether cuBLAS is built (it is with cupy)."""
 
     def __init__(self):
         self.matmul = _Matmul()
@@ -62,7 +62,7 @@ class _Cuda:
 
 
 class _Cudnn:
-    """autograd.backends.cudnn: CuPy 14 has no cuDNN; the flags exist so PyTorch scripts run, and do nothing."""
+    """autograd.precision.cudnn: CuPy 14 has no cuDNN; the flags exist so PyTorch scripts run, and do nothing."""
 
     enabled = False
     benchmark = False
@@ -71,7 +71,7 @@ class _Cudnn:
 
     @staticmethod
     def is_available():
-        """False: convolutions run as im2col + cuBLAS matmuls (autograd.backends.cuda.matmul.allow_tf32 applies)."""
+        """False: convolutions run as im2col + cuBLAS matmuls (autograd.precision.cuda.matmul.allow_tf32 applies)."""
         return False
 
     @staticmethod

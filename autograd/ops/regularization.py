@@ -4,10 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import backend, dtypes, kernels
+from .. import backend, dtypes, gradmath, kernels, random
+from .._tensor import Tensor
 from ..function import Op
-from ..tensor import Tensor
-from . import dual
+from ..random import PHILOX_CUDA
+from .inplace import check_inplace, commit
 
 
 class _Mask(Op):
@@ -39,8 +40,6 @@ def _keep(shape, p, dtype, device):
     u >= p for uniform u in float64 (float64 input) or float32 (others): from the CPU stream on the CPU, from the
     device's Philox stream on a GPU (drawn there; nothing crosses the bus).
     """
-    from .. import random
-
     wide = dtypes.float64 if dtype == dtypes.float64 else dtypes.float32
     if device.type == "cuda":
         return (random.device_uniform(shape, wide, device) >= p).astype(dtype)
@@ -53,7 +52,7 @@ class _FusedDropout(Op):
     is made inline and applied, y = keep ? x * scale : x * 0; the bool mask is kept for backward."""
 
     def forward(ctx, x, key, offset, p, scale):
-        x = dual.xp(x).ascontiguousarray(x)  # the kernel's i is the C-order position, as in _keep's draw
+        x = gradmath.xp(x).ascontiguousarray(x)  # the kernel's i is the C-order position, as in _keep's draw
         y, keep = kernels.get("dropout_fwd", x)(x, np.uint64(key), np.uint64(offset), p, scale)
         ctx.keep, ctx.scale = keep, scale
         return y
@@ -67,8 +66,6 @@ class _FusedDropout(Op):
 
 @kernels.register("dropout_fwd")
 def _dropout_fwd_kernel(cp, dtype):
-    from ..random import PHILOX_CUDA
-
     u = "tg_unit_d(w.x, w.y)" if dtype == np.float64 else "tg_unit_f(w.x, 24)"
     return cp.ElementwiseKernel(
         "T x, uint64 key, uint64 offset, T p, T scale", "T y, bool keep",
@@ -86,8 +83,6 @@ def _fused(input, p, noise_shape, alpha):
     """The fused GPU dropout of input, or None when it does not apply (CPU, stand-in, channel or alpha dropout)."""
     if alpha or p == 1 or noise_shape != tuple(input.shape) or kernels.get("dropout_fwd", input.array) is None:
         return None
-    from .. import random
-
     _, key, offset = random._stream(None, input.device, input.numel())
     return _FusedDropout.apply(input, key, offset, p, 1.0 / (1 - p))
 
@@ -115,8 +110,6 @@ def _apply(input, p, training, inplace, noise_shape, alpha, op):
 
 def _finish_inplace(input, out, inplace, op):
     if inplace:
-        from .inplace import check_inplace, commit
-
         check_inplace(input, f"{op}_")
         return commit(input, out, f"{op}_")
     return out

@@ -1,4 +1,4 @@
-"""autograd.backends: the TF32 switch (a no-op on the CPU) and the cuDNN flags PyTorch scripts set."""
+"""autograd.precision (torch.backends): the TF32 switch (a no-op on the CPU) and the cuDNN flags PyTorch scripts set."""
 import numpy as np
 import pytest
 
@@ -8,45 +8,45 @@ from tests.conftest import REAL_GPU
 
 @pytest.fixture(autouse=True)
 def _restore_tf32():
-    flag = ag.backends.cuda.matmul.allow_tf32
+    flag = ag.precision.cuda.matmul.allow_tf32
     yield
-    ag.backends.cuda.matmul.allow_tf32 = flag
+    ag.precision.cuda.matmul.allow_tf32 = flag
 
 
 def test_tf32_is_off_by_default_and_switchable(monkeypatch):
     monkeypatch.delenv("CUPY_TF32", raising=False)
-    assert type(ag.backends.cuda.matmul)().allow_tf32 is False  # a fresh switch, as at import
-    ag.backends.cuda.matmul.allow_tf32 = True
-    assert ag.backends.cuda.matmul.allow_tf32 is True
+    assert type(ag.precision.cuda.matmul)().allow_tf32 is False  # a fresh switch, as at import
+    ag.precision.cuda.matmul.allow_tf32 = True
+    assert ag.precision.cuda.matmul.allow_tf32 is True
     assert ag.get_float32_matmul_precision() == "high"
     ag.set_float32_matmul_precision("highest")
-    assert ag.backends.cuda.matmul.allow_tf32 is False
+    assert ag.precision.cuda.matmul.allow_tf32 is False
     ag.set_float32_matmul_precision("medium")
-    assert ag.backends.cuda.matmul.allow_tf32 is True
+    assert ag.precision.cuda.matmul.allow_tf32 is True
     with pytest.raises(ValueError, match="expected one of"):
         ag.set_float32_matmul_precision("low")
 
 
 def test_cupy_environment_switch_sets_the_default(monkeypatch):
     monkeypatch.setenv("CUPY_TF32", "1")
-    assert type(ag.backends.cuda.matmul)().allow_tf32 is True
+    assert type(ag.precision.cuda.matmul)().allow_tf32 is True
 
 
 def test_tf32_changes_nothing_on_the_cpu():
     a = np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32)
     x = ag.tensor(a)
-    ag.backends.cuda.matmul.allow_tf32 = False
+    ag.precision.cuda.matmul.allow_tf32 = False
     exact = (x @ x).numpy()
-    ag.backends.cuda.matmul.allow_tf32 = True
+    ag.precision.cuda.matmul.allow_tf32 = True
     np.testing.assert_array_equal((x @ x).numpy(), exact)
 
 
 def test_cudnn_flags_exist_and_do_nothing():
-    cudnn = ag.backends.cudnn
+    cudnn = ag.precision.cudnn
     assert cudnn.is_available() is False and cudnn.version() is None
     cudnn.benchmark = True  # PyTorch scripts set these; CuPy 14 has no cuDNN
     cudnn.deterministic = True
-    assert ag.backends.cuda.is_built() == (ag.backend.cupy is not None)
+    assert ag.precision.cuda.is_built() == (ag.backend.cupy is not None)
 
 
 @pytest.mark.cuda
@@ -54,11 +54,11 @@ def test_cudnn_flags_exist_and_do_nothing():
 def test_tf32_sets_cupys_compute_type():
     from cupy._core import _routines_linalg as linalg
 
-    ag.backends.cuda.matmul.allow_tf32 = True
+    ag.precision.cuda.matmul.allow_tf32 = True
     assert linalg.get_compute_type(np.float32) == linalg.COMPUTE_TYPE_TF32
     a = ag.randn(512, 512, device="cuda")
     fast = (a @ a).cpu().numpy()
-    ag.backends.cuda.matmul.allow_tf32 = False
+    ag.precision.cuda.matmul.allow_tf32 = False
     assert linalg.get_compute_type(np.float32) == linalg.COMPUTE_TYPE_DEFAULT
     exact = (a @ a).cpu().numpy()
     ref = a.cpu().numpy().astype(np.float64) @ a.cpu().numpy().astype(np.float64)
