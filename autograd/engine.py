@@ -6,7 +6,7 @@ import numpy as np
 from . import gradmath
 from ._tensor import Tensor, run_hook
 from .backend import is_writeable
-from .function import _FREED
+from .function import FREED
 from .function import edge as edge_of
 from .grad_mode import state
 
@@ -97,7 +97,7 @@ def run(roots, root_grads, retain_graph, create_graph, inputs=None):
             if anomaly and grads is not None:
                 _check_nan(node, outs)
             if not retain_graph and node._meta:
-                node._meta = _FREED  # only nodes that saved values refuse a second backward
+                node._meta = FREED  # only nodes that saved values refuse a second backward
             for edge, g in zip(node.next_edges, outs):
                 if edge is None:
                     continue

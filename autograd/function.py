@@ -10,7 +10,7 @@ from .backend import _modules
 from .grad_mode import state
 
 _FLOATS = dtypes.FLOATS
-_FREED = "freed"
+FREED = "freed"  # the _meta of a node whose saved values backward has freed (compared by identity)
 _generic = np.generic
 _make = Tensor._make
 _new = object.__new__
@@ -80,7 +80,7 @@ class Function:
     def saved_tensors(self):
         """The values passed to save_for_backward: arrays in plain backward, Tensors under create_graph."""
         meta = self._meta
-        if meta is _FREED:
+        if meta is FREED:
             raise RuntimeError(
                 f"trying to backward through {self.name()} a second time: its saved values were freed "
                 "after the first backward; pass retain_graph=True to the first backward() to keep them")

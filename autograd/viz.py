@@ -10,7 +10,7 @@ import numpy as np
 
 from ._tensor import Tensor
 from .backend import array_module, device_of
-from .function import _FREED
+from .function import FREED
 
 __all__ = ["to_dot", "draw", "render", "Graph", "Source"]
 
@@ -50,7 +50,7 @@ def _output_meta(root, order, probe):
         return meta
     for node in order:  # depth-first preorder: some parent of every node comes before it
         outs = [meta.get((id(node), nr)) for nr in range(node.num_outputs)]
-        if node.custom or any(o is None for o in outs) or node._meta is _FREED:
+        if node.custom or any(o is None for o in outs) or node._meta is FREED:
             continue  # user code is not run for a picture; freed nodes cannot run
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):

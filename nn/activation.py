@@ -1,5 +1,4 @@
 """Activation layers: ReLU, LeakyReLU, ELU, GELU, SiLU, Softplus, Softmax, LogSoftmax, PReLU, ..."""
-
 import autograd
 from autograd.ops import activation as F
 from autograd.ops import unary

@@ -2,7 +2,7 @@
 import math
 
 import autograd
-from autograd.ops.sparse import bilinear, linear
+from autograd.ops.linalg import bilinear, linear
 
 from . import init
 from .module import Layer, Parameter

@@ -6,6 +6,7 @@ Each is called as loss(pred, target) like PyTorch's; .loss(pred, target) returns
 
 import autograd
 from autograd.ops import loss as F
+from autograd.ops.ctc import ctc_loss
 
 from .module import Layer
 
@@ -249,5 +250,5 @@ class CTCLoss(_Loss):
 
     def forward(self, log_probs, targets, input_lengths, target_lengths):
         """The loss of log_probs against targets."""
-        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+        return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
                           self.zero_infinity)

@@ -1,18 +1,8 @@
 """Pooling and resampling layers: max/avg/adaptive pooling, Upsample, PixelShuffle / PixelUnshuffle."""
 from autograd.ops.conv import ntuple
-from autograd.ops.pooling import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    adaptive_max_pool1d,
-    adaptive_max_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    interpolate,
-    max_pool1d,
-    max_pool2d,
-    pixel_shuffle,
-    pixel_unshuffle,
-)
+from autograd.ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
+                                  avg_pool1d, avg_pool2d, interpolate, max_pool1d, max_pool2d, pixel_shuffle,
+                                  pixel_unshuffle)
 
 from .module import Layer
 

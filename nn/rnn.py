@@ -4,8 +4,8 @@ import numbers
 import warnings
 
 import autograd
+from autograd.ops.linalg import linear
 from autograd.ops.regularization import dropout
-from autograd.ops.sparse import linear
 
 from . import init
 from .module import Layer, Parameter

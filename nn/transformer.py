@@ -6,7 +6,7 @@ import autograd
 from autograd import dtypes
 from autograd.ops import activation as A
 from autograd.ops.attention import attention
-from autograd.ops.sparse import linear
+from autograd.ops.linalg import linear
 
 from . import init
 from .container import ModuleList

@@ -1,5 +1,4 @@
 """Checks of device data are queued on a GPU (no host synchronisation in a training step) and raised later."""
-
 import numpy as np
 import pytest
 

@@ -13,21 +13,8 @@ from .. import backend
 from .._tensor import Tensor
 from .collate import default_collate, default_convert
 from .dataset import IterableDataset
-from .sampler import (
-    BatchSampler,
-    RandomSampler,
-    SequentialSampler,
-    _InfiniteConstantSampler,
-    _rng,
-)
-from .worker import (
-    ExceptionWrapper,
-    _Exhausted,
-    _IterableEnd,
-    _IterFetcher,
-    _MapFetcher,
-    _worker_loop,
-)
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, _InfiniteConstantSampler, _rng
+from .worker import ExceptionWrapper, _Exhausted, _IterableEnd, _IterFetcher, _MapFetcher, _worker_loop
 
 __all__ = ["DataLoader"]
 

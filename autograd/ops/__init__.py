@@ -1,12 +1,12 @@
 """The differentiable ops, by family; this is the one place where Tensor's methods and operators are attached."""
 from .. import autograd_api
 from .._tensor import Tensor
-from . import (activation, arith, attention, compare, conv, convert, factory, index, inplace, join, linalg, loss,
+from . import (activation, arith, attention, compare, conv, convert, ctc, factory, index, inplace, join, linalg, loss,
                normalization, pooling, reduce, regularization, shape, sorting, sparse, unary)
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
-            normalization, loss, attention, conv, pooling, sparse, regularization, factory]
+            normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

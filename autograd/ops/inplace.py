@@ -4,7 +4,7 @@ import numpy as np
 from .. import backend, dtypes, gradmath, random
 from .._tensor import Tensor
 from ..creation import tensor
-from ..function import Op, edge, root
+from ..function import FREED, Op, edge, root
 from ..grad_mode import state
 from . import arith, compare, shape, unary
 
@@ -32,7 +32,7 @@ def check_inplace(x, op):
 def _snapshot(node, x):
     """Give `node` a private copy of x's current values wherever it saved x (x is about to change)."""
     meta = getattr(node, "_meta", None)
-    if not meta or meta == "freed":
+    if not meta or meta is FREED:
         return
     for i, (kind, ref, version, data) in enumerate(meta):
         if kind == 1 and ref is x:

@@ -2,19 +2,9 @@
 import math
 
 from .. import backend, dtypes, gradmath
-from .._tensor import Tensor
+from .._tensor import Tensor, root
 from ..function import Op
-from .shape import (
-    ConstantPadNd,
-    _check_tensor,
-    _dim,
-    _dim_new,
-    _int,
-    _run,
-    atleast_1d,
-    atleast_2d,
-    atleast_3d,
-)
+from .shape import ConstantPadNd, _check_tensor, _dim, _dim_new, _int, _run, atleast_1d, atleast_2d, atleast_3d
 
 
 # ---------------------------------------------------------------------------- split / chunk / unbind
@@ -63,7 +53,7 @@ class Stack(Op):
 
 def _split_views(input, sizes, dim):
     outs = Split.apply(input, tuple(sizes), dim)
-    base = input._base if input._base is not None else input
+    base = root(input)
     for o in outs:
         o._base = base
     return outs
@@ -112,7 +102,7 @@ def unbind(input, dim=0):
     if nd == 0:
         raise RuntimeError("unbind: cannot unbind a 0-d tensor")
     outs = Unbind.apply(input, _dim(dim, nd, "unbind"))
-    base = input._base if input._base is not None else input
+    base = root(input)
     for o in outs:
         o._base = base
     return outs

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .. import dtypes, gradmath
-from .._tensor import Tensor
+from .._tensor import Tensor, root
 from .._tensor import _dim as _tensor_dim
 from ..function import Op
 
@@ -22,7 +22,7 @@ def _run(cls, *args, **params):
 
 def _view(y, x):
     """Give y (whose data is a view of x's) x's version counter."""
-    y._base = x._base if x._base is not None else x
+    y._base = root(x)
     return y
 
 
@@ -128,7 +128,7 @@ def reshape(input, *shape):
     if y.array.shape != shape:  # -1 inferred (or a list given): numpy would also accept -2, ... as unknown
         _check_sizes("reshape", input, shape)
     if _shares(y.array, input.array):
-        y._base = input._base if input._base is not None else input
+        y._base = root(input)
     return y
 
 
@@ -258,7 +258,7 @@ def permute(input, *dims):
     if len(set(axes)) != nd:
         raise RuntimeError(f"permute: dims {tuple(dims)} repeat a dimension; give each dim exactly once")
     y = Permute.apply(input, axes)
-    y._base = input._base if input._base is not None else input
+    y._base = root(input)
     return y
 
 
@@ -268,7 +268,7 @@ def transpose(input, dim0, dim1):
     d0 = dim0 if type(dim0) is int and 0 <= dim0 < nd else _dim(dim0, nd, "transpose", "dim0")
     d1 = dim1 if type(dim1) is int and 0 <= dim1 < nd else _dim(dim1, nd, "transpose", "dim1")
     y = Transpose.apply(input, d0, d1) if nd else Permute.apply(input, ())
-    y._base = input._base if input._base is not None else input
+    y._base = root(input)
     return y
 
 
@@ -369,7 +369,7 @@ def expand(input, *sizes):
     if sizes != shape:
         sizes = _expand_shape(shape, sizes, "expand")
     y = Expand.apply(input, sizes)
-    y._base = input._base if input._base is not None else input
+    y._base = root(input)
     return y
 
 

@@ -3,9 +3,10 @@ import collections
 
 import numpy as np
 
-from .. import gradmath
+from .. import dtypes, gradmath
 from .._tensor import Tensor, _dim
-from .index import Gather, _along, _gather, _int_arg, _int_index, _same_device
+from .index import Gather, _gather
+from .index_parse import _along, _int_index, _same_device
 
 # ---------------------------------------------------------------------------- sort / topk / kthvalue
 _sort_result = collections.namedtuple("sort", ["values", "indices"])
@@ -26,7 +27,7 @@ def _argsort(a, dim, descending=False, stable=False):
 def _sorting_input(input, dim, op):
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(input).__name__}")
-    d = _dim(_int_arg(dim, op, "dim"), input.ndim, op)
+    d = _dim(dtypes.as_int(dim, op, "dim"), input.ndim, op)
     a = input.array if input.ndim else input.array.reshape(1)
     return d, a
 
@@ -58,7 +59,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     """(values, indices) of the k largest (or smallest) entries along dim."""
     d, a = _sorting_input(input, dim, "topk")
     n = a.shape[d]
-    k = _int_arg(k, "topk", "k")
+    k = dtypes.as_int(k, "topk", "k")
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k ({k}) is out of range for dim {d} with size {n} (shape {tuple(input.shape)})")
     m = gradmath.xp(a)
@@ -79,7 +80,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     """(values, indices) of the k-th smallest entry (k counts from 1) along dim."""
     d, a = _sorting_input(input, dim, "kthvalue")
     n = a.shape[d]
-    k = _int_arg(k, "kthvalue", "k")
+    k = dtypes.as_int(k, "kthvalue", "k")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue: k ({k}) is out of range for dim {d} with size {n} (expected 1 <= k <= {n})")
     m = gradmath.xp(a)
@@ -99,7 +100,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     """The distinct values (sorted), with the inverse indices and counts on request; no gradient."""
     m = gradmath.xp(input.array)
     if dim is not None:
-        dim = _dim(_int_arg(dim, "unique", "dim"), input.ndim, "unique")
+        dim = _dim(dtypes.as_int(dim, "unique", "dim"), input.ndim, "unique")
     res = m.unique(input.array, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
         return Tensor._make(res, None, 0)

@@ -1,100 +1,11 @@
-"""Lookup and affine ops of the nn layers: linear, bilinear, embedding, one_hot."""
+"""Lookup ops: embedding (rows of a weight picked by indices) and one_hot."""
 import math
-
-import numpy as np
 
 from .. import backend, dtypes, gradmath
 from .._tensor import Tensor
 from ..creation import tensor
 from ..function import Op
 from .inplace import bump
-
-
-def _check_pair(op, x, w, what="weight"):
-    if not isinstance(x, Tensor) or not isinstance(w, Tensor):
-        raise TypeError(f"{op}: expected tensors for input and {what}, got {type(x).__name__} and "
-                        f"{type(w).__name__}")
-    if type(x.array) is not type(w.array):
-        raise RuntimeError(f"{op}: expected all tensors on the same device, but found input on {x.device} and "
-                           f"{what} on {w.device}; move one with .to(device) first")
-    if x.dtype != w.dtype:
-        raise RuntimeError(f"{op}: expected input and {what} to have the same dtype, but got {x.dtype} and "
-                           f"{w.dtype}; convert one with .to(dtype) (e.g. input.float() or layer.double())")
-
-
-# ---------------------------------------------------------------------------- linear
-class Linear(Op):
-    """y = x @ w.T (+ b): one matmul over all leading dims flattened, the bias added in place."""
-
-    def forward(ctx, x, w, b=None):
-        n_out, n_in = w.shape
-        lead = x.shape[:-1]
-        rows = math.prod(lead)
-        y = backend.matmul(x.reshape(rows, n_in), w.T).reshape(lead + (n_out,))
-        if b is not None:
-            y += b
-            ctx.bshape = b.shape
-        ctx.save_for_backward(x, w)
-        return y
-
-    def backward(ctx, gy):
-        x, w = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        n_out, n_in = w.shape
-        rows = math.prod(x.shape[:-1])
-        g2 = gradmath.reshape(gy, (rows, n_out))
-        gx = gradmath.reshape(gradmath.matmul(g2, w), x.shape) if need[0] else None
-        gw = gradmath.matmul(gradmath.swap_last(g2), gradmath.reshape(x, (rows, n_in))) if need[1] else None
-        gb = gradmath.sum_to(gy, ctx.bshape) if len(need) > 2 and need[2] else None
-        return gx, gw, gb
-
-
-def linear(input, weight, bias=None):
-    """input @ weight.T + bias, over the last dim of input (weight has shape (out_features, in_features))."""
-    _check_pair("linear", input, weight)
-    if weight.ndim != 2:
-        raise RuntimeError(f"linear: weight must be 2-D (out_features, in_features), got shape "
-                           f"{tuple(weight.shape)}")
-    if input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise RuntimeError(f"linear: input of shape {tuple(input.shape)} does not fit weight of shape "
-                           f"{tuple(weight.shape)}: the last dim of input must be in_features={weight.shape[1]}")
-    if bias is None:
-        return Linear.apply(input, weight)
-    _check_pair("linear", input, bias, "bias")
-    out_shape = input.shape[:-1] + (weight.shape[0],)
-    try:
-        ok = np.broadcast_shapes(out_shape, bias.shape) == out_shape
-    except ValueError:
-        ok = False
-    if not ok:
-        raise RuntimeError(f"linear: bias of shape {tuple(bias.shape)} cannot be added to the output of shape "
-                           f"{out_shape}; expected shape ({weight.shape[0]},)")
-    return Linear.apply(input, weight, bias)
-
-
-def bilinear(input1, input2, weight, bias=None):
-    """y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]."""
-    _check_pair("bilinear", input1, weight)
-    _check_pair("bilinear", input2, weight)
-    if weight.ndim != 3:
-        raise RuntimeError(f"bilinear: weight must be 3-D (out_features, in1_features, in2_features), got shape "
-                           f"{tuple(weight.shape)}")
-    n_out, n1, n2 = weight.shape
-    if input1.ndim == 0 or input1.shape[-1] != n1 or input2.ndim == 0 or input2.shape[-1] != n2 \
-            or input1.shape[:-1] != input2.shape[:-1]:
-        raise RuntimeError(f"bilinear: inputs of shapes {tuple(input1.shape)} and {tuple(input2.shape)} do not fit "
-                           f"weight of shape {tuple(weight.shape)}: expected (..., {n1}) and (..., {n2}) with the "
-                           "same leading dims")
-    lead = input1.shape[:-1]
-    rows = math.prod(lead)
-    x1 = input1.reshape(rows, n1)
-    x2 = input2.reshape(rows, 1, n2)
-    w = weight.permute(1, 0, 2).reshape(n1, n_out * n2)
-    y = ((x1 @ w).reshape(rows, n_out, n2) * x2).sum(-1)
-    if bias is not None:
-        _check_pair("bilinear", input1, bias, "bias")
-        y = y + bias
-    return y.reshape(lead + (n_out,))
 
 
 # ---------------------------------------------------------------------------- embedding
@@ -205,5 +116,5 @@ def one_hot(tensor, num_classes=-1):
     return Tensor._make(out.reshape(idx.shape + (num_classes,)), None, 0)
 
 
-__all__ = ["linear", "bilinear", "embedding", "one_hot"]
+__all__ = ["embedding", "one_hot"]
 METHODS = {}

@@ -136,7 +136,7 @@ def test_linear_state_dict_and_load():
 
 
 def test_functional_exports():
-    from autograd.ops.sparse import bilinear, linear
+    from autograd.ops.linalg import bilinear, linear
 
     assert F.linear is linear and F.bilinear is bilinear and ag.linear is linear
     assert nn.Dense is nn.Linear

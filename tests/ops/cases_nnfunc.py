@@ -8,6 +8,7 @@ import autograd as ag
 
 # the modules themselves (autograd.ops.regularization is also the name of a function)
 from autograd.ops import activation as A
+from autograd.ops import ctc as C
 from autograd.ops import attention as T
 from autograd.ops import loss as L
 from autograd.ops import normalization as N
@@ -526,18 +527,18 @@ def _np_ctc(lp, tg, il, tl, blank=0):
 _TG = Arg((3, 3), values=[[1, 2, 2], [3, 1, 0], [4, 0, 0]], dtype="int64", requires_grad=False)
 _IL, _TL = (7, 5, 6), (3, 2, 1)
 for red in _REDS:
-    _add(f"ctc_loss-{red}", lambda x, t, r=red: L.ctc_loss(A.log_softmax(x, 2), t, _IL, _TL, reduction=r),
+    _add(f"ctc_loss-{red}", lambda x, t, r=red: C.ctc_loss(A.log_softmax(x, 2), t, _IL, _TL, reduction=r),
          [Arg((7, 3, 5)), _TG],
          lambda x, t, r=red: _red(_np_ctc(_np_log_softmax(x, 2), t, _IL, _TL) /
                                   (np.maximum(_TL, 1) if r == "mean" else 1), r), gradgrad=False)
-_add("ctc_loss-raw-blank", lambda x, t: L.ctc_loss(x, t, _IL, _TL, blank=4, reduction="sum"),
+_add("ctc_loss-raw-blank", lambda x, t: C.ctc_loss(x, t, _IL, _TL, blank=4, reduction="sum"),
      [Arg((7, 3, 5), -3, 0), Arg((3, 3), values=[[1, 2, 2], [3, 1, 0], [0, 0, 0]], dtype="int64",
                                   requires_grad=False)],
      lambda x, t: _np_ctc(x, t, _IL, _TL, blank=4).sum(), gradgrad=False)
-_add("ctc_loss-unbatched-concat", lambda x, t: L.ctc_loss(A.log_softmax(x, 1), t, [4], [2], reduction="none"),
+_add("ctc_loss-unbatched-concat", lambda x, t: C.ctc_loss(A.log_softmax(x, 1), t, [4], [2], reduction="none"),
      [Arg((4, 3)), Arg((2,), values=[1, 2], dtype="int64", requires_grad=False)],
      lambda x, t: _np_ctc(_np_log_softmax(x, 1)[:, None], t[None], [4], [2])[0], gradgrad=False)
-_add("ctc_loss-empty-target", lambda x, t: L.ctc_loss(A.log_softmax(x, 2), t, (3, 2), (0, 1), reduction="none"),
+_add("ctc_loss-empty-target", lambda x, t: C.ctc_loss(A.log_softmax(x, 2), t, (3, 2), (0, 1), reduction="none"),
      [Arg((3, 2, 3)), Arg((2, 1), values=[[0], [2]], dtype="int64", requires_grad=False)],
      lambda x, t: _np_ctc(_np_log_softmax(x, 2), t, (3, 2), (0, 1)), gradgrad=False)
 

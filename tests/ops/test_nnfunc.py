@@ -8,6 +8,7 @@ import pytest
 
 import autograd as ag
 from autograd.ops import activation as A
+from autograd.ops import ctc as C
 from autograd.ops import attention as T
 from autograd.ops import loss as L
 from autograd.ops import normalization as N
@@ -479,17 +480,17 @@ def test_ctc_loss_errors_zero_infinity_and_no_double_backward():
     tg = ag.tensor([[1, 2], [3, 3]])
     with pytest.raises(ValueError, match=r"ctc_loss: targets must be class indices in \[0, 3\] other than blank "
                                          r"\(0\), got 0"):
-        L.ctc_loss(lp, ag.tensor([[1, 0], [3, 3]]), (5, 5), (2, 2))
+        C.ctc_loss(lp, ag.tensor([[1, 0], [3, 3]]), (5, 5), (2, 2))
     with pytest.raises(ValueError, match=r"input_lengths must be between 1 and the time steps of log_probs \(5\)"):
-        L.ctc_loss(lp, tg, (6, 5), (2, 2))
+        C.ctc_loss(lp, tg, (6, 5), (2, 2))
     with pytest.raises(ValueError, match=r"target_lengths must hold one length per sample \(2\)"):
-        L.ctc_loss(lp, tg, (5, 5), (2,))
-    impossible = L.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="none")  # "3 3" needs 3 steps
+        C.ctc_loss(lp, tg, (5, 5), (2,))
+    impossible = C.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="none")  # "3 3" needs 3 steps
     assert np.isinf(impossible.array[1]) and np.isfinite(impossible.array[0])
-    zeroed = L.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="sum", zero_infinity=True)
+    zeroed = C.ctc_loss(lp, tg, (5, 2), (2, 2), reduction="sum", zero_infinity=True)
     (g,) = ag.grad(zeroed, lp)
     assert np.isfinite(zeroed.item()) and np.isfinite(g.array).all() and (g.array[:, 1] == 0).all()
-    (g,) = ag.grad(L.ctc_loss(lp, tg, (5, 5), (2, 2)), lp, create_graph=True)
+    (g,) = ag.grad(C.ctc_loss(lp, tg, (5, 5), (2, 2)), lp, create_graph=True)
     with pytest.raises(RuntimeError, match="ctc_loss: the gradient of ctc_loss is not differentiable"):
         g.sum().backward()
 
@@ -562,7 +563,7 @@ def test_losses_match_torch():
         (N.normalize(x, 1.5, 0), F.normalize(tx, 1.5, 0)),
         (N.group_norm(x.reshape(2, 6), 3), F.group_norm(tx.reshape(2, 6), 3)),
         (N.rms_norm(x, (3,)), F.rms_norm(tx, (3,))),
-        (L.ctc_loss(A.log_softmax(x.reshape(4, 1, 3), 2), ag.tensor([[1, 2]]), (4,), (2,)),
+        (C.ctc_loss(A.log_softmax(x.reshape(4, 1, 3), 2), ag.tensor([[1, 2]]), (4,), (2,)),
          F.ctc_loss(F.log_softmax(tx.reshape(4, 1, 3), 2), torch.tensor([[1, 2]]), (4,), (2,))),
     ]
     for i, (a, b) in enumerate(pairs):
