@@ -1,7 +1,17 @@
 """backward(), grad() and detect_anomaly(): the user-facing entry points into the engine."""
 from . import engine
+from .backend import _FP_QUIET, fp_quiet, fp_restore
 from ._tensor import Tensor
 from .grad_mode import state
+
+
+def _run(*args):
+    """engine.run with floating-point errors in backward formulas giving inf/nan silently, as in PyTorch."""
+    quiet = fp_quiet(_FP_QUIET)
+    try:
+        return engine.run(*args)
+    finally:
+        fp_restore(quiet)
 
 
 def _as_list(x):
@@ -47,14 +57,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     retain = create_graph if retain_graph is None else retain_graph
     if inputs is not None:
         inputs = _as_list(inputs)
-        found = engine.run(tensors, roots, retain, create_graph, inputs)
+        found = _run(tensors, roots, retain, create_graph, inputs)
         for t, g in zip(inputs, (found.get(i) for i in range(len(inputs)))):
             if g is None:
                 continue
             g = g if isinstance(g, Tensor) else Tensor._make(g.copy(), None, 0)
             t.grad = g if t.grad is None else t.grad + g
         return
-    engine.run(tensors, roots, retain, create_graph)
+    _run(tensors, roots, retain, create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False,
@@ -70,7 +80,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     gos = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     roots = _root_grads(outputs, gos, "grad", create_graph)
     retain = create_graph if retain_graph is None else retain_graph
-    found = engine.run(outputs, roots, retain, create_graph, inputs)
+    found = _run(outputs, roots, retain, create_graph, inputs)
     result = []
     for i, t in enumerate(inputs):
         g = found.get(i)

@@ -35,6 +35,32 @@ def _tune_malloc():
 _tune_malloc()
 
 # array type -> (device type, array module); the test stand-in for cupy registers itself here too
+# Floating-point errors (log(0), exp(100), x / 0, overflow) give inf/nan silently, as in PyTorch, without touching
+# numpy's error state outside tapegrad's ops. numpy 2 keeps that state in a context variable; setting it directly
+# costs a fraction of entering np.errstate, so every op's forward and every backward pass can afford it.
+try:
+    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
+except ImportError:  # another numpy layout: the slower public route
+    _fp_state = None
+if _fp_state is not None:
+    with np.errstate(all="ignore"):
+        _FP_QUIET = _fp_state.get()
+    fp_quiet = _fp_state.set
+    fp_restore = _fp_state.reset
+else:
+    def fp_quiet(_):
+        """Enter numpy's ignore-all error state; returns the token for fp_restore."""
+        quiet = np.errstate(all="ignore")
+        quiet.__enter__()
+        return quiet
+
+    def fp_restore(quiet):
+        """Leave the error state fp_quiet entered."""
+        quiet.__exit__(None, None, None)
+
+    _FP_QUIET = None
+
+
 _modules = {np.ndarray: ("cpu", np)}
 if cupy is not None:
     _modules[cupy.ndarray] = ("cuda", cupy)

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import dtypes, gradmath
 from ._tensor import Tensor, root
-from .backend import _modules
+from .backend import _FP_QUIET, _modules, fp_quiet, fp_restore
 from .grad_mode import state
 
 _FLOATS = dtypes.FLOATS
@@ -219,6 +219,12 @@ class Op(Function):
     _plain = True
     broadcasts = False  # True: backward grads are summed back to the input shapes centrally
     differentiable = True
+    fp_errors = False  # True: forward can make inf/nan of finite input (log(0), x / 0); it then runs numpy-quiet
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("fp_errors") and "forward" in cls.__dict__:
+            cls.forward = _quiet_forward(cls.__dict__["forward"])
 
     @classmethod
     def apply(cls, *args, **params):
@@ -295,6 +301,20 @@ class Op(Function):
     def needs_input_grad(self):
         """One bool per forward argument: does its gradient need computing? (Derived from the edges.)"""
         return tuple([e is not None for e in self.next_edges])
+
+
+def _quiet_forward(forward):
+    """forward with numpy's floating-point warnings off: inf and nan come back silently, as in PyTorch. Only ops
+    that declare fp_errors pay for it (two context-variable writes); backward passes run quiet as a whole."""
+    def quiet(ctx, *args, **params):
+        token = fp_quiet(_FP_QUIET)
+        try:
+            return forward(ctx, *args, **params)
+        finally:
+            fp_restore(token)
+
+    quiet.__name__, quiet.__qualname__, quiet.__doc__ = forward.__name__, forward.__qualname__, forward.__doc__
+    return quiet
 
 
 def _fresh_view(v):

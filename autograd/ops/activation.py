@@ -512,6 +512,8 @@ def _softmax_rows_grad(y, gy, axis, log_mode):
 class Softmax(Op):
     """exp(x) / sum(exp(x)) along an axis (x shifted by its max); backward y * (g - sum(g * y))."""
 
+    fp_errors = True
+
     def forward(ctx, x, axis, safe):
         y = _softmax_rows(x, axis, 0, safe)
         if y is not None:
@@ -538,6 +540,8 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     """x - max - log(sum(exp(x - max))) along an axis; backward g - exp(y) * sum(g)."""
+
+    fp_errors = True
 
     def forward(ctx, x, axis):
         z = _softmax_rows(x, axis, 1, 0)

@@ -152,6 +152,7 @@ class Mul(Op):
 
 
 class Div(Op):
+    fp_errors = True
     broadcasts = True
 
     def forward(ctx, a, b):
@@ -258,6 +259,8 @@ def neg(input):
 class PowScalar(Op):
     """x ** p for a Python-number exponent."""
 
+    fp_errors = True
+
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
@@ -275,6 +278,8 @@ class PowScalar(Op):
 
 class Pow(Op):
     """a ** b for two tensors."""
+
+    fp_errors = True
 
     broadcasts = True
 
@@ -321,6 +326,8 @@ def pow(input, exponent):
 class FloorDivide(Op):
     """Floor of a / b: piecewise constant, so its gradient is zero."""
 
+    fp_errors = True
+
     broadcasts = True
 
     def forward(ctx, a, b):
@@ -333,6 +340,8 @@ class FloorDivide(Op):
 
 class Remainder(Op):
     """a - floor(a / b) * b, with the sign of b (Python's %)."""
+
+    fp_errors = True
 
     broadcasts = True
 
@@ -348,6 +357,8 @@ class Remainder(Op):
 
 class TruncDivide(Op):
     """a / b rounded toward zero: piecewise constant, so its gradient is zero (nothing saved)."""
+
+    fp_errors = True
 
     broadcasts = True
 

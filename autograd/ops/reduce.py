@@ -245,6 +245,7 @@ def sum_to_size(input, *size):
 
 # ---------------------------------------------------------------------------- prod
 class Prod(Op):
+    fp_errors = True
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.axes, ctx.keepdim = axes, keepdim
         if x.dtype in _HALVES:
@@ -571,6 +572,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 # ---------------------------------------------------------------------------- logsumexp
 class LogSumExp(Op):
+    fp_errors = True
     def forward(ctx, x, axes, keepdim):
         xp = gradmath.xp(x)
         ctx.axes, ctx.keepdim = axes, keepdim
@@ -727,6 +729,7 @@ def cumsum(input, dim, *, dtype=None):
 
 
 class Cumprod(Op):
+    fp_errors = True
     def forward(ctx, x, axis, dtype):
         ctx.axis = axis
         if axis is None:
@@ -796,6 +799,8 @@ def _logcumsumexp_array(x, axis, reverse):
 
 class LogCumsumExp(Op):
     """log(cumsum(exp(x))) along a dim (reverse=True: from the end), computed stably."""
+
+    fp_errors = True
 
     def forward(ctx, x, axis, reverse):
         ctx.axis, ctx.reverse = axis, reverse

@@ -43,7 +43,8 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
             return k(gy, s)
         return bwd(gy, s)
 
-    cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": ()})
+    cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": (),
+                                          "fp_errors": name in _FP_ERRORS})
 
     def fn(input):
         if floats and (not isinstance(input, Tensor) or input.array.dtype not in _FLOAT_DTYPES):
@@ -53,6 +54,11 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
     fn.__name__ = name
     fn.__doc__ = doc or f"Elementwise {name}."
     return cls, fn
+
+
+# the ops that make inf/nan of finite input (log(0), exp(100), sqrt(-1), ...): their forward runs numpy-quiet
+_FP_ERRORS = {"exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "tan",
+              "asin", "acos", "sinh", "cosh"}
 
 
 # ---------------------------------------------------------------------------- fused GPU kernels
