@@ -2,7 +2,7 @@
 import autograd
 
 from .optimizer import (Optimizer, _check_eps, _check_flags, _check_lr, _check_weight_decay, _effective_grad,
-                        _incr_step, _new_step, _update, _zeros_like)
+                        _zeros_like)
 
 __all__ = ["Adadelta", "adadelta_update"]
 
@@ -49,22 +49,16 @@ class Adadelta(Optimizer):
         _check_weight_decay(group["weight_decay"])
         _check_flags(group)
 
+    def _init_state(self, p, group):
+        return {"square_avg": _zeros_like(p), "acc_delta": _zeros_like(p)}
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one Adadelta step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _zeros_like(p)
-                    state["acc_delta"] = _zeros_like(p)
-                _incr_step(state["step"])
+            for p, state, _ in self._steps(group):
                 adadelta_update(p.array, p.grad.array, state["square_avg"].array, state["acc_delta"].array,
                                 lr=group["lr"], rho=group["rho"], eps=group["eps"],
                                 weight_decay=group["weight_decay"], maximize=group["maximize"])
-                _update(p)
         return loss

@@ -2,7 +2,7 @@
 import autograd
 
 from .optimizer import (Optimizer, _check_eps, _check_flags, _check_lr, _check_weight_decay, _effective_grad,
-                        _incr_step, _new_step, _update, _zeros_like)
+                        _new_step, _zeros_like)
 
 __all__ = ["Adagrad", "adagrad_update"]
 
@@ -47,28 +47,18 @@ class Adagrad(Optimizer):
 
     def _init_group_state(self, group):
         for p in group["params"]:
-            self._init_state(p, group)
+            self.state[p].update(step=_new_step(), **self._init_state(p, group))
 
     def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = _new_step()
-        state["sum"] = _zeros_like(p, group["initial_accumulator_value"])
-        return state
+        return {"sum": _zeros_like(p, group["initial_accumulator_value"])}
 
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one Adagrad step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state = self._init_state(p, group)
-                step = _incr_step(state["step"])
+            for p, state, step in self._steps(group):
                 adagrad_update(p.array, p.grad.array, state["sum"].array, step, lr=group["lr"],
                                lr_decay=group["lr_decay"], eps=group["eps"], weight_decay=group["weight_decay"],
                                maximize=group["maximize"])
-                _update(p)
         return loss

@@ -4,9 +4,29 @@ import numpy as np
 import autograd
 from autograd import kernels
 
-from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _update, _zeros_like)
+from .optimizer import Optimizer, _check_adam_like, _decayed_grad, _zeros_like
 
 __all__ = ["Adam", "AdamW", "adam_update", "adam_update_multi"]
+
+
+def _first_moment(g, exp_avg, beta1, step):
+    """The Adam family's first moment, m = lerp(m, g, 1-b1), in place; returns a scratch array shaped like g and
+    the bias correction 1 - b1^t."""
+    tmp = autograd.backend.array_module(g).subtract(g, exp_avg)
+    tmp *= 1 - beta1
+    exp_avg += tmp
+    return tmp, 1 - beta1 ** step
+
+
+def _moments(g, exp_avg, exp_avg_sq, beta1, beta2, step):
+    """The Adam family's moments in place, m = lerp(m, g, 1-b1) and v = b2*v + (1-b2)*g^2; returns a scratch array
+    shaped like g and the bias corrections 1 - b1^t, 1 - b2^t."""
+    tmp, bias_correction1 = _first_moment(g, exp_avg, beta1, step)
+    exp_avg_sq *= beta2
+    autograd.backend.array_module(g).multiply(g, g, out=tmp)
+    tmp *= 1 - beta2
+    exp_avg_sq += tmp
+    return tmp, bias_correction1, 1 - beta2 ** step
 
 
 def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, beta2, eps, weight_decay, amsgrad,
@@ -23,26 +43,14 @@ def adam_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, beta1, b
         k(*(args + (max_exp_avg_sq,) if amsgrad else args))
         return
     xp = autograd.backend.array_module(p)
-    if weight_decay and decoupled_weight_decay:
-        p *= 1 - lr * weight_decay
-        g = -g if maximize else g
-    else:
-        g = _effective_grad(p, g, weight_decay, maximize)
-    tmp = xp.subtract(g, exp_avg)
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    exp_avg_sq *= beta2
-    xp.multiply(g, g, out=tmp)
-    tmp *= 1 - beta2
-    exp_avg_sq += tmp
-    bias_correction1 = 1 - beta1 ** step
-    bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+    g = _decayed_grad(p, g, lr, weight_decay, decoupled_weight_decay, maximize)
+    tmp, bias_correction1, bias_correction2 = _moments(g, exp_avg, exp_avg_sq, beta1, beta2, step)
     second = exp_avg_sq
     if amsgrad:
         xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         second = max_exp_avg_sq
     xp.sqrt(second, out=tmp)
-    tmp /= bias_correction2_sqrt
+    tmp /= bias_correction2 ** 0.5
     tmp += eps
     xp.divide(exp_avg, tmp, out=tmp)
     tmp *= lr / bias_correction1
@@ -169,6 +177,12 @@ class Adam(Optimizer):
     def _validate_group(self, group):
         _check_adam_like(group)
 
+    def _init_state(self, p, group):
+        return {"exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
+
+    def _option_buffers(self, group):
+        return ("max_exp_avg_sq",) if group["amsgrad"] else ()
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one Adam step; returns the closure's loss when a closure is given."""
@@ -180,26 +194,13 @@ class Adam(Optimizer):
                          weight_decay=group["weight_decay"], amsgrad=amsgrad, maximize=group["maximize"],
                          decoupled_weight_decay=group["decoupled_weight_decay"])
             multi = []  # on a GPU: parameters updated together by the multi-tensor kernel
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = _zeros_like(p)
-                elif amsgrad and "max_exp_avg_sq" not in state:
-                    state["max_exp_avg_sq"] = _zeros_like(p)
-                step = _incr_step(state["step"])
+            for p, state, step in self._steps(group):
                 arrays = (p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array,
                           state["max_exp_avg_sq"].array if amsgrad else None)
                 if kernels.get("adam_multi", arrays[0]) is not None and _fusable(*arrays):
                     multi.append(arrays + (step,))
                 else:
                     adam_update(*arrays, step, **hyper)
-                _update(p)
             if multi:
                 adam_update_multi(multi, **hyper)
         return loss

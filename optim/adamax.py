@@ -1,7 +1,8 @@
 """Adamax: the Adam variant based on the infinity norm of past gradients."""
 import autograd
 
-from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _update, _zeros_like)
+from .adam import _first_moment
+from .optimizer import Optimizer, _check_adam_like, _effective_grad, _zeros_like
 
 __all__ = ["Adamax", "adamax_update"]
 
@@ -13,15 +14,13 @@ def adamax_update(p, g, exp_avg, exp_inf, step, *, lr, beta1, beta2, eps, weight
     """
     xp = autograd.backend.array_module(p)
     g = _effective_grad(p, g, weight_decay, maximize)
-    tmp = xp.subtract(g, exp_avg)
-    tmp *= 1 - beta1
-    exp_avg += tmp
+    tmp, bias_correction1 = _first_moment(g, exp_avg, beta1, step)
     exp_inf *= beta2
     xp.abs(g, out=tmp)
     tmp += eps
     xp.maximum(exp_inf, tmp, out=exp_inf)
     xp.divide(exp_avg, exp_inf, out=tmp)
-    tmp *= lr / (1 - beta1 ** step)
+    tmp *= lr / bias_correction1
     p -= tmp
 
 
@@ -37,23 +36,17 @@ class Adamax(Optimizer):
     def _validate_group(self, group):
         _check_adam_like(group)
 
+    def _init_state(self, p, group):
+        return {"exp_avg": _zeros_like(p), "exp_inf": _zeros_like(p)}
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one Adamax step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_inf"] = _zeros_like(p)
-                step = _incr_step(state["step"])
+            for p, state, step in self._steps(group):
                 adamax_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_inf"].array, step,
                               lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                               weight_decay=group["weight_decay"], maximize=group["maximize"])
-                _update(p)
         return loss

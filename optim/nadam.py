@@ -1,8 +1,8 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule (Dozat, 2016)."""
 import autograd
 
-from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _scalar_dtype, _update,
-                        _zeros_like)
+from .adam import _moments
+from .optimizer import Optimizer, _check_adam_like, _decayed_grad, _scalar_dtype, _zeros_like
 
 __all__ = ["NAdam", "nadam_update"]
 
@@ -15,23 +15,12 @@ def nadam_update(p, g, exp_avg, exp_avg_sq, mu_product, step, *, lr, beta1, beta
     denom = sqrt(v/(1-b2^t)) + eps; p -= lr*(1-mu_t)/(1-prod) * g/denom + lr*mu_{t+1}/(1-prod*mu_{t+1}) * m/denom.
     """
     xp = autograd.backend.array_module(p)
-    bias_correction2 = 1 - beta2 ** step
-    if weight_decay and decoupled_weight_decay:
-        p *= 1 - lr * weight_decay
-        g = -g if maximize else g
-    else:
-        g = _effective_grad(p, g, weight_decay, maximize)
+    g = _decayed_grad(p, g, lr, weight_decay, decoupled_weight_decay, maximize)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
     mu_product *= mu
     prod = float(mu_product)
-    tmp = xp.subtract(g, exp_avg)
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    exp_avg_sq *= beta2
-    xp.multiply(g, g, out=tmp)
-    tmp *= 1 - beta2
-    exp_avg_sq += tmp
+    tmp, _, bias_correction2 = _moments(g, exp_avg, exp_avg_sq, beta1, beta2, step)
     denom = xp.divide(exp_avg_sq, bias_correction2)
     xp.sqrt(denom, out=denom)
     denom += eps
@@ -59,26 +48,20 @@ class NAdam(Optimizer):
         if not group["momentum_decay"] >= 0.0:
             raise ValueError(f"Invalid momentum_decay value: {group['momentum_decay']} (momentum_decay must be >= 0)")
 
+    def _init_state(self, p, group):
+        return {"mu_product": autograd.tensor(1.0, dtype=_scalar_dtype()), "exp_avg": _zeros_like(p),
+                "exp_avg_sq": _zeros_like(p)}
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one NAdam step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["mu_product"] = autograd.tensor(1.0, dtype=_scalar_dtype())
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                step = _incr_step(state["step"])
+            for p, state, step in self._steps(group):
                 nadam_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array,
                              state["mu_product"].array, step, lr=group["lr"], beta1=beta1, beta2=beta2,
                              eps=group["eps"], weight_decay=group["weight_decay"],
                              momentum_decay=group["momentum_decay"],
                              decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])
-                _update(p)
         return loss

@@ -190,6 +190,37 @@ class Optimizer:
     def _init_group_state(self, group):
         """Create state eagerly for a new group (most optimizers create it lazily on the first step)."""
 
+    def _init_state(self, p, group):
+        """The buffers p's update keeps besides its step counter, made on p's first step: {name: tensor}."""
+        return {}
+
+    def _option_buffers(self, group):
+        """Names of the zero buffers that group options switch on, made whenever missing (an option may be turned
+        on after the first step)."""
+        return ()
+
+    def _with_grads(self, group):
+        """Yield each parameter of `group` that has a gradient; once the caller has updated its arrays in place,
+        its version counter is bumped so that autograd sees the change."""
+        for p in group["params"]:
+            if p.grad is not None:
+                yield p
+                _update(p)
+
+    def _steps(self, group):
+        """Yield (p, state, step) for each parameter of `group` that has a gradient, as _with_grads: its state set
+        up when empty (step counter and _init_state's buffers) and its step counter advanced to `step`."""
+        options = self._option_buffers(group)
+        for p in self._with_grads(group):
+            state = self.state[p]
+            if not state:
+                state["step"] = _new_step()
+                state.update(self._init_state(p, group))
+            for name in options:
+                if name not in state:
+                    state[name] = _zeros_like(p)
+            yield p, state, _incr_step(state["step"])
+
     # ----------------------------------------------------------------- stepping
     def zero_grad(self, set_to_none=True):
         """Reset the gradients of all parameters: to None (the default), or to zeros."""
@@ -346,6 +377,14 @@ def _incr_step(step):
 def _zeros_like(p, fill=0.0):
     """A state tensor shaped like p, on its device and dtype, filled with `fill`."""
     return autograd.full_like(p, fill) if fill else autograd.zeros_like(p)
+
+
+def _decayed_grad(p, g, lr, weight_decay, decoupled, maximize):
+    """The gradient for the update after weight decay: decoupled (p *= 1 - lr*wd, in place) or L2 (g + wd*p)."""
+    if weight_decay and decoupled:
+        p *= 1 - lr * weight_decay
+        return -g if maximize else g
+    return _effective_grad(p, g, weight_decay, maximize)
 
 
 def _effective_grad(p, g, weight_decay, maximize):

@@ -3,7 +3,8 @@ import math
 
 import autograd
 
-from .optimizer import (Optimizer, _check_adam_like, _effective_grad, _incr_step, _new_step, _update, _zeros_like)
+from .adam import _moments
+from .optimizer import Optimizer, _check_adam_like, _decayed_grad, _zeros_like
 
 __all__ = ["RAdam", "radam_update"]
 
@@ -16,20 +17,8 @@ def radam_update(p, g, exp_avg, exp_avg_sq, step, *, lr, beta1, beta2, eps, weig
     p -= lr*m_hat*r_t*sqrt(1-b2^t)/(sqrt(v)+eps) when rho_t > 5, else p -= lr*m_hat.
     """
     xp = autograd.backend.array_module(p)
-    if weight_decay and decoupled_weight_decay:
-        p *= 1 - lr * weight_decay
-        g = -g if maximize else g
-    else:
-        g = _effective_grad(p, g, weight_decay, maximize)
-    tmp = xp.subtract(g, exp_avg)
-    tmp *= 1 - beta1
-    exp_avg += tmp
-    exp_avg_sq *= beta2
-    xp.multiply(g, g, out=tmp)
-    tmp *= 1 - beta2
-    exp_avg_sq += tmp
-    bias_correction1 = 1 - beta1 ** step
-    bias_correction2 = 1 - beta2 ** step
+    g = _decayed_grad(p, g, lr, weight_decay, decoupled_weight_decay, maximize)
+    tmp, bias_correction1, bias_correction2 = _moments(g, exp_avg, exp_avg_sq, beta1, beta2, step)
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
     if rho_t > 5.0:
@@ -57,24 +46,18 @@ class RAdam(Optimizer):
     def _validate_group(self, group):
         _check_adam_like(group)
 
+    def _init_state(self, p, group):
+        return {"exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one RAdam step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_avg_sq"] = _zeros_like(p)
-                step = _incr_step(state["step"])
+            for p, state, step in self._steps(group):
                 radam_update(p.array, p.grad.array, state["exp_avg"].array, state["exp_avg_sq"].array, step,
                              lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
                              weight_decay=group["weight_decay"],
                              decoupled_weight_decay=group["decoupled_weight_decay"], maximize=group["maximize"])
-                _update(p)
         return loss

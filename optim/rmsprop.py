@@ -2,7 +2,7 @@
 import autograd
 
 from .optimizer import (Optimizer, _check_eps, _check_flags, _check_lr, _check_weight_decay, _effective_grad,
-                        _incr_step, _new_step, _update, _zeros_like)
+                        _zeros_like)
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -60,33 +60,23 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid alpha value: {group['alpha']} (alpha must be >= 0)")
         _check_flags(group)
 
+    def _init_state(self, p, group):
+        return {"square_avg": _zeros_like(p)}
+
+    def _option_buffers(self, group):
+        return (("momentum_buffer",) if group["momentum"] > 0 else ()) + (("grad_avg",) if group["centered"] else ())
+
     @autograd.no_grad()
     def step(self, closure=None):
         """Perform one RMSprop step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             momentum, centered = group["momentum"], group["centered"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state[p]
-                if not state:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _zeros_like(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = _zeros_like(p)
-                    if centered:
-                        state["grad_avg"] = _zeros_like(p)
-                if momentum > 0 and "momentum_buffer" not in state:
-                    state["momentum_buffer"] = _zeros_like(p)
-                if centered and "grad_avg" not in state:
-                    state["grad_avg"] = _zeros_like(p)
-                _incr_step(state["step"])
+            for p, state, _ in self._steps(group):
                 rmsprop_update(p.array, p.grad.array, state["square_avg"].array,
                                state["grad_avg"].array if centered else None,
                                state["momentum_buffer"].array if momentum > 0 else None,
                                lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
                                weight_decay=group["weight_decay"], momentum=momentum, centered=centered,
                                maximize=group["maximize"])
-                _update(p)
         return loss

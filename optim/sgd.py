@@ -2,7 +2,7 @@
 import autograd
 from autograd import kernels
 
-from .optimizer import Optimizer, _check_flags, _check_lr, _check_weight_decay, _effective_grad, _update
+from .optimizer import Optimizer, _check_flags, _check_lr, _check_weight_decay, _effective_grad
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -91,9 +91,7 @@ class SGD(Optimizer):
         loss = self._eval_closure(closure)
         for group in self.param_groups:
             momentum = group["momentum"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
+            for p in self._with_grads(group):
                 buf = None
                 if momentum != 0:
                     state = self.state[p]
@@ -104,5 +102,4 @@ class SGD(Optimizer):
                                      weight_decay=group["weight_decay"], maximize=group["maximize"])
                 if momentum != 0 and buf is None:
                     state["momentum_buffer"] = autograd.as_tensor(new_buf)
-                _update(p)
         return loss
