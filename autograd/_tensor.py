@@ -1,4 +1,4 @@
-"""Tensor: an array of one device, its gradient, and the tape node that made it."""
+"""Tensor: an array, its grad and the node that made it; its op methods are attached in autograd/ops/__init__.py."""
 import weakref
 
 import numpy as np
@@ -338,23 +338,51 @@ class _RetainGrad:
         return None
 
 
+def _weak_callable(fn):
+    """A zero-argument callable giving fn back while it lives, else None: a weak reference (WeakMethod for a bound
+    method, which is made anew at each attribute access); fn itself, strongly, when it takes no weak reference."""
+    try:
+        return weakref.WeakMethod(fn) if hasattr(fn, "__self__") and hasattr(fn, "__func__") else weakref.ref(fn)
+    except TypeError:  # a builtin or a class with __slots__ and no __weakref__
+        return lambda: fn
+
+
+def _dead():
+    return None
+
+
 class _HookHandle:
-    """Returned by register_hook; remove() takes the hook off."""
+    """Returned by register_hook; remove() takes the hook off (a no-op once the tensor is gone, or when called again).
+
+    It holds weak references, as PyTorch's handles do: a kept handle keeps neither the tensor (nor, for a non-leaf,
+    its graph) nor the hook alive; a hook that takes no weak reference is held until remove().
+    """
+
+    __slots__ = ("_tensor", "_hook", "__weakref__")
 
     def __init__(self, t, hook):
-        self.t, self.hook = t, hook
+        self._tensor = weakref.ref(t)
+        self._hook = _weak_callable(hook)
 
     def remove(self):
         """Remove the hook."""
-        hooks = self.t._hooks or []
-        if self.hook in hooks:
-            hooks.remove(self.hook)
-        fn = self.t.grad_fn
+        t, hook = self._tensor(), self._hook()
+        self._tensor = self._hook = _dead  # a second remove() does nothing; a strongly held hook is let go
+        if t is None or hook is None:
+            return
+        hooks = t._hooks or []
+        for i, h in enumerate(hooks):
+            if h is hook or h == hook:  # == for a bound method: each access makes a new, equal one
+                del hooks[i]
+                break
+        fn = t.grad_fn
         if fn is not None and fn.pre_hooks:
-            lst = fn.pre_hooks.get(self.t._output_nr, [])
+            lst = fn.pre_hooks.get(t._output_nr, [])
             for h in list(lst):
-                if getattr(h, "fn", None) is self.hook:
+                inner = getattr(h, "fn", None)
+                if inner is hook or (inner is not None and inner == hook):
                     lst.remove(h)
+                    break
 
 
 def root(t):

@@ -2,6 +2,7 @@
 import contextvars
 import html
 import itertools
+import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -72,20 +73,35 @@ class Buffer(Tensor):
 
 
 # ---------------------------------------------------------------------------- hook handles
+def _weak_dict(d):
+    """A weak reference to a hook dict (an OrderedDict; a plain dict takes none and is held strongly)."""
+    try:
+        return weakref.ref(d)
+    except TypeError:
+        return lambda: d
+
+
 class RemovableHandle:
-    """Returned by register_*_hook: remove() takes the hook off; also a context manager."""
+    """Returned by register_*_hook: remove() takes the hook off; also a context manager.
+
+    It refers to the layer's hook dicts weakly, as PyTorch's handle does: a kept handle keeps neither the layer nor
+    its hooks alive, and remove() once the layer is gone does nothing.
+    """
 
     _ids = itertools.count()
 
     def __init__(self, *hook_dicts, extra_dict=None):
-        self.hook_dicts = hook_dicts
-        self.extra_dicts = (extra_dict,) if extra_dict is not None else ()
+        extra = () if extra_dict is None else tuple(extra_dict) if isinstance(extra_dict, (list, tuple)) \
+            else (extra_dict,)
+        self._dict_refs = tuple(_weak_dict(d) for d in hook_dicts + extra)
         self.id = next(RemovableHandle._ids)
 
     def remove(self):
-        """Remove the hook (a no-op when it is gone already)."""
-        for d in self.hook_dicts + self.extra_dicts:
-            d.pop(self.id, None)
+        """Remove the hook (a no-op when it is gone already, or its layer is)."""
+        for ref in self._dict_refs:
+            d = ref()
+            if d is not None:
+                d.pop(self.id, None)
 
     def __enter__(self):
         return self
@@ -115,6 +131,9 @@ def _addindent(s, num_spaces):
     return first + "\n" + "\n".join(num_spaces * " " + line for line in lines)
 
 
+# a layer's hook dicts (OrderedDicts, which hook handles refer to weakly)
+_HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
+               "_forward_pre_hooks_with_kwargs")
 # the copies a load_state_dict call has validated and will apply once every check has passed
 _pending_loads = contextvars.ContextVar("tapegrad_pending_loads", default=None)
 
@@ -164,11 +183,8 @@ class Layer:
         d["_buffers"] = {}
         d["_non_persistent_buffers_set"] = set()
         d["_modules"] = {}
-        d["_forward_hooks"] = OrderedDict()
-        d["_forward_hooks_with_kwargs"] = {}
-        d["_forward_hooks_always_called"] = {}
-        d["_forward_pre_hooks"] = OrderedDict()
-        d["_forward_pre_hooks_with_kwargs"] = {}
+        for name in _HOOK_DICTS:  # OrderedDicts (as in PyTorch): hook handles refer to them weakly
+            d[name] = OrderedDict()
 
     def forward(self, *args, **kwargs):
         """The computation of this layer; subclasses define it."""
@@ -305,6 +321,10 @@ class Layer:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        d = self.__dict__
+        for name in _HOOK_DICTS:
+            if type(d.get(name)) is dict:  # pickled by an older version: make it take weak references
+                d[name] = OrderedDict(d[name])
 
     # ----------------------------------------------------------------- lookup
     def get_submodule(self, target):
@@ -693,15 +713,16 @@ class Layer:
         pending = []
         token = _pending_loads.set(pending)
         try:
-            def load(module, prefix=""):
+            # a walk with a stack, in the order of a recursive one (a recursive closure would refer to itself: a
+            # reference cycle per call, keeping the loaded values alive until the next gc pass)
+            stack = [(self, "")]
+            while stack:
+                module, prefix = stack.pop()
                 local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
                 module._load_from_state_dict(state_dict, prefix, local_metadata, True, missing_keys,
                                              unexpected_keys, error_msgs)
-                for name, child in module._modules.items():
-                    if child is not None:
-                        load(child, prefix + name + ".")
-
-            load(self)
+                stack.extend((child, prefix + name + ".") for name, child in reversed(module._modules.items())
+                             if child is not None)
         finally:
             _pending_loads.reset(token)
         if strict:
