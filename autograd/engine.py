@@ -1,5 +1,6 @@
 """Reverse-mode engine: a topological order over the tape, then one loop that runs nodes in reverse."""
 import sys
+import threading
 
 import numpy as np
 
@@ -9,6 +10,11 @@ from .backend import is_writeable
 from .function import FREED
 from .function import edge as edge_of
 from .grad_mode import state
+
+# Taken only while a leaf's .grad is updated (its check-then-set, and the in-place add, which numpy runs without the
+# GIL for large arrays): threads calling backward() into shared leaves lose no update. One lock for all leaves; hooks
+# and the rest of backward run outside it.
+_leaf_lock = threading.Lock()
 
 
 def _check_nan(node, grads):
@@ -184,12 +190,15 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
         return
     if create_graph:
         g = g if isinstance(g, Tensor) else Tensor._make(g, None, 0)
-        t.grad = g if t.grad is None else t.grad + g
-    elif t.grad is None:
-        t.grad = Tensor._make(_own(g), None, 0)
-    else:
-        gd = t.grad.array
-        if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
-            gd += g
+        with _leaf_lock:
+            t.grad = g if t.grad is None else t.grad + g
+        return
+    with _leaf_lock:
+        if t.grad is None:
+            t.grad = Tensor._make(_own(g), None, 0)
         else:
-            t.grad = Tensor._make(gd + g, None, 0)
+            gd = t.grad.array
+            if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
+                gd += g
+            else:
+                t.grad = Tensor._make(gd + g, None, 0)

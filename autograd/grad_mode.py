@@ -1,4 +1,8 @@
-"""Grad mode: no_grad, enable_grad, set_grad_enabled, inference_mode (thread-local, as in PyTorch)."""
+"""Grad mode: no_grad, enable_grad, set_grad_enabled, inference_mode (thread-local, as in PyTorch).
+
+`state` also carries the anomaly-detection flag, which is process-wide as in PyTorch: set in one thread, every thread
+sees it.
+"""
 import functools
 import inspect
 import sys
@@ -6,12 +10,20 @@ import threading
 
 
 class _State(threading.local):
+    """Grad mode per thread (each thread starts with the class defaults); `anomaly` is one value for all threads.
+
+    `anomaly` is a slot: a slot lives in the one `state` object, not in the per-thread dictionary a threading.local
+    keeps, so every thread reads and writes the same value, as fast as a per-thread attribute (no property call on
+    the ops' path). `state.anomaly = True` is seen by all threads.
+    """
+
+    __slots__ = ("anomaly",)
     enabled = True
     inference = False
-    anomaly = False
 
 
 state = _State()
+_State.anomaly.__set__(state, False)  # set once, for all threads (no __init__: a local runs it once per thread)
 
 
 def is_grad_enabled():
