@@ -40,13 +40,22 @@ def __dlpack__(self, stream=None, *, max_version=None, dl_device=None, copy=None
               if v is not None}
     if stream is not None:
         kwargs["stream"] = stream
+    arr = self.array
+    bf16 = isinstance(arr, np.ndarray) and isinstance(dtypes.bfloat16, np.dtype) and arr.dtype == dtypes.bfloat16
+    if bf16:  # numpy's DLPack has no bfloat16: export the same bits as uint16, then label the capsule bfloat16
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            raise TypeError("__dlpack__: exporting bfloat16 needs a 64-bit Python; export t.float() instead")
+        arr = arr.view(np.uint16)
     try:
-        return export(self.array, **kwargs)
+        capsule = export(arr, **kwargs)
     except TypeError:
         if not kwargs.keys() - {"stream"}:
             raise
         # an older producer without the DLPack 1.0 keywords: export a legacy capsule
-        return export(self.array, **({"stream": stream} if stream is not None else {}))
+        capsule = export(arr, **({"stream": stream} if stream is not None else {}))
+    if bf16:
+        _relabel(capsule, (_KDL_UINT, 16, 1), (_KDL_BFLOAT, 16, 1))
+    return capsule
 
 
 def __dlpack_device__(self):
@@ -72,6 +81,15 @@ def _capsule_struct(capsule):
         if api.PyCapsule_IsValid(capsule, name):
             return api.PyCapsule_GetPointer(capsule, name) + at, name
     return None, None
+
+
+def _relabel(capsule, was, now):
+    """Change the (code, bits, lanes) dtype of an unconsumed DLPack capsule from `was` to `now` (same bits)."""
+    tensor, _ = _capsule_struct(capsule)
+    dtype = None if tensor is None else (ctypes.c_uint8 * 4).from_address(tensor + _DTYPE_AT)
+    if dtype is None or (dtype[0], dtype[1], dtype[2] | dtype[3] << 8) != was:
+        raise BufferError(f"__dlpack__: the producer's capsule is not the expected one (dtype {was})")
+    dtype[0], dtype[1] = now[0], now[1]
 
 
 def _bfloat16_from_dlpack(ext, copy):

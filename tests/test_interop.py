@@ -127,6 +127,30 @@ def test_dlpack_bfloat16_from_torch():
     assert ag.from_dlpack(torch.ones(2, dtype=torch.float16)).dtype == ag.float16  # other dtypes as before
 
 
+def test_dlpack_bfloat16_to_torch():
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("ml_dtypes")
+    ours = ag.tensor([1.5, -2.25, 3.0], dtype=ag.bfloat16)
+    theirs = torch.from_dlpack(ours)
+    assert theirs.dtype == torch.bfloat16 and theirs.tolist() == [1.5, -2.25, 3.0]
+    theirs[0] = 7.0
+    assert ours[0].item() == 7.0  # shared memory both ways
+    ours.array[1] = 5.0
+    assert theirs[1].item() == 5.0
+    copied = torch.from_dlpack(ours, copy=True)
+    ours.array[2] = -1.0
+    assert copied.tolist() == [7.0, 5.0, 3.0]
+    assert torch.utils.dlpack.from_dlpack(ours.__dlpack__()).tolist() == [7.0, 5.0, -1.0]  # a legacy capsule
+    strided = torch.from_dlpack(ag.arange(6).to(ag.bfloat16).reshape(2, 3).t())
+    assert strided.shape == (3, 2) and strided.stride() == (1, 3) and strided.tolist() == [[0, 3], [1, 4], [2, 5]]
+    assert torch.from_dlpack(ag.tensor(2.5, dtype=ag.bfloat16)).item() == 2.5  # 0-d
+    back = ag.from_dlpack(ours)  # a round trip through our own export
+    assert back.dtype == ag.bfloat16 and back.array.ctypes.data == ours.array.ctypes.data
+    assert ours.array.dtype == ag.bfloat16  # the export relabels only its capsule
+    with pytest.raises(RuntimeError, match=r"__dlpack__: cannot export a tensor that requires grad"):
+        torch.from_dlpack(ag.ones(2, dtype=ag.bfloat16, requires_grad=True))
+
+
 def test_dlpack_bfloat16_without_ml_dtypes_says_so(monkeypatch):
     torch = pytest.importorskip("torch")
     from autograd import dtypes
