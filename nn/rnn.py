@@ -9,6 +9,7 @@ from autograd.ops.regularization import dropout
 
 from . import init
 from .module import Layer, Parameter
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
@@ -161,60 +162,88 @@ class RNNBase(Layer):
         if tuple(hx.shape) != tuple(expected):
             raise RuntimeError(f"{self._get_name()}: Expected {what} size {tuple(expected)}, got {tuple(hx.shape)}")
 
-    def _run_direction(self, x, state, weights, reverse):
-        """One layer, one direction, over the whole sequence x (L, N, F): (outputs (L, N, H), final state)."""
+    def _cell(self, w_hh, b_hh, w_hr):
+        """One time step of this layer's recurrence: (x_proj_t, state tuple) -> new state tuple ((h,) or (h, c))."""
+        if self.mode == "LSTM":
+            return lambda x_t, state: _lstm_step(x_t, state[0], state[1], w_hh, b_hh, w_hr)
+        if self.mode == "GRU":
+            return lambda x_t, state: (_gru_step(x_t, state[0], w_hh, b_hh),)
+        relu = self.mode == "RNN_RELU"
+        return lambda x_t, state: (_rnn_step(x_t, state[0], w_hh, b_hh, relu),)
+
+    def _run_direction(self, x, state, weights, reverse, batch_sizes=None):
+        """One layer, one direction, over the whole sequence: x (L, N, F) gives (outputs (L, N, H), final state);
+        packed x (sum of batch_sizes, F) gives packed outputs, each sequence's state frozen after its last step."""
         w_ih, w_hh, b_ih, b_hh, w_hr = weights
-        mode = self.mode
-        if mode != "GRU" and b_ih is not None:  # fold b_hh into the projection computed once for all steps
+        if self.mode != "GRU" and b_ih is not None:  # fold b_hh into the projection computed once for all steps
             x_proj = linear(x, w_ih, b_ih + b_hh)
             b_hh = None
         else:
             x_proj = linear(x, w_ih, b_ih)
-        steps = x_proj.unbind(0)
-        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+        cell = self._cell(w_hh, b_hh, w_hr)
+        if batch_sizes is None:
+            steps = x_proj.unbind(0)
+            outs = [None] * len(steps)
+            for t in (range(len(steps) - 1, -1, -1) if reverse else range(len(steps))):
+                state = cell(steps[t], state)
+                outs[t] = state[0]
+            return autograd.stack(outs, 0), state
+        steps = x_proj.split(batch_sizes, 0)
         outs = [None] * len(steps)
-        if mode == "LSTM":
-            h, c = state
-            for t in order:
-                h, c = _lstm_step(steps[t], h, c, w_hh, b_hh, w_hr)
-                outs[t] = h
-            return autograd.stack(outs, 0), (h, c)
-        h = state
-        if mode == "GRU":
-            for t in order:
-                h = _gru_step(steps[t], h, w_hh, b_hh)
-                outs[t] = h
-        else:
-            relu = mode == "RNN_RELU"
-            for t in order:
-                h = _rnn_step(steps[t], h, w_hh, b_hh, relu)
-                outs[t] = h
-        return autograd.stack(outs, 0), h
+        if reverse:  # sequences join as t falls below their length, from the initial state
+            initial, state = state, tuple(s[:batch_sizes[-1]] for s in state)
+            for t in range(len(steps) - 1, -1, -1):
+                have, need = state[0].shape[0], batch_sizes[t]
+                if need > have:
+                    state = tuple(autograd.cat([s, s0[have:need]]) for s, s0 in zip(state, initial))
+                state = cell(steps[t], state)
+                outs[t] = state[0]
+            return autograd.cat(outs), state
+        finished = []  # the final states of sequences that ended, shortest last
+        for t in range(len(steps)):
+            if batch_sizes[t] < state[0].shape[0]:
+                finished.append(tuple(s[batch_sizes[t]:] for s in state))
+                state = tuple(s[:batch_sizes[t]] for s in state)
+            state = cell(steps[t], state)
+            outs[t] = state[0]
+        if finished:
+            state = tuple(autograd.cat(parts) for parts in zip(state, *reversed(finished)))
+        return autograd.cat(outs), state
 
     def forward(self, input, hx=None):
-        """input (L, N, H_in), (N, L, H_in) when batch_first, or unbatched (L, H_in); returns (output, h_n)."""
+        """input (L, N, H_in), (N, L, H_in) when batch_first, unbatched (L, H_in), or a PackedSequence; returns
+        (output, h_n), output packed like the input when it is packed."""
         name = self._get_name()
         is_lstm = self.mode == "LSTM"
         first = self._parameters[self._flat_weights_names[0]]
+        packed = input if isinstance(input, PackedSequence) else None
+        batch_sizes = None
+        if packed is not None:
+            input, batch_sizes = packed.data, packed.batch_sizes.tolist()
+            if input.ndim != 2:
+                raise ValueError(f"{name}: Expected packed data to be 2D, got {input.ndim}D instead")
         _check_dtype(self, input, first)
-        if input.ndim not in (2, 3):
+        if packed is None and input.ndim not in (2, 3):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D instead")
-        batched = input.ndim == 3
+        batched = packed is not None or input.ndim == 3
         states = (hx if isinstance(hx, (tuple, list)) else (hx,)) if hx is not None else ()
         if is_lstm and hx is not None and len(states) != 2:
             raise RuntimeError(f"{name}: hx must be a tuple (h_0, c_0)")
         for s in states:
             if not isinstance(s, Tensor):
                 raise TypeError(f"{name}: expected the initial states to be tensors, got {type(s).__name__}")
-            if s.ndim != input.ndim:
+            if s.ndim != (3 if batched else 2):
                 raise RuntimeError(f"{name}: For {'batched 3-D' if batched else 'unbatched 2-D'} input, hx should "
-                                   f"also be {input.ndim}-D but got {s.ndim}-D tensor")
-        if not batched:
-            input = input.unsqueeze(1)
-            states = tuple(s.unsqueeze(1) for s in states)
-        elif self.batch_first:
-            input = input.transpose(0, 1)
-        seq_len, batch, features = input.shape
+                                   f"also be {3 if batched else 2}-D but got {s.ndim}-D tensor")
+        if packed is not None:
+            seq_len, batch, features = len(batch_sizes), batch_sizes[0], input.shape[-1]
+        else:
+            if not batched:
+                input = input.unsqueeze(1)
+                states = tuple(s.unsqueeze(1) for s in states)
+            elif self.batch_first:
+                input = input.transpose(0, 1)
+            seq_len, batch, features = input.shape
         if features != self.input_size:
             raise RuntimeError(f"{name}: input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {features}")
@@ -231,35 +260,36 @@ class RNNBase(Layer):
                 self._check_hidden(states[1], (expected[0], batch, self.hidden_size), "hidden[1]")
             for s in states:
                 _check_dtype(self, s, first)
+            if packed is not None and packed.sorted_indices is not None:  # states in the batch's order, data sorted
+                states = tuple(s.index_select(1, packed.sorted_indices) for s in states)
         per_layer = [s.unbind(0) for s in states]
         directions = 2 if self.bidirectional else 1
-        h_n, c_n = [], []
+        finals = [[] for _ in states]
         layer_input = input
         for layer in range(self.num_layers):
             outputs = []
             for d in range(directions):
                 k = layer * directions + d
-                state = (per_layer[0][k], per_layer[1][k]) if is_lstm else per_layer[0][k]
-                out, last = self._run_direction(layer_input, state, self._weights(layer, d), d == 1)
+                out, last = self._run_direction(layer_input, tuple(p[k] for p in per_layer), self._weights(layer, d),
+                                                d == 1, batch_sizes)
                 outputs.append(out)
-                if is_lstm:
-                    h_n.append(last[0])
-                    c_n.append(last[1])
-                else:
-                    h_n.append(last)
+                for collected, s in zip(finals, last):
+                    collected.append(s)
             layer_input = outputs[0] if directions == 1 else autograd.cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = dropout(layer_input, self.dropout, True)
         output = layer_input
-        hidden = autograd.stack(h_n, 0)
-        if is_lstm:
-            hidden = (hidden, autograd.stack(c_n, 0))
-        if not batched:
+        hidden = tuple(autograd.stack(collected, 0) for collected in finals)
+        if packed is not None:
+            if packed.unsorted_indices is not None:
+                hidden = tuple(h.index_select(1, packed.unsorted_indices) for h in hidden)
+            output = packed._with_data(output)
+        elif not batched:
             output = output.squeeze(1)
-            hidden = tuple(h.squeeze(1) for h in hidden) if is_lstm else hidden.squeeze(1)
+            hidden = tuple(h.squeeze(1) for h in hidden)
         elif self.batch_first:
             output = output.transpose(0, 1)
-        return output, hidden
+        return output, (hidden if is_lstm else hidden[0])
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"

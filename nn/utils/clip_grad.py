@@ -1,4 +1,4 @@
-"""Gradient clipping and parameter/vector conversion (PyTorch's nn.utils)."""
+"""Gradient norms and clipping (PyTorch's nn.utils.clip_grad)."""
 import math
 import warnings
 
@@ -7,8 +7,7 @@ from autograd import backend, dtypes
 from autograd.grad_mode import no_grad
 from autograd.ops.inplace import bump
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_",
-           "parameters_to_vector", "vector_to_parameters"]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
 Tensor = autograd.Tensor
 
@@ -114,40 +113,3 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
             d = p.grad.array
             backend.array_module(d).clip(d, -clip_value, clip_value, out=d)
             bump(p.grad)
-
-
-def parameters_to_vector(parameters):
-    """One 1-D tensor: the parameters flattened and concatenated (differentiable)."""
-    params = _as_list(parameters)
-    if not params:
-        raise ValueError("parameters_to_vector: got no parameters")
-    dev = params[0].device
-    for p in params:
-        if not isinstance(p, Tensor):
-            raise TypeError(f"expected Tensor, but got: {type(p).__name__}")
-        if p.device != dev:
-            raise TypeError("Found two parameters on different devices, this is currently not supported "
-                            f"({dev} and {p.device}).")
-    return autograd.cat([p.reshape(-1) for p in params])
-
-
-def vector_to_parameters(vec, parameters):
-    """Copy consecutive slices of the 1-D tensor vec into the parameters, in place."""
-    if not isinstance(vec, Tensor):
-        raise TypeError(f"expected Tensor, but got: {type(vec).__name__}")
-    params = _as_list(parameters)
-    total = sum(p.numel() for p in params)
-    if vec.ndim != 1 or vec.numel() != total:
-        raise ValueError(f"vector_to_parameters: vec of shape {tuple(vec.shape)} does not fit the parameters, "
-                         f"which hold {total} numbers; expected shape ({total},)")
-    for p in params:
-        if p.device != vec.device:
-            raise TypeError("Found two parameters on different devices, this is currently not supported "
-                            f"({vec.device} and {p.device}).")
-    src = vec.array
-    pointer = 0
-    for p in params:
-        n = p.numel()
-        p.array[...] = src[pointer:pointer + n].reshape(p.shape).astype(p.dtype, copy=False)
-        bump(p)
-        pointer += n
