@@ -6,7 +6,11 @@ recursive closure, a graph kept across steps, a handle holding strong references
 """
 import contextlib
 import gc
+import mmap
+import multiprocessing
+import os
 import pickle
+import threading
 import tracemalloc
 import weakref
 
@@ -17,6 +21,8 @@ import autograd as ag
 import nn
 import optim
 from autograd import _tensor
+from autograd.data import DataLoader, TensorDataset
+from autograd.data import loader as loader_module
 from nn import module as nn_module
 
 
@@ -293,6 +299,164 @@ def test_module_hook_handles_still_remove_and_survive_pickling():
     h2.remove()
     again(ag.ones(1, 3))
     assert calls == [0, 1, 1, 2] and not again._forward_hooks_with_kwargs
+
+
+# ---------------------------------------------------------------------------- Model.fit and DataLoader workers
+def _rss():
+    """Resident memory in bytes (Linux's /proc/self/statm), or None where it is not available."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _settled_growth(step, steps, warmup=50):
+    """(traced bytes, RSS bytes or None) that `steps` calls of step() leave allocated, each read after gc.collect().
+
+    The full collection also empties the interpreter's free lists, which otherwise keep filling for hundreds of calls
+    and look like growth; cycles, which it frees, are checked on their own (_cycles_after). The smaller growth of two
+    windows of `steps` calls counts: a leak grows in both, a one-off resize of a shared dict (weakref.finalize's
+    registry, say) in one only."""
+    tracemalloc.start()
+    try:
+        for _ in range(warmup):
+            step()
+        readings = []
+        for _ in range(3):
+            if readings:
+                for _ in range(steps):
+                    step()
+            gc.collect()
+            readings.append((tracemalloc.get_traced_memory()[0], _rss()))
+        (t0, r0), (t1, r1), (t2, r2) = readings
+        return min(t1 - t0, t2 - t1), None if r0 is None else min(r1 - r0, r2 - r1)
+    finally:
+        tracemalloc.stop()
+
+
+_FIT_BOUND, _RSS_BOUND = 16 * 1024, 8 * 1024 * 1024  # real runs leave < 4 KiB and < 1 MiB; planted leaks > 9 MiB
+
+
+def _fitter(epochs=1):
+    """Model.fit for `epochs` (4 steps each) on a fresh model, as a function."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 64)).astype(np.float32)
+    y = rng.standard_normal((64, 1)).astype(np.float32)
+    net = nn.Sequential(nn.Linear(64, 256), nn.ReLU(), nn.Linear(256, 1))
+    model = nn.Model(net, nn.MSELoss(), optim.SGD(net.parameters(), lr=0.01, momentum=0.9))
+    return lambda: model.fit(x, y, epochs=epochs, batch_size=16, verbose=0, validation_data=(x[:16], y[:16]))
+
+
+def _bounded(growth):
+    traced, rss = growth
+    return traced < _FIT_BOUND and (rss is None or rss < _RSS_BOUND)
+
+
+def test_fit_over_many_epochs_keeps_memory_bounded_and_makes_no_cycles():
+    fit = _fitter()
+    assert _bounded(_settled_growth(fit, 150))
+    assert _cycles_after(fit) == [0, 0, 0]
+    assert _cycles_after(_fitter(epochs=20)) == [0, 0, 0]
+
+
+def test_fit_checks_detect_kept_graphs_native_buffers_and_cycles(monkeypatch):
+    kept = []
+    train_step = nn.Model.train_step
+
+    def leaky(self, X, Y):  # keeps a prediction that still holds its graph, every step
+        kept.append(self.forward(X))
+        return train_step(self, X, Y)
+
+    monkeypatch.setattr(nn.Model, "train_step", leaky)
+    assert not _bounded(_settled_growth(_fitter(), 100))
+    monkeypatch.setattr(nn.Model, "train_step", train_step)
+    append = nn.callbacks.History.append
+    if _rss() is not None:
+        def native_leak(self, epoch, logs):  # keeps memory tracemalloc does not see (as a C extension's could)
+            kept.append(_native_buffer(1 << 20))
+            append(self, epoch, logs)
+
+        monkeypatch.setattr(nn.callbacks.History, "append", native_leak)
+        traced, rss = _settled_growth(_fitter(), 20)
+        assert traced < _FIT_BOUND and rss > _RSS_BOUND
+
+    def cyclic(self, epoch, logs):  # an epoch's logs that refer to themselves
+        logs["logs"] = logs
+        append(self, epoch, {k: v for k, v in logs.items() if k != "logs"})
+
+    monkeypatch.setattr(nn.callbacks.History, "append", cyclic)
+    assert all(n > 0 for n in _cycles_after(_fitter()))
+
+
+def _native_buffer(n):
+    """n bytes of anonymous memory (fresh pages, not reused ones), touched so resident; unseen by tracemalloc."""
+    buf = mmap.mmap(-1, n)
+    buf.write(b"\1" * n)
+    return buf
+
+
+def _epochs(**loader_args):
+    """One pass over a DataLoader with workers (a fresh loader, reused by every call), as a function."""
+    rng = np.random.default_rng(0)
+    data = TensorDataset(ag.tensor(rng.standard_normal((1024, 64)).astype(np.float32)), ag.arange(1024))
+    loader = DataLoader(data, batch_size=128, shuffle=True, num_workers=2, **loader_args)
+
+    def epoch():
+        before = set(threading.enumerate())
+        for _ in loader:
+            pass
+        if not loader.persistent_workers:  # stopped worker threads exit on their own: wait, so none is half-gone
+            for t in set(threading.enumerate()) - before:
+                t.join(timeout=10)
+
+    return epoch
+
+
+_LOADERS = [{}, {"persistent_workers": True}, {"multiprocessing_context": "fork", "persistent_workers": True}]
+
+
+@pytest.mark.parametrize("loader_args", _LOADERS, ids=["threads", "persistent-threads", "persistent-processes"])
+def test_dataloader_workers_keep_memory_bounded_and_make_no_cycles(loader_args):
+    if loader_args.get("multiprocessing_context") == "fork" and "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here")
+    epoch = _epochs(**loader_args)
+    assert _bounded(_settled_growth(epoch, 100, warmup=20))
+    assert _cycles_after(epoch, 5) == [0] * 5
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_dataloader_worker_processes_started_each_epoch_make_no_cycles():
+    assert _cycles_after(_epochs(multiprocessing_context="fork")) == [0, 0, 0]
+
+
+def test_dataloader_checks_detect_kept_batches_and_cycles(monkeypatch):
+    kept = []
+    next_data = loader_module._MultiWorkerIter._next_data
+
+    def caching(self):  # keeps every batch it hands out
+        kept.append(next_data(self))
+        return kept[-1]
+
+    monkeypatch.setattr(loader_module._MultiWorkerIter, "_next_data", caching)
+    assert not _bounded(_settled_growth(_epochs(), 50, warmup=5))
+    monkeypatch.setattr(loader_module._MultiWorkerIter, "_next_data", next_data)
+    reset = loader_module._MultiWorkerIter._reset
+    if _rss() is not None:
+        def native_leak(self):  # keeps memory tracemalloc does not see, every epoch
+            kept.append(_native_buffer(1 << 20))
+            reset(self)
+
+        monkeypatch.setattr(loader_module._MultiWorkerIter, "_reset", native_leak)
+        traced, rss = _settled_growth(_epochs(), 15, warmup=5)
+        assert traced < _FIT_BOUND and rss > _RSS_BOUND
+
+    def cyclic(self):  # an iterator that refers to itself
+        reset(self)
+        self.me = self
+
+    monkeypatch.setattr(loader_module._MultiWorkerIter, "_reset", cyclic)
+    assert all(n > 0 for n in _cycles_after(_epochs(), 3))
 
 
 if __name__ == "__main__":
