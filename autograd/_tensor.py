@@ -1,4 +1,7 @@
 """Tensor: an array, its grad and the node that made it; its op methods are attached in autograd/ops/__init__.py."""
+import math
+import numbers
+import operator
 import weakref
 
 import numpy as np
@@ -8,8 +11,63 @@ from .grad_mode import state
 from .printing import tensor_repr
 
 
+class Size(tuple):
+    """A tensor's shape, as PyTorch's torch.Size: a tuple of ints whose slices, sums and repeats are Sizes too."""
+
+    __slots__ = ()
+
+    def __new__(cls, sizes=()):
+        out = []
+        for i, n in enumerate(sizes):
+            try:
+                out.append(operator.index(n))
+            except TypeError:
+                raise TypeError(f"autograd.Size() takes an iterable of 'int' (item {i} is "
+                                f"'{type(n).__name__}')") from None
+        return _new_size(cls, out)
+
+    def numel(self):
+        """The number of elements of a tensor of this size (1 for the empty Size of a 0-d tensor)."""
+        return math.prod(self)
+
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return _new_size(Size, item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _new_size(Size, tuple.__add__(self, other))
+
+    def __radd__(self, other):  # tuple + Size: Python asks the subclass first, so the sum is a Size as in PyTorch
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return _new_size(Size, tuple.__add__(other, self))
+
+    def __mul__(self, n):
+        return _new_size(Size, tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
+
+    def __repr__(self):
+        return f"autograd.Size({list(self)})"
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+_new_size = tuple.__new__  # a Size from a tuple of ints without checking them (shapes read from arrays)
+
+
 class Tensor:
-    """A multi-dimensional array that records the ops applied to it when it requires grad."""
+    """A multi-dimensional array that records the ops applied to it when it requires grad.
+
+    Calling the class is PyTorch's legacy constructor: Tensor(data) copies data into a tensor of the default float
+    dtype (float32, even for integer data, as torch.Tensor); Tensor(2, 3), Tensor(size=(2, 3)) or Tensor(Size)
+    make a tensor of that shape filled with zeros (PyTorch leaves that memory uninitialised); Tensor() is an
+    empty 1-d tensor; Tensor(t) shares t's memory. dtype= and requires_grad= are tapegrad's additions.
+    autograd.tensor(data) is the usual way to make a tensor (it infers the dtype).
+    """
 
     __slots__ = ("array", "_grad", "_requires_grad", "grad_fn", "__dict__", "__weakref__")
     __array_priority__ = 1000
@@ -19,8 +77,13 @@ class Tensor:
     _base = None  # the tensor whose memory this view shares
     _hooks = None  # gradient hooks
 
-    def __init__(self, data, dtype=None, device=None, requires_grad=False):
-        self.array = to_array(data, dtype, device)
+    def __init__(self, *args, size=None, dtype=None, device=None, requires_grad=False):
+        if len(args) == 1 and isinstance(args[0], Tensor) and size is None and dtype is None and device is None:
+            self.array = args[0].array  # Tensor(t): a tensor sharing t's memory (and version counter), off the tape
+            self._base = root(args[0])
+        else:
+            self.array = legacy_array(args, size, dtypes.as_dtype(dtype) or dtypes.get_default_dtype(), device,
+                                      "Tensor")
         self._grad = None
         self.grad_fn = None
         self._requires_grad = False
@@ -62,13 +125,21 @@ class Tensor:
 
     @property
     def shape(self):
-        """The shape, a tuple (PyTorch's torch.Size is a tuple too)."""
-        return self.array.shape
+        """The shape, an autograd.Size (a tuple)."""
+        return _new_size(Size, self.array.shape)
 
-    def size(self, dim=None):
-        """The shape, or one dimension's length."""
+    def size(self, dim=None, *, axis=None):
+        """The shape (an autograd.Size), or the length of dimension `dim` (an int; negative dims count from the end;
+        numpy's name axis= is also taken)."""
+        if axis is not None:
+            if dim is not None:
+                raise TypeError(f"size: got both dim={dim!r} and its numpy alias axis={axis!r}; pass only one of them")
+            dim = axis
         if dim is None:
-            return self.array.shape
+            return _new_size(Size, self.array.shape)
+        dim = dtypes.as_int(dim, "size", "dim")
+        if not self.array.ndim:
+            raise IndexError(f"size: dim {dim} was given but the tensor is 0-d (it has no dimensions)")
         return self.array.shape[_dim(dim, self.array.ndim, "size")]
 
     @property
@@ -87,6 +158,18 @@ class Tensor:
         return self.device.type == "cuda"
 
     @property
+    def is_cpu(self):
+        """True for tensors in host memory."""
+        return self.device.type == "cpu"
+
+    # PyTorch's other layouts and device kinds, which tapegrad has none of
+    is_xpu = is_mps = is_meta = is_sparse = is_quantized = is_mkldnn = is_nested = False
+
+    def is_complex(self):
+        """False: tapegrad has no complex dtypes."""
+        return False
+
+    @property
     def ndim(self):
         """Number of dimensions."""
         return self.array.ndim
@@ -95,13 +178,28 @@ class Tensor:
         """Number of dimensions."""
         return self.array.ndim
 
+    ndimension = dim
+
     def numel(self):
         """Number of elements."""
         return self.array.size
 
+    nelement = numel
+
     def element_size(self):
         """Bytes per element."""
         return self.array.itemsize
+
+    def data_ptr(self):
+        """The address of the first element (device memory for a GPU tensor; 0 for a tensor with no elements)."""
+        return backend.data_ptr(self.array) if self.array.size else 0
+
+    def storage_offset(self):
+        """Where the first element lies in the memory this tensor shares, in elements from that memory's start."""
+        arr = owner = self.array
+        while getattr(owner, "base", None) is not None and hasattr(owner.base, "dtype"):
+            owner = owner.base  # up to the array that owns the memory (numpy and cupy views keep a chain of bases)
+        return (backend.data_ptr(arr) - backend.data_ptr(owner)) // arr.itemsize
 
     def __len__(self):
         if self.array.ndim == 0:
@@ -251,9 +349,19 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self.array.dtype not in dtypes.INTEGERS or self.array.size != 1:
-            raise TypeError("only integer tensors of a single element can be converted to an index")
+        if (self.array.dtype not in dtypes.INTEGERS and self.array.dtype != dtypes.bool_) or self.array.size != 1:
+            raise TypeError(f"only integer tensors of a single element can be converted to an index, got a "
+                            f"{self.array.dtype} tensor of shape {tuple(self.array.shape)}")
         return int(self.item())
+
+    def __format__(self, spec):
+        if self.array.ndim == 0:  # f"{loss:.4f}": the Python number's format
+            return self.item().__format__(spec)
+        if spec:
+            raise TypeError(f"unsupported format string {spec!r} passed to Tensor.__format__ for a tensor of shape "
+                            f"{tuple(self.array.shape)}: only 0-d tensors take a format spec; format t.item() or "
+                            "t.tolist() instead")
+        return str(self)
 
     def __hash__(self):
         return id(self)
@@ -281,7 +389,7 @@ class Tensor:
 
 
 def _rebuild(data, device, requires_grad):
-    t = Tensor(data, device=device)
+    t = Tensor._make(to_array(data, None, device), None, 0)
     t.requires_grad = requires_grad
     return t
 
@@ -313,9 +421,9 @@ def run_hook(fn, g):
     if res is None:
         return None
     if not isinstance(res, Tensor) or res.shape != g.shape:
-        raise RuntimeError(f"a hook on a gradient of shape {tuple(g.shape)} returned "
-                           f"{getattr(res, 'shape', type(res).__name__)}; hooks must return None or a gradient of "
-                           "that shape")
+        got = tuple(res.shape) if isinstance(res, Tensor) else type(res).__name__
+        raise RuntimeError(f"a hook on a gradient of shape {tuple(g.shape)} returned {got}; hooks must return None or "
+                           "a gradient of that shape")
     return res if isinstance(g, Tensor) else res.array
 
 
@@ -437,6 +545,39 @@ def to_array(data, dtype=None, device=None, op="tensor"):
             dtype = infer_dtype(backend.to_device(data, "cpu"))
         arr = data.astype(dtype) if dtype is not None and dtype != data.dtype else data.copy()
     return backend.to_device(arr, dev)
+
+
+def legacy_array(args, size, dtype, device, op):
+    """The array of a legacy constructor call, op(*args, size=size) (Tensor, FloatTensor, ...): a copy of the data
+    in `dtype`, or zeros of the sizes given (varargs ints, a Size, or size=); no arguments: an empty 1-d array."""
+    if size is not None:
+        if args:
+            raise TypeError(f"{op}(): got sizes both as positional arguments and as size=; pass one of them")
+        if not isinstance(size, (tuple, list)):
+            raise TypeError(f"{op}(): argument 'size' must be a tuple of ints, not {type(size).__name__}")
+        shape = size
+    elif not args:
+        shape = (0,)
+    elif len(args) == 1 and not _is_sizes(args[0]):
+        data = args[0]
+        if isinstance(data, (str, bytes)):
+            raise TypeError(f"{op}(): invalid data type '{type(data).__name__}'; pass numbers, nested lists of "
+                            "numbers, or an array")
+        if isinstance(data, (numbers.Number, np.generic)):
+            raise TypeError(f"{op}(): data must be a sequence (got {type(data).__name__}); a 0-d tensor is "
+                            f"autograd.tensor({data!r})")
+        return to_array(data, dtype, device, op)
+    else:
+        shape = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
+    shape = dtypes.as_ints(tuple(shape), op, "size")
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"{op}(): trying to create a tensor with negative dimension: size {list(shape)}")
+    return backend.module_for(device or "cpu").zeros(shape, dtype=dtype)
+
+
+def _is_sizes(x):
+    """True for a constructor's lone argument that gives sizes (an int or a Size), not data."""
+    return isinstance(x, (Size, numbers.Integral)) and not isinstance(x, (bool, np.bool_))
 
 
 def _ragged_error(data, op):

@@ -1,7 +1,7 @@
 """backward(), grad() and detect_anomaly(): the user-facing entry points into the engine."""
 from . import engine
 from .backend import _FP_QUIET, fp_quiet, fp_restore
-from ._tensor import Tensor
+from ._tensor import Tensor, to_array
 from .grad_mode import state
 
 
@@ -34,7 +34,7 @@ def _root_grads(outputs, grad_outputs, op, create_graph):
                     f"{tuple(t.shape)}. Pass gradient= (a tensor of that shape), or reduce it with .sum()")
             g = t.xp.ones_like(t.array)
         else:
-            g = g if isinstance(g, Tensor) else Tensor(g, dtype=t.dtype, device=t.device)
+            g = g if isinstance(g, Tensor) else Tensor._make(to_array(g, t.dtype, t.device), None, 0)
             if g.shape != t.shape:
                 raise RuntimeError(f"{op}: gradient has shape {tuple(g.shape)} but the output has shape "
                                    f"{tuple(t.shape)}; they must match")

@@ -144,12 +144,12 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         given = step
         start, end, step = int(start), int(end), int(step)
         if step == 0 and given != 0:
-            raise ValueError(f"arange: step must be nonzero, but step {given} becomes 0 in the integer dtype {dtype}; "
+            raise RuntimeError(f"arange: step must be nonzero, but step {given} becomes 0 in the integer dtype {dtype}; "
                              "use a step of at least 1 or a floating dtype")
     if step == 0:
-        raise ValueError("arange: step must be nonzero")
+        raise RuntimeError("arange: step must be nonzero")
     if (end - start) * step < 0:
-        raise ValueError(f"arange: the range from {start} to {end} is inconsistent with the sign of step {step}")
+        raise RuntimeError(f"arange: the range from {start} to {end} is inconsistent with the sign of step {step}")
     xp = backend.module_for(device or "cpu")
     return _finish(xp.arange(start, end, step, dtype=dtype), requires_grad)
 

@@ -2,7 +2,20 @@
 import numpy as np
 
 from . import backend
+from .legacy import tensor_type
 from .random import default_generator
+
+# PyTorch's legacy GPU types: autograd.cuda.FloatTensor(2, 3), isinstance(t, autograd.cuda.LongTensor), ...
+FloatTensor = tensor_type("FloatTensor", cuda=True)
+DoubleTensor = tensor_type("DoubleTensor", cuda=True)
+HalfTensor = tensor_type("HalfTensor", cuda=True)
+BFloat16Tensor = tensor_type("BFloat16Tensor", cuda=True)
+LongTensor = tensor_type("LongTensor", cuda=True)
+IntTensor = tensor_type("IntTensor", cuda=True)
+ShortTensor = tensor_type("ShortTensor", cuda=True)
+CharTensor = tensor_type("CharTensor", cuda=True)
+ByteTensor = tensor_type("ByteTensor", cuda=True)
+BoolTensor = tensor_type("BoolTensor", cuda=True)
 
 
 def is_available():

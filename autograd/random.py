@@ -1,4 +1,4 @@
-"""Seeded randomness: Generator objects, manual_seed, and rand/randn/randint/normal/randperm.
+"""Seeded randomness: Generator objects, manual_seed, rand/randn/randint/normal/randperm, and the device samplers.
 
 A Generator holds two kinds of streams. The CPU stream is numpy's PCG64 (draws for CPU tensors). Each CUDA device
 gets its own counter-based Philox4x32-10 stream (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
@@ -164,6 +164,21 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled=True, device_type="cuda"):
+    """torch.random.fork_rng: draws inside the block leave the default generator as it was before (on exit its whole
+    state, the CPU stream and every device stream, is restored; `devices` and `device_type` are accepted for
+    PyTorch's signature, and all devices are covered)."""
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
+
+
 # ---------------------------------------------------------------------------- Philox on devices
 _PHILOX_M0, _PHILOX_M1 = 0xD2511F53, 0xCD9E8D57
 _PHILOX_W0, _PHILOX_W1 = 0x9E3779B9, 0xBB67AE85
@@ -324,6 +339,65 @@ def device_permutation(n, device, generator=None):
     return backend.array_module(keys).argsort(keys).astype(np.int64, copy=False)
 
 
+_LOG_FACTORIALS = [math.lgamma(k + 1.0) for k in range(10)]
+
+
+def _log_factorial(xp, k):
+    """log(k!) of non-negative integer-valued float64 `k`: a table below 10, Stirling's series (error < 1e-10) above."""
+    x = xp.maximum(k, 9.0) + 1.0
+    inv = 1.0 / x
+    inv2 = inv * inv
+    series = (x - 0.5) * xp.log(x) - x + 0.5 * math.log(2.0 * math.pi)
+    series += inv * (1.0 / 12 - inv2 * (1.0 / 360 - inv2 / 1260))
+    table = xp.asarray(np.array(_LOG_FACTORIALS))[xp.minimum(k, 9.0).astype(np.int64)]
+    return xp.where(k < 10, table, series)
+
+
+def device_poisson(lam, device, generator=None):
+    """Poisson samples (float64) for the float64 rates `lam` on CUDA device `device`, from the device stream.
+
+    Rates below 10 invert the cumulative distribution with one uniform each; larger rates use Hörmann's transformed
+    rejection with squeeze (PTRS, "The transformed rejection method for generating Poisson random variables", 1993),
+    two uniforms per try, redrawn for the rejected elements only.
+    """
+    xp = backend.array_module(lam)
+    rates = lam.ravel()
+    out = xp.zeros(rates.shape, dtype=np.float64)
+    small = xp.nonzero(rates < 10)[0]
+    if small.size:
+        r = rates[small]
+        u = device_uniform(r.shape, dtypes.float64, device, generator)
+        p = xp.exp(-r)
+        cdf, k = p.copy(), xp.zeros_like(r)
+        active = u > cdf
+        for i in range(1, 200):  # P(k > 200) is below 1e-200 for rates under 10
+            if not bool(active.any()):
+                break
+            k += active
+            p = p * r / i
+            cdf += p
+            active &= u > cdf
+        out[small] = k
+    big = xp.nonzero(rates >= 10)[0]
+    while big.size:
+        r = rates[big]
+        b = 0.931 + 2.53 * xp.sqrt(r)
+        a = -0.059 + 0.02483 * b
+        inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+        v_r = 0.9277 - 3.6224 / (b - 2.0)
+        uv = device_uniform((2, big.size), dtypes.float64, device, generator)
+        u, v = uv[0] - 0.5, uv[1]
+        us = xp.maximum(0.5 - xp.abs(u), 1e-300)  # u = -0.5 (a uniform of 0) would divide by 0
+        k = xp.floor((2.0 * a / us + b) * u + r + 0.43)
+        ok = (us >= 0.07) & (v <= v_r)
+        maybe = ~ok & (k >= 0) & ~((us < 0.013) & (v > us))
+        kk = xp.maximum(k, 0.0)
+        ok |= maybe & (xp.log(v * inv_alpha / (a / (us * us) + b)) <= -r + kk * xp.log(r) - _log_factorial(xp, kk))
+        out[big[ok]] = k[ok]
+        big = big[~ok]
+    return out.reshape(lam.shape)
+
+
 @kernels.register("philox_uniform")
 def _philox_uniform_kernel(cp, dtype):
     if dtype == np.float64:
@@ -395,8 +469,8 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
     return _draw(rng.standard_normal(_shape(size)), dtype, device, requires_grad)
 
 
-def randint(low, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Integers drawn uniformly from [low, high); randint(high, size) starts at 0."""
+def randint(low=0, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers drawn uniformly from [low, high); randint(high, size) and randint(high=, size=) start at 0."""
     if size is None and isinstance(high, (tuple, list)):  # randint(high, size)
         low, high, size = 0, low, high
     if high is None:
@@ -404,7 +478,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     if size is None:
         raise TypeError("randint: missing the size argument, e.g. randint(0, 10, (3,))")
     if low >= high:
-        raise ValueError(f"randint: low ({low}) must be less than high ({high})")
+        raise RuntimeError(f"randint: low ({low}) must be less than high ({high})")
     dtype = dtypes.as_dtype(dtype) or dtypes.int64
     if _on_cuda(device):
         vals = device_integers(int(low), int(high), _shape(tuple(size)), device, generator)
@@ -413,15 +487,15 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     return _draw(rng.integers(low, high, size=_shape(tuple(size))), dtype, device, requires_grad)
 
 
-def randperm(n, generator=None, dtype=None, device=None):
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     """A random permutation of 0..n-1."""
     if n < 0:
-        raise ValueError(f"randperm: n must be non-negative, got {n}")
+        raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     dtype = dtypes.as_dtype(dtype) or dtypes.int64
     if _on_cuda(device):
-        return _finish(device_permutation(int(n), device, generator).astype(dtype, copy=False), False)
+        return _finish(device_permutation(int(n), device, generator).astype(dtype, copy=False), requires_grad)
     rng = _default(generator).rng
-    return _draw(rng.permutation(n), dtype, device, False)
+    return _draw(rng.permutation(n), dtype, device, requires_grad)
 
 
 def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -432,8 +506,8 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
         try:
             size = np.broadcast_shapes(np.shape(m), np.shape(s))
         except ValueError:
-            raise ValueError(f"normal: mean of shape {np.shape(m)} and std of shape {np.shape(s)} cannot be "
-                             "broadcast together") from None
+            raise RuntimeError(f"normal: mean of shape {np.shape(m)} and std of shape {np.shape(s)} cannot be "
+                               "broadcast together") from None
         for t in (mean, std):
             if isinstance(t, Tensor):
                 device = device or t.device
@@ -443,7 +517,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
                                  requires_grad)
     rng = _default(generator).rng
     if np.any(np.asarray(backend.to_device(np.asarray(s) if not hasattr(s, "shape") else s, "cpu")) < 0):
-        raise ValueError("normal: std must be non-negative")
+        raise RuntimeError("normal: std must be non-negative")
     z = rng.standard_normal(_shape(tuple(size)))
     m = backend.to_device(m, "cpu") if hasattr(m, "shape") else m
     s = backend.to_device(s, "cpu") if hasattr(s, "shape") else s
@@ -456,10 +530,10 @@ def _device_normal_of(m, s, size, dtype, device, generator, requires_grad):
         if backend.device_of(s).type != "cuda":
             raise RuntimeError(f"normal: std is on {backend.device_of(s)} but the samples go to '{device}'; move "
                                "std with .to(device)")
-        backend.check_later(s < 0, ValueError, "normal: std must be non-negative")
+        backend.check_later(s < 0, RuntimeError, "normal: std must be non-negative")
         s = s.astype(dtype, copy=False)
     elif s < 0:
-        raise ValueError("normal: std must be non-negative")
+        raise RuntimeError("normal: std must be non-negative")
     if hasattr(m, "shape"):
         if backend.device_of(m).type != "cuda":
             raise RuntimeError(f"normal: mean is on {backend.device_of(m)} but the samples go to '{device}'; "
@@ -481,7 +555,7 @@ def randn_like(input, generator=None, dtype=None, device=None, requires_grad=Fal
                  requires_grad=requires_grad)
 
 
-def randint_like(input, low, high=None, generator=None, dtype=None, device=None):
+def randint_like(input, low, high=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random integers shaped like `input`."""
     return randint(low, high, input.shape, generator=generator, dtype=dtype or input.dtype,
-                   device=device or input.device)
+                   device=device or input.device, requires_grad=requires_grad)

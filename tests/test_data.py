@@ -5,6 +5,7 @@ import gzip
 import os
 import struct
 import time
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from autograd.data import (MNIST, BatchSampler, ChainDataset, ConcatDataset, Dat
                            IterableDataset, RandomSampler, Sampler, SequentialSampler, Subset, SubsetRandomSampler,
                            TensorDataset, WeightedRandomSampler, default_collate, default_convert, get_worker_info,
                            random_split, read_idx)
+from autograd.data import sampler as sampler_module
 
 
 @pytest.fixture(autouse=True)
@@ -172,6 +174,46 @@ def test_subset_random_and_weighted_samplers():
         WeightedRandomSampler([[1, 1]], 2)
     with pytest.raises(NotImplementedError, match="__iter__"):
         iter(Sampler())
+
+
+def _first_batch_quickly(sampler, batch_size=4):
+    """(first batch, seconds, peak traced bytes) of a DataLoader over range(100) with this sampler."""
+    ds = TensorDataset(ag.arange(100.0))
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        batch = next(iter(DataLoader(ds, sampler=sampler, batch_size=batch_size)))
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return batch, seconds, peak
+
+
+def test_samplers_with_replacement_are_lazy():
+    """num_samples=10**10 (an 'endless' sampler) yields at once in constant memory; len() is still num_samples."""
+    ds = range(100)
+    sampler = RandomSampler(ds, replacement=True, num_samples=10**10)
+    assert len(sampler) == 10**10
+    (batch,), seconds, peak = _first_batch_quickly(sampler)
+    assert batch.shape == (4,) and seconds < 2 and peak < 16 * 2**20
+    weighted = WeightedRandomSampler([0.0, 1.0, 3.0], 10**12)
+    assert len(weighted) == 10**12
+    (batch,), seconds, peak = _first_batch_quickly(weighted)
+    assert set(batch.tolist()) <= {1.0, 2.0} and seconds < 2 and peak < 16 * 2**20
+    assert len(DataLoader(ds, sampler=sampler, batch_size=4)) == 10**10 // 4
+
+
+def test_lazy_samplers_across_chunks():
+    """Draws made a chunk at a time: exactly num_samples of them, in range, seeded, never of weight 0."""
+    n = 2 * sampler_module._CHUNK + 5
+    a = list(RandomSampler(range(7), replacement=True, num_samples=n, generator=ag.Generator().manual_seed(1)))
+    b = list(RandomSampler(range(7), replacement=True, num_samples=n, generator=ag.Generator().manual_seed(1)))
+    assert a == b and len(a) == n and set(a) == set(range(7))
+    counts = np.bincount(a, minlength=7) / n
+    np.testing.assert_allclose(counts, 1 / 7, atol=0.01)
+    w = list(WeightedRandomSampler([1.0, 0.0, 3.0], n, generator=ag.Generator().manual_seed(2)))
+    assert len(w) == n and set(w) == {0, 2} and abs(w.count(2) / n - 0.75) < 0.01
 
 
 def test_batch_sampler():

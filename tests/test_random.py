@@ -1,8 +1,11 @@
 """Seeded randomness: manual_seed, Generator objects, rng state, and the rand/randn/randint/normal/randperm family."""
+import math
+
 import numpy as np
 import pytest
 
 import autograd as ag
+from autograd import random
 
 
 @pytest.fixture(autouse=True)
@@ -160,8 +163,10 @@ def test_randint_forms_range_and_dtype():
 def test_randint_errors():
     with pytest.raises(TypeError, match="randint: missing the size argument"):
         ag.randint(0, 10)
-    with pytest.raises(ValueError, match=r"randint: low \(3\) must be less than high \(3\)"):
+    with pytest.raises(RuntimeError, match=r"randint: low \(3\) must be less than high \(3\)"):
         ag.randint(3, 3, (2,))
+    out = ag.randint(high=3, size=(50,))  # torch's keyword form: low defaults to 0
+    assert out.shape == (50,) and 0 <= out.min().item() and out.max().item() < 3
     with pytest.raises(RuntimeError, match="only floating point tensors can require gradients"):
         ag.randint(0, 10, (2,), requires_grad=True)
 
@@ -173,7 +178,7 @@ def test_randperm():
     assert p.dtype == ag.int64 and sorted(p.tolist()) == list(range(10))
     assert ag.randperm(0).shape == (0,)
     assert ag.randperm(4, dtype=ag.float32).dtype == ag.float32
-    with pytest.raises(ValueError, match="randperm: n must be non-negative, got -1"):
+    with pytest.raises(RuntimeError, match="randperm: n must be non-negative, got -1"):
         ag.randperm(-1)
 
 
@@ -197,11 +202,11 @@ def test_normal_with_tensors_broadcasts_and_takes_their_dtype():
 
 
 def test_normal_errors():
-    with pytest.raises(ValueError, match="normal: std must be non-negative"):
+    with pytest.raises(RuntimeError, match="normal: std must be non-negative"):
         ag.normal(0.0, -1.0, (2,))
-    with pytest.raises(ValueError, match="normal: std must be non-negative"):
+    with pytest.raises(RuntimeError, match="normal: std must be non-negative"):
         ag.normal(ag.zeros(2), ag.tensor([1.0, -1.0]))
-    with pytest.raises(ValueError, match=r"normal: mean of shape \(2,\) and std of shape \(3,\) cannot be broadcast"):
+    with pytest.raises(RuntimeError, match=r"normal: mean of shape \(2,\) and std of shape \(3,\) cannot be broadcast"):
         ag.normal(ag.zeros(2), ag.ones(3))
     with pytest.raises(TypeError, match="normal: dtype must be a floating dtype"):
         ag.normal(0.0, 1.0, (2,), dtype=ag.int64)
@@ -221,3 +226,23 @@ def test_samplers_on_a_device_are_reproducible(device):
         assert b.device == device
         assert a.tolist() == b.tolist()
     assert ag.rand_like(ag.ones(2, device=device)).device == device
+
+
+def test_samplers_of_tensors_on_a_device_are_reproducible(device):
+    """multinomial, bernoulli and poisson draw from the device's stream too: the same seed repeats them."""
+    def draws():
+        w = ag.tensor([[1.0, 2.0, 3.0], [0.0, 1.0, 1.0]], device=device)
+        return [ag.multinomial(w, 2), ag.multinomial(w, 5, True), ag.bernoulli(w / 3),
+                ag.poisson(ag.tensor([0.5, 5.0, 50.0], device=device)), ag.empty(4, device=device).geometric_(0.5)]
+
+    ag.manual_seed(3)
+    first = draws()
+    ag.manual_seed(3)
+    for a, b in zip(first, draws()):
+        assert b.device.type == ag.device(device).type and a.tolist() == b.tolist()
+
+
+def test_log_factorial_of_the_device_poisson_sampler():
+    k = np.arange(0.0, 400.0)
+    want = np.array([math.lgamma(v + 1.0) for v in k])
+    np.testing.assert_allclose(random._log_factorial(np, k), want, rtol=1e-12, atol=1e-10)

@@ -31,6 +31,17 @@ def _fresh_rng(generator, who):
     return np.random.default_rng(seed)
 
 
+_CHUNK = 32768  # indices drawn per call when sampling with replacement: constant memory for any num_samples
+
+
+def _chunks(count):
+    """The sizes of the successive draws that make `count` samples."""
+    full, rest = divmod(count, _CHUNK)
+    yield from itertools.repeat(_CHUNK, full)
+    if rest:
+        yield rest
+
+
 def _positive_int(value, name, who):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ValueError(f"{who}: {name} should be a positive integer value, but got {name}={value!r}")
@@ -83,8 +94,9 @@ class RandomSampler(Sampler):
     def __iter__(self):
         n, count = len(self.data_source), self.num_samples
         rng = _fresh_rng(self.generator, "RandomSampler")
-        if self.replacement:
-            yield from rng.integers(0, n, size=count).tolist()
+        if self.replacement:  # lazily, a chunk at a time: num_samples may be huge (an "infinite" sampler)
+            for size in _chunks(count):
+                yield from rng.integers(0, n, size=size).tolist()
             return
         for _ in range(count // n):
             yield from rng.permutation(n).tolist()
@@ -130,8 +142,14 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self):
         rng = _rng(self.generator, "WeightedRandomSampler")
-        p = self.weights / self.weights.sum()
-        yield from rng.choice(len(p), size=self.num_samples, replace=self.replacement, p=p).tolist()
+        if not self.replacement:  # num_samples <= len(weights) here, so one draw is small
+            p = self.weights / self.weights.sum()
+            yield from rng.choice(len(p), size=self.num_samples, replace=False, p=p).tolist()
+            return
+        cdf = np.cumsum(self.weights)
+        cdf /= cdf[-1]  # the index of a uniform u is the first whose cumulative weight exceeds u: never a 0 weight
+        for size in _chunks(self.num_samples):
+            yield from cdf.searchsorted(rng.random(size), side="right").tolist()
 
     def __len__(self):
         return self.num_samples
