@@ -49,6 +49,9 @@ SPECS = {
     "bernoulli_": ("float32", lambda: ((0.5,), {})),
     "exponential_": ("float32", lambda: ((), {})),
     "random_": ("float32", lambda: ((2, 10), {})),
+    "geometric_": ("float32", lambda: ((0.5,), {})),
+    "cauchy_": ("float32", lambda: ((), {})),
+    "log_normal_": ("float32", lambda: ((), {})),
     "t_": ("float32", lambda: ((), {})),
     "transpose_": ("float32", lambda: ((0, 1), {})),
     "unsqueeze_": ("float32", lambda: ((0,), {})),
@@ -64,15 +67,30 @@ SPECS = {
     "masked_scatter_": ("float32", lambda: ((_MASK(), ag.ones(3, 4)), {})),
     "scatter_": ("float32", lambda: ((0, ag.tensor([[0, 1, 2, 0]]), ag.ones(1, 4)), {})),
     "scatter_add_": ("float32", lambda: ((0, ag.tensor([[0, 1, 2, 0]]), ag.ones(1, 4)), {})),
+    **{n: ("float32", lambda: ((), {})) for n in (
+        "lgamma_", "digamma_", "erfc_", "erfinv_", "i0_", "sinc_", "exp2_", "acosh_", "asinh_", "atanh_",
+        "arccosh_", "arcsinh_", "arctanh_", "deg2rad_", "rad2deg_", "frac_", "absolute_", "sgn_", "fix_",
+        "arccos_", "arcsin_", "arctan_", "negative_")},
+    **{n: ("float32", lambda: ((_f(0.5, 1.5, 2.0, 0.25),), {})) for n in (
+        "xlogy_", "igamma_", "igammac_", "hypot_", "nextafter_", "heaviside_", "arctan2_", "multiply_",
+        "subtract_", "divide_", "true_divide_")},
+    "polygamma_": ("float32", lambda: ((1,), {})),
+    "mvlgamma_": ("float32", lambda: ((1,), {})),
+    "copysign_": ("float32", lambda: ((_f(-1.0, 2.0, -0.5, -3.0),), {})),
+    "ldexp_": ("float32", lambda: ((ag.tensor([2, 3, 4, 6]),), {})),
+    "float_power_": ("float64", lambda: ((2.5,), {})),
+    "gcd_": ("int64", lambda: ((ag.tensor([2, 3, 4, 6]),), {})),
+    "lcm_": ("int64", lambda: ((ag.tensor([2, 3, 4, 6]),), {})),
     # in-place forms that other modules may add; checked when present
     "addcmul_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
     "addcdiv_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
 }
 NOT_DATA = {"requires_grad_", "detach_"}  # in place on autograd state, not on the values
-RANDOM = {"uniform_", "normal_", "bernoulli_", "exponential_", "random_"}
+NO_BACKWARD = {"heaviside_", "igamma_", "igammac_"}  # their backward raises, as PyTorch's does
+RANDOM = {"uniform_", "normal_", "bernoulli_", "exponential_", "random_", "geometric_", "cauchy_", "log_normal_"}
 SHAPE_OPS = {"t_", "transpose_", "unsqueeze_", "squeeze_"}  # change the shape in place, not the values
 SAME_VALUES = {"trunc_", "floor_", "round_", "ceil_", "nan_to_num_", "relu_", "abs_", "clamp_max_", "maximum_",
-               "bernoulli_", "bitwise_and_", "bitwise_or_"} | SHAPE_OPS  # may leave these values as they are
+               "bernoulli_", "bitwise_and_", "bitwise_or_", "frac_", "absolute_"} | SHAPE_OPS  # may leave these values as they are
 METHODS = sorted(n for n in dir(ag.Tensor) if n.endswith("_") and not n.startswith("_") and n not in NOT_DATA)
 FLOAT_METHODS = [n for n in METHODS if n in SPECS and SPECS[n][0] == "float32"]
 
@@ -139,7 +157,7 @@ def test_leaf_requiring_grad_is_allowed_under_no_grad(name):
     assert x.is_leaf and x.requires_grad and x.grad_fn is None
 
 
-@pytest.mark.parametrize("name", FLOAT_METHODS)
+@pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in NO_BACKWARD])
 def test_recorded_on_a_non_leaf(name):
     leaf = _target(requires_grad=True)
     x = leaf.clone()
