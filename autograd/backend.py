@@ -77,10 +77,10 @@ class device:
         elif isinstance(type, str) and ":" in type:
             type, _, idx = type.partition(":")
             if not idx.isdigit():
-                raise ValueError(f"invalid device string {type}:{idx!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+                raise RuntimeError(f"invalid device string {type}:{idx!r}: expected 'cpu', 'cuda' or 'cuda:N'")
             index = int(idx)
         if type not in ("cpu", "cuda"):
-            raise ValueError(f"unknown device type {type!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+            raise RuntimeError(f"unknown device type {type!r}: expected 'cpu', 'cuda' or 'cuda:N'")
         if type == "cpu" and index not in (None, 0):
             raise ValueError(f"device 'cpu' has no index {index}")
         self.type = type
@@ -97,7 +97,7 @@ class device:
         if isinstance(other, str):
             try:
                 other = device(other)
-            except ValueError:
+            except (RuntimeError, ValueError):  # not a device string
                 return False
         if not isinstance(other, device):
             return NotImplemented

@@ -104,17 +104,17 @@ def _category(d):
     return 2 if d in FLOATS else (0 if d == bool_ else 1)
 
 
-def promote(a, b):
+def promote(type1, type2):
     """PyTorch's result dtype for two tensor dtypes: a float operand's dtype wins over ints/bools."""
-    if a == b:
-        return a
-    ca, cb = _category(a), _category(b)
+    if type1 == type2:
+        return type1
+    ca, cb = _category(type1), _category(type2)
     if ca != cb:
-        return a if ca > cb else b
-    if ca == 2 and isinstance(bfloat16, np.dtype) and bfloat16 in (a, b):
-        other = b if a == bfloat16 else a
+        return type1 if ca > cb else type2
+    if ca == 2 and isinstance(bfloat16, np.dtype) and bfloat16 in (type1, type2):
+        other = type2 if type1 == bfloat16 else type1
         return float32 if other == float16 else other
-    return np.result_type(a, b)
+    return np.result_type(type1, type2)
 
 
 def _combine(higher, lower):

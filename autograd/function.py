@@ -194,9 +194,9 @@ class Function:
         if not record:
             return outs[0] if single else outs
         ctx.next_edges = tuple(edge(a) if isinstance(a, Tensor) else None for a in args)
-        ctx._in_meta = tuple((a.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
+        ctx._in_meta = tuple((a.array.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
         ctx.num_outputs = len(outs)
-        ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
+        ctx._out_meta = tuple((o.array.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
         nondiff = {id(t) for t in ctx.non_differentiable}
         results = []
         for nr, o in enumerate(outs):
@@ -359,8 +359,8 @@ def _broadcast_error(cls, arrays, err):
         np.broadcast_shapes(*shapes)
     except ValueError:
         listed = " and ".join(str(s) for s in shapes)
-        raise ValueError(f"{cls.__name__.lower()}: shapes {listed} cannot be broadcast together (each dimension "
-                         "must match or be 1, aligned from the right); reshape or unsqueeze an operand") from None
+        raise RuntimeError(f"{cls.__name__.lower()}: shapes {listed} cannot be broadcast together (each dimension "
+                           "must match or be 1, aligned from the right); reshape or unsqueeze an operand") from None
     raise err
 
 
@@ -371,7 +371,7 @@ def _wrap_outputs(ctx, cls, args, out, record):
         return outs
     ctx.num_outputs = len(outs)
     ctx._plain = False
-    ctx._out_meta = tuple((o.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
+    ctx._out_meta = tuple((o.array.shape, o.dtype, _modules[type(o.array)][1]) for o in outs)
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
     for nr, o in enumerate(outs):

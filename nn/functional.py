@@ -3,10 +3,11 @@ from autograd.ops.activation import *  # noqa: F401,F403
 from autograd.ops.attention import *  # noqa: F401,F403
 from autograd.ops.conv import *  # noqa: F401,F403
 from autograd.ops.ctc import *  # noqa: F401,F403
+from autograd.ops.join import pad  # noqa: F401
 from autograd.ops.linalg import bilinear, linear  # noqa: F401
 from autograd.ops.loss import *  # noqa: F401,F403
 from autograd.ops.normalization import *  # noqa: F401,F403
 from autograd.ops.pooling import *  # noqa: F401,F403
 from autograd.ops.regularization import *  # noqa: F401,F403
 from autograd.ops.sparse import *  # noqa: F401,F403
-from autograd.ops.unary import logsigmoid, relu, sigmoid, tanh  # noqa: F401
+from autograd.ops.unary import logsigmoid, sigmoid, tanh  # noqa: F401

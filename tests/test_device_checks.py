@@ -63,12 +63,12 @@ def test_sync_checks_and_anomaly_mode_raise_at_the_op(stand_in):
 
 @pytest.mark.filterwarnings("ignore:invalid value encountered")  # the op runs on bad input before the check reports
 def test_queued_checks_of_several_ops(stand_in):
-    with pytest.raises(ValueError, match="binary_cross_entropy: all elements of input should be between 0 and 1"):
+    with pytest.raises(RuntimeError, match="binary_cross_entropy: all elements of input should be between 0 and 1"):
         F.binary_cross_entropy(ag.tensor([0.5, 1.5], device="cuda"), ag.ones(2, device="cuda")).cpu()
     with pytest.raises(ValueError, match="gaussian_nll_loss: var has negative"):
         F.gaussian_nll_loss(ag.ones(2, device="cuda"), ag.ones(2, device="cuda"),
                             ag.tensor([1.0, -1.0], device="cuda")).item()
-    with pytest.raises(IndexError, match="gather: an index is out of range for dim 1"):
+    with pytest.raises(RuntimeError, match="gather: an index is out of range for dim 1"):
         ag.gather(ag.ones(2, 3, device="cuda"), 1, ag.tensor([[0], [3]], device="cuda")).cpu()
     ok = F.cross_entropy(ag.zeros(2, 3, device="cuda"), ag.tensor([0, 2], device="cuda"))
     assert abs(ok.item() - np.log(3)) < 1e-6  # passing checks raise nothing

@@ -7,7 +7,7 @@ import numpy as np
 from .. import dtypes, gradmath, kernels
 from .._tensor import Tensor
 from ..function import Op
-from . import unary
+from . import aliases, unary
 from .inplace import check_inplace, commit
 from .unary import elementwise_kernel
 
@@ -573,14 +573,18 @@ def _softmax_input(input, dim, dtype, op):
     return input, _axis(dim, input.ndim, op)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     """exp(x) / sum(exp(x)) along dim, computed stably."""
+    if axis is not None:
+        dim = aliases.dim("softmax", dim, axis)
     x, axis = _softmax_input(input, dim, dtype, "softmax")
     return Softmax.apply(x, axis, False)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None, *, axis=None):
     """log(softmax(x)) along dim, computed stably."""
+    if axis is not None:
+        dim = aliases.dim("log_softmax", dim, axis)
     x, axis = _softmax_input(input, dim, dtype, "log_softmax")
     return LogSoftmax.apply(x, axis)
 

@@ -14,12 +14,12 @@ def _check(query, key, value, attn_mask, is_causal, op):
         if t.dtype not in dtypes.FLOATS:
             raise TypeError(f"{op}: {what} must be floating point, got dtype {t.dtype}")
         if t.ndim < 2:
-            raise ValueError(f"{op}: {what} must have at least 2 dimensions (..., L, E), got shape "
-                             f"{tuple(t.shape)}")
+            raise RuntimeError(f"{op}: {what} must have at least 2 dimensions (..., L, E), got shape "
+                               f"{tuple(t.shape)}")
     q, k, v = tuple(query.shape), tuple(key.shape), tuple(value.shape)
     if q[-1] != k[-1] or k[-2] != v[-2]:
-        raise ValueError(f"{op}: expected query (..., L, E), key (..., S, E) and value (..., S, Ev), got shapes "
-                         f"{q}, {k} and {v}")
+        raise RuntimeError(f"{op}: expected query (..., L, E), key (..., S, E) and value (..., S, Ev), got shapes "
+                           f"{q}, {k} and {v}")
     if attn_mask is not None and is_causal:
         raise ValueError(f"{op}: give either attn_mask or is_causal=True, not both (fold the causal mask into "
                          "attn_mask)")
@@ -33,15 +33,15 @@ def _check(query, key, value, attn_mask, is_causal, op):
         want = lead + (q[-2], k[-2])
         m = tuple(attn_mask.shape)
         if len(m) > len(want) or any(a not in (1, b) for a, b in zip(m[::-1], want[::-1])):
-            raise ValueError(f"{op}: attn_mask of shape {m} cannot be broadcast to the attention scores' shape "
-                             f"{want} (..., L, S)")
+            raise RuntimeError(f"{op}: attn_mask of shape {m} cannot be broadcast to the attention scores' shape "
+                               f"{want} (..., L, S)")
 
 
 def attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, op="attention"):
     """softmax(q k^T * scale + mask) v and the attention weights (the shared body of the attention ops)."""
     _check(query, key, value, attn_mask, is_causal, op)
     if not 0.0 <= dropout_p <= 1.0:
-        raise ValueError(f"{op}: dropout_p must be between 0 and 1, got {dropout_p}")
+        raise RuntimeError(f"{op}: dropout_p must be between 0 and 1, got {dropout_p}")
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query @ key.mT) * scale
     xp = scores.xp
@@ -68,8 +68,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             key.ndim >= 3 and query.shape[-3] != key.shape[-3]:
         hq, hk = query.shape[-3], key.shape[-3]
         if hq % hk or value.shape[-3] != hk:
-            raise ValueError(f"scaled_dot_product_attention: with enable_gqa the number of query heads ({hq}) must "
-                             f"be a multiple of the key/value heads ({hk}, {value.shape[-3]})")
+            raise RuntimeError(f"scaled_dot_product_attention: with enable_gqa the number of query heads ({hq}) "
+                               f"must be a multiple of the key/value heads ({hk}, {value.shape[-3]})")
         idx = Tensor._make(key.xp.repeat(key.xp.arange(hk), hq // hk), None, 0)
         key = key.index_select(key.ndim - 3, idx)
         value = value.index_select(value.ndim - 3, idx)

@@ -28,7 +28,7 @@ def _binary_nograd(name, fwd, doc):
         except ValueError:
             sa = tuple(a.shape) if isinstance(a, Tensor) else "scalar"
             sb = tuple(b.shape) if isinstance(b, Tensor) else "scalar"
-            raise ValueError(f"{name}: shapes {sa} and {sb} cannot be broadcast together") from None
+            raise RuntimeError(f"{name}: shapes {sa} and {sb} cannot be broadcast together") from None
 
     fn.__name__ = name
     fn.__doc__ = doc

@@ -78,7 +78,7 @@ def ntuple(v, n, name, op):
         if len(v) == 1 and n > 1:
             v = v * n
         if len(v) != n or not all(isinstance(i, int) or hasattr(i, "__index__") for i in v):
-            raise ValueError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
+            raise RuntimeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
         return tuple(int(i) for i in v)
     if isinstance(v, bool) or not (isinstance(v, int) or hasattr(v, "__index__")):
         raise TypeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {v!r}")
@@ -88,7 +88,7 @@ def ntuple(v, n, name, op):
 def _positive(v, name, op, minimum=1):
     if any(i < minimum for i in v):
         what = "positive" if minimum == 1 else "non-negative"
-        raise ValueError(f"{op}: {name} must be {what}, got {v}")
+        raise RuntimeError(f"{op}: {name} must be {what}, got {v}")
     return v
 
 
@@ -371,7 +371,7 @@ def _conv_args(op, nd, input, weight, bias, groups):
     if weight.ndim != nd + 2:
         raise RuntimeError(f"{op}: expected a {nd + 2}-d weight, but got weight of shape {tuple(weight.shape)}")
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+        raise RuntimeError(f"{op}: groups must be a positive int, got {groups!r}")
     if bias is not None:
         if not isinstance(bias, Tensor):
             raise TypeError(f"{op}: expected bias to be a Tensor or None, got {type(bias).__name__}")
@@ -399,13 +399,13 @@ def _conv_nd(op, nd, input, weight, bias, stride, padding, dilation, groups):
             pads = ((0, 0),) * nd
         elif padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions "
-                                 f"(stride={stride}); pass explicit padding instead")
+                raise RuntimeError(f"{op}: padding='same' is not supported for strided convolutions "
+                                   f"(stride={stride}); pass explicit padding instead")
             tot = [d * (kk - 1) for d, kk in zip(dilation, k)]
             pads = tuple((t // 2, t - t // 2) for t in tot)
         else:
-            raise ValueError(f"{op}: padding must be 'valid', 'same', an int or a tuple of {nd} ints, "
-                             f"got {padding!r}")
+            raise RuntimeError(f"{op}: padding must be 'valid', 'same', an int or a tuple of {nd} ints, "
+                               f"got {padding!r}")
     else:
         p = _positive(ntuple(padding, nd, "padding", op), "padding", op, minimum=0)
         pads = tuple((i, i) for i in p)
@@ -459,8 +459,8 @@ def _conv_transpose_nd(op, nd, input, weight, bias, stride, padding, output_padd
                            f"{tuple(weight.shape)} and groups={groups}, but got bias of shape {tuple(bias.shape)}")
     for op_, s, d in zip(output_padding, stride, dilation):
         if op_ >= s and op_ >= d:
-            raise ValueError(f"{op}: output_padding {output_padding} must be smaller than either stride {stride} "
-                             f"or dilation {dilation}")
+            raise RuntimeError(f"{op}: output_padding {output_padding} must be smaller than either stride {stride} "
+                               f"or dilation {dilation}")
     hw = tuple(input.shape[-nd:])
     out = tuple((n - 1) * s - 2 * p + d * (kk - 1) + op_ + 1
                 for n, s, p, d, kk, op_ in zip(hw, stride, padding, dilation, k, output_padding))

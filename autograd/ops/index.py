@@ -4,6 +4,7 @@ import numpy as np
 from .. import backend, dtypes, gradmath
 from .._tensor import Tensor, _dim, root
 from ..function import Op
+from . import aliases
 from .arith import add, mul
 from .index_parse import (_SCALARS, _along, _as_index_array, _check_range, _has_int_array, _index, _int_index,
                           _mask_array, _same_device, _Split, _target)
@@ -284,6 +285,7 @@ def _inplace(name, fn):
 
     method.__name__ = name
     method.__doc__ = f"In-place {fn.__name__}."
+    method.__wrapped__ = fn  # its signature is fn's (inspect.signature follows this)
     return method
 
 
@@ -303,7 +305,7 @@ def _dim_index(input, dim, index, op, what="index"):
         if k != d and idx.shape[k] > input.shape[k]:
             raise RuntimeError(f"{op}: index shape {tuple(idx.shape)} is larger than the input shape "
                                f"{tuple(input.shape)} in dim {k} (only dim {d} may be larger)")
-    _check_range(idx, input.shape[d] if input.ndim else 1, op, d, negative=False)
+    _check_range(idx, input.shape[d] if input.ndim else 1, op, d, negative=False, error=RuntimeError)
     return d, idx
 
 
@@ -387,7 +389,8 @@ def _vector_index(input, dim, index, op):
     if idx.ndim > 1:
         raise IndexError(f"{op}: index must be a vector (0-d or 1-d), got shape {tuple(idx.shape)}")
     idx = idx.reshape(-1)
-    _check_range(idx, input.shape[d] if input.ndim else 1, op, d, negative=False)
+    _check_range(idx, input.shape[d] if input.ndim else 1, op, d, negative=False,
+                 error=RuntimeError if op == "index_add" else IndexError)  # the classes PyTorch raises
     return d, idx
 
 
@@ -554,8 +557,10 @@ def take(input, index):
     return _flat_take(input, m.where(idx < 0, idx + n, idx))
 
 
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input, indices, dim=None, *, axis=None):
     """Values of input at `indices` along dim (broadcast in the other dims); dim=None: on the flattened input."""
+    if axis is not None:
+        dim = aliases.dim("take_along_dim", dim, axis)
     if dim is None:
         idx = _int_index(indices, input, "take_along_dim", "indices").reshape(-1)
         _check_range(idx, input.numel(), "take_along_dim", 0, negative=False)

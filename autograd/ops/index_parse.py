@@ -43,17 +43,19 @@ def _as_index_array(item, x, op, what="index"):
                     "step), None, Ellipsis, and integer or bool tensors/arrays/lists are valid indices")
 
 
-def _index_dtype_error(op, dtype, what="index"):
-    raise TypeError(f"{op}: tensors used as {what} must be integer (long) or bool tensors, got dtype {dtype}; "
-                    "convert with .long() (or compare to get a bool mask)")
+def _index_dtype_error(op, dtype, what="index", error=RuntimeError):
+    """A float (or other non-integer) index: IndexError for [] as in PyTorch, RuntimeError for named ops."""
+    raise error(f"{op}: tensors used as {what} must be integer (long) or bool tensors, got dtype {dtype}; "
+                "convert with .long() (or compare to get a bool mask)")
 
 
-def _out_of_range(op, value, dim, size):
-    raise IndexError(f"{op}: index {value} is out of range for dim {dim} with size {size}")
+def _out_of_range(op, value, dim, size, error=IndexError):
+    raise error(f"{op}: index {value} is out of range for dim {dim} with size {size}")
 
 
-def _check_range(arr, size, op, dim, negative=True):
-    """Raise an IndexError naming the smallest or largest value when arr holds indices outside the dim's range.
+def _check_range(arr, size, op, dim, negative=True, error=IndexError):
+    """Raise `error` (PyTorch's class for the op) naming the smallest or largest value when arr holds indices
+    outside the dim's range.
 
     On a GPU the check is queued on the device and raised at the next synchronisation (backend.bad_now): reading
     min and max here would stall every indexing op until the GPU caught up.
@@ -61,14 +63,14 @@ def _check_range(arr, size, op, dim, negative=True):
     if arr.size == 0:
         return
     if type(arr) is not np.ndarray and not backend.sync_checks():
-        backend.check_later((arr < (-size if negative else 0)) | (arr >= size), IndexError,
+        backend.check_later((arr < (-size if negative else 0)) | (arr >= size), error,
                             f"{op}: an index is out of range for dim {dim} with size {size}")
         return
     lo, hi = int(arr.min()), int(arr.max())
     if lo < (-size if negative else 0):
-        _out_of_range(op, lo, dim, size)
+        _out_of_range(op, lo, dim, size, error)
     if hi >= size:
-        _out_of_range(op, hi, dim, size)
+        _out_of_range(op, hi, dim, size, error)
 
 
 def _slice(s, op):
@@ -172,7 +174,7 @@ def _index(x, idx, op):
             it = int(it)
             consumed += 1
         elif isinstance(it, (float, np.floating)):
-            raise TypeError(f"{op}: a float ({it!r}) cannot be used as an index; use an int")
+            raise IndexError(f"{op}: a float ({it!r}) cannot be used as an index; use an int")
         else:
             if t is list and items is not idx and _seq_as_tuple(it):
                 warnings.warn(f"{op}: using a non-tuple sequence for multidimensional indexing is deprecated (as in "
@@ -186,7 +188,7 @@ def _index(x, idx, op):
                               "tensor instead", UserWarning, stacklevel=3)
                 arr, kind = arr.astype(bool), "b"
             if kind not in "biu":
-                _index_dtype_error(op, arr.dtype)
+                _index_dtype_error(op, arr.dtype, error=IndexError)
             if arr.ndim == 0:  # a 0-d tensor acts as a Python int or bool, as in PyTorch
                 if kind == "b":
                     it = _NewDim(arr.reshape(1))
@@ -303,8 +305,8 @@ def _mask_array(mask, x, op):
     if arr.dtype == dtypes.uint8:
         arr = arr.astype(bool)
     if arr.dtype != dtypes.bool_:
-        raise TypeError(f"{op}: the mask must be a bool tensor, got dtype {arr.dtype}; compare to get one, "
-                        "e.g. x > 0")
+        raise RuntimeError(f"{op}: the mask must be a bool tensor, got dtype {arr.dtype}; compare to get one, "
+                           "e.g. x > 0")
     return arr
 
 

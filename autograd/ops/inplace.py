@@ -6,7 +6,7 @@ from .._tensor import Tensor
 from ..creation import tensor
 from ..function import FREED, Op, edge, root
 from ..grad_mode import state
-from . import arith, compare, shape, unary
+from . import aliases, arith, compare, shape, unary
 
 
 def bump(t):
@@ -168,6 +168,7 @@ def _arith_inplace(name, fn, ufunc):
 
     method.__name__ = f"{name}_"
     method.__doc__ = f"In-place {name}."
+    method.__wrapped__ = fn  # its signature is fn's (inspect.signature follows this)
     return method
 
 
@@ -189,6 +190,7 @@ def _via(name, fn):
 
     method.__name__ = f"{name}_"
     method.__doc__ = f"In-place {name}."
+    method.__wrapped__ = fn
     return method
 
 
@@ -285,9 +287,26 @@ def _wide(x):
     return x.dtype if x.dtype in dtypes.FLOATS else dtypes.float64
 
 
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    """Fill with samples from U(a, b)."""
+def _bounds(op, args, kwargs, forms):
+    """{"from": .., "to": ..} of the bounds given positionally or by PyTorch's keywords from= and to= (a Python
+    keyword, so passed as **{"from": a})."""
+    unknown = set(kwargs) - {"from", "to"}
+    if unknown or len(args) > 2:
+        raise TypeError(f"{op}: expected {forms} (and generator=), got {len(args)} positional arguments and "
+                        f"keywords {sorted(kwargs)}")
+    given = dict(zip(("from", "to"), args))
+    for k, v in kwargs.items():
+        if k in given:
+            raise TypeError(f"{op}: got multiple values for argument '{k}'")
+        given[k] = v
+    return given
+
+
+def uniform_(self, *args, generator=None, **kwargs):
+    """Fill with samples from U(from, to): uniform_(from=0, to=1), the bounds positional or by keyword."""
     check_inplace(self, "uniform_")
+    given = _bounds("uniform_", args, kwargs, "uniform_(from=0, to=1)")
+    a, b = given.get("from", 0.0), given.get("to", 1.0)
     if self.device.type == "cuda":
         return _fill_from(self, random.device_uniform(self.shape, _wide(self), self.device, generator) * (b - a) + a)
     rng = (generator or random.default_generator).rng
@@ -427,13 +446,17 @@ def _reshape_inplace(x, op, fn, *args):
     return x
 
 
-def unsqueeze_(self, dim):
+def unsqueeze_(self, dim=None, *, axis=None):
     """In-place unsqueeze: insert a dim of size 1 at `dim` (self's shape changes; its memory does not)."""
+    if dim is None or axis is not None:
+        dim = aliases.required_dim("unsqueeze_", dim, axis)
     return _reshape_inplace(self, "unsqueeze_", shape.unsqueeze, dim)
 
 
-def squeeze_(self, dim=None):
+def squeeze_(self, dim=None, *, axis=None):
     """In-place squeeze: remove dims of size 1 (all, or those among `dim`)."""
+    if axis is not None:
+        dim = aliases.dim("squeeze_", dim, axis)
     return _reshape_inplace(self, "squeeze_", shape.squeeze, dim)
 
 
@@ -482,18 +505,10 @@ def random_(self, *args, generator=None, **kwargs):
     """Fill with integers drawn uniformly from [from, to): random_(to), random_(from, to), or random_() for the
     dtype's range ([0, 2**mantissa] for floats)."""
     check_inplace(self, "random_")
-    unknown = set(kwargs) - {"from", "to"}
-    if unknown or len(args) > 2:
-        raise TypeError(f"random_: expected random_(), random_(to) or random_(from, to) (and generator=), got "
-                        f"{len(args)} positional arguments and keywords {sorted(kwargs)}")
     low, high = _random_bounds(self)
     if len(args) == 1 and not kwargs:
         args = (low, args[0])
-    given = dict(zip(("from", "to"), args))
-    for k, v in kwargs.items():
-        if k in given:
-            raise TypeError(f"random_: got multiple values for argument '{k}'")
-        given[k] = v
+    given = _bounds("random_", args, kwargs, "random_(), random_(to) or random_(from, to)")
     frm, to = given.get("from", low), given.get("to")
     frm = dtypes.as_int(frm, "random_", "from")
     to = high if to is None else dtypes.as_int(to, "random_", "to")

@@ -4,6 +4,7 @@ import math
 from .. import backend, dtypes, gradmath
 from .._tensor import Tensor, root
 from ..function import Op
+from . import aliases
 from .shape import ConstantPadNd, _check_tensor, _dim, _dim_new, _int, _run, atleast_1d, atleast_2d, atleast_3d
 
 
@@ -81,8 +82,15 @@ def split(tensor, split_size_or_sections, dim=0):
     return _split_views(tensor, sizes, d)
 
 
-def chunk(input, chunks, dim=0):
+def _split_method(self, split_size, dim=0):
+    """Tensor.split(split_size, dim): split, under the parameter name of PyTorch's method."""
+    return split(self, split_size, dim)
+
+
+def chunk(input, chunks, dim=0, *, axis=None):
     """Split into `chunks` views of equal size (the last may be smaller; there may be fewer)."""
+    if axis is not None:
+        dim = aliases.dim("chunk", dim, axis, 0)
     chunks = _int(chunks, "chunk", "chunks")
     if chunks <= 0:
         raise RuntimeError(f"chunk: chunks must be a positive int, got {chunks!r}")
@@ -96,8 +104,10 @@ def chunk(input, chunks, dim=0):
     return split(input, -(-n // chunks), d)
 
 
-def unbind(input, dim=0):
+def unbind(input, dim=0, *, axis=None):
     """The slices along dim, as a tuple of views (one node for all)."""
+    if axis is not None:
+        dim = aliases.dim("unbind", dim, axis, 0)
     nd = input.array.ndim
     if nd == 0:
         raise RuntimeError("unbind: cannot unbind a 0-d tensor")
@@ -113,8 +123,8 @@ def _seq(tensors, op):
     """Check a list of tensors (same device) and promote them to one dtype."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
         raise TypeError(f"{op}: expected a list or tuple of tensors, got {type(tensors).__name__}")
-    if not tensors:
-        raise RuntimeError(f"{op}: expected a non-empty list of tensors")
+    if not tensors:  # as PyTorch: ValueError from cat, RuntimeError from stack and the others
+        raise (ValueError if op == "cat" else RuntimeError)(f"{op}: expected a non-empty list of tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"{op}: expected a list of tensors, but element {i} is a {type(t).__name__}")
@@ -130,8 +140,10 @@ def _seq(tensors, op):
     return [t if t.array.dtype == dt else t.to(dt) for t in tensors]
 
 
-def cat(tensors, dim=0):
+def cat(tensors, dim=0, *, axis=None):
     """Concatenate tensors along an existing dim (dtypes promoted; 1-D empty tensors are skipped)."""
+    if axis is not None:
+        dim = aliases.dim("cat", dim, axis, 0)
     ts = _seq(tensors, "cat")
     if len({t.array.ndim for t in ts}) > 1:  # PyTorch's legacy rule: 1-D empty tensors are ignored
         kept = [t for t in ts if t.array.shape != (0,)]
@@ -157,8 +169,10 @@ def cat(tensors, dim=0):
 concat = concatenate = cat
 
 
-def stack(tensors, dim=0):
+def stack(tensors, dim=0, *, axis=None):
     """Join tensors of equal shape along a new dim."""
+    if axis is not None:
+        dim = aliases.dim("stack", dim, axis, 0)
     ts = _seq(tensors, "stack")
     ref = ts[0].array.shape
     for i, t in enumerate(ts):
@@ -278,4 +292,4 @@ def pad(input, pad, mode="constant", value=None):
 
 
 __all__ = ["split", "chunk", "unbind", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "pad"]
-METHODS = {n: globals()[n] for n in ("split", "chunk", "unbind")}
+METHODS = {"split": _split_method, "chunk": chunk, "unbind": unbind}

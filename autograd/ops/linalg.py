@@ -1,4 +1,5 @@
 """Linear algebra: matmul (@), mm, bmm, mv, dot, inner, outer, einsum, tensordot, addmm, inverse, det, linear, bilinear."""
+import contextlib
 import functools
 import math
 import string
@@ -8,7 +9,7 @@ import numpy as np
 from .. import backend, dtypes, gradmath
 from .._tensor import Tensor
 from ..function import Op
-from .arith import add, mul, operands
+from .arith import _device_error, add, mul, operands
 
 
 def _pair(input, other, op):
@@ -19,6 +20,8 @@ def _pair(input, other, op):
                         "use * to multiply by a number")
     if a.array.dtype == dtypes.bool_:
         raise TypeError(f"{op}: not implemented for bool tensors; convert with .float() or .long() first")
+    if type(a.array) is not type(b.array):
+        _device_error(op, a, b)
     return a, b
 
 
@@ -91,6 +94,10 @@ def matmul(input, other):
         return Mm.apply(input, other)
     except ValueError:
         _matmul_shapes(tuple(input.shape), tuple(other.shape), "matmul")
+        raise
+    except TypeError:  # numpy and cupy arrays do not mix
+        if type(input.array) is not type(other.array):
+            _device_error("matmul", input, other)
         raise
 
 
@@ -220,14 +227,14 @@ def _tokens(term, equation):
     while i < len(term):
         if term.startswith("...", i):
             if "..." in out:
-                raise ValueError(f"einsum: more than one '...' in the term {term!r} of equation {equation!r}")
+                raise RuntimeError(f"einsum: more than one '...' in the term {term!r} of equation {equation!r}")
             out.append("...")
             i += 3
         elif term[i] in _LETTERS:
             out.append(term[i])
             i += 1
         else:
-            raise ValueError(f"einsum: invalid subscript {term[i]!r} in equation {equation!r}; subscripts are "
+            raise RuntimeError(f"einsum: invalid subscript {term[i]!r} in equation {equation!r}; subscripts are "
                              "letters a-z, A-Z and '...'")
     return out
 
@@ -238,16 +245,16 @@ def _parse(equation, shapes):
     eq = equation.replace(" ", "")
     where = f"equation {equation!r} with operand shapes {', '.join(str(s) for s in shapes)}"
     if eq.count("->") > 1:
-        raise ValueError(f"einsum: more than one '->' in {where}")
+        raise RuntimeError(f"einsum: more than one '->' in {where}")
     lhs, arrow, rhs = eq.partition("->")
     terms = [_tokens(t, equation) for t in lhs.split(",")]
     if len(terms) != len(shapes):
-        raise ValueError(f"einsum: {len(terms)} subscript terms but {len(shapes)} operands in {where}")
+        raise RuntimeError(f"einsum: {len(terms)} subscript terms but {len(shapes)} operands in {where}")
     ell = []
     for q, (t, shape) in enumerate(zip(terms, shapes)):
         n = len(t) - ("..." in t)
         if n > len(shape) or ("..." not in t and n != len(shape)):
-            raise ValueError(f"einsum: operand {q} has {len(shape)} dimensions but its subscripts "
+            raise RuntimeError(f"einsum: operand {q} has {len(shape)} dimensions but its subscripts "
                              f"{''.join(t)!r} name {n} in {where}")
         ell.append(len(shape) - n if "..." in t else 0)
     letters = [c for t in terms for c in t if c != "..."]
@@ -255,16 +262,16 @@ def _parse(equation, shapes):
         outs = _tokens(rhs, equation)
         for c in outs:
             if c != "..." and c not in letters:
-                raise ValueError(f"einsum: output subscript {c!r} does not appear in the inputs of {where}")
+                raise RuntimeError(f"einsum: output subscript {c!r} does not appear in the inputs of {where}")
             if outs.count(c) > 1:
-                raise ValueError(f"einsum: output subscript {c!r} appears more than once in {where}")
+                raise RuntimeError(f"einsum: output subscript {c!r} appears more than once in {where}")
     else:  # implicit mode: '...' first, then the subscripts that appear exactly once, sorted
         outs = (["..."] if any("..." in t for t in terms) else []) + sorted(c for c in set(letters)
                                                                           if letters.count(c) == 1)
     free = [c for c in _LETTERS if c not in letters]
     nd = max(ell)
     if len(free) < nd:
-        raise ValueError(f"einsum: too many dimensions for the 52 available subscripts in {where}")
+        raise RuntimeError(f"einsum: too many dimensions for the 52 available subscripts in {where}")
     ell_letters = free[:nd]
     free = free[nd:]
     ins = []
@@ -280,11 +287,11 @@ def _parse(equation, shapes):
         for c, n in zip(s, shape):
             name = "a '...' dimension" if c in ell_letters else f"subscript {c!r}"
             if mine.setdefault(c, n) != n:
-                raise ValueError(f"einsum: {name} is repeated in operand {q} with different sizes "
+                raise RuntimeError(f"einsum: {name} is repeated in operand {q} with different sizes "
                                  f"({mine[c]} != {n}) in {where}")
             seen = sizes.setdefault(c, n)
             if seen != n and seen != 1 and n != 1:
-                raise ValueError(f"einsum: {name} has size {n} for operand {q}, which does not broadcast with "
+                raise RuntimeError(f"einsum: {name} has size {n} for operand {q}, which does not broadcast with "
                                  f"the size {seen} seen before, in {where}")
             if seen == 1:
                 sizes[c] = n
@@ -294,7 +301,7 @@ def _parse(equation, shapes):
             if n == 1 and sizes[c] != 1:
                 if c not in private:
                     if not free:
-                        raise ValueError(f"einsum: too many dimensions for the 52 available subscripts in {where}")
+                        raise RuntimeError(f"einsum: too many dimensions for the 52 available subscripts in {where}")
                     private[c] = free.pop(0)
                 s[j] = private[c]
     return tuple("".join(s) for s in ins), "".join(out)
@@ -347,7 +354,7 @@ def _dims_list(d, ndim, op, which):
             raise IndexError(f"{op}: dim {x} is out of range for the {which} operand of {ndim} dimensions")
         out.append(int(x) % ndim)
     if len(set(out)) != len(out):
-        raise ValueError(f"{op}: repeated dims {d} for the {which} operand")
+        raise RuntimeError(f"{op}: repeated dims {d} for the {which} operand")
     return out
 
 
@@ -445,8 +452,22 @@ def _square(input, op):
         raise TypeError(f"{op}: expected a floating point tensor, got dtype {input.dtype}; convert with .float()")
 
 
+class LinAlgError(RuntimeError):
+    """A linear-algebra routine failed on its input (singular, not positive-definite, ...), as torch.linalg's."""
+
+
+def _lapack_checks(xp):
+    """A context in which xp.linalg raises LinAlgError for singular input: cupy does only under
+    cupyx.errstate(linalg='raise'), which reads the device's status (a sync, as torch's own check)."""
+    if xp is np or getattr(xp, "is_stand_in", False):
+        return contextlib.nullcontext()
+    import cupyx  # optional dependency
+
+    return cupyx.errstate(linalg="raise")
+
+
 def _linalg_error(op, err):
-    return RuntimeError(f"{op}: the input is singular ({err}); its inverse does not exist")
+    return LinAlgError(f"{op}: the input is singular ({err}); its inverse does not exist")
 
 
 class Inverse(Op):
@@ -465,7 +486,8 @@ class Inverse(Op):
 def _inv_array(x):
     xp = gradmath.xp(x)
     try:
-        return xp.linalg.inv(x)
+        with _lapack_checks(xp):
+            return xp.linalg.inv(x)
     except getattr(xp.linalg, "LinAlgError", np.linalg.LinAlgError) as err:
         raise _linalg_error("inverse", err) from None
 

@@ -61,9 +61,10 @@ def _pair(input, target, op, strict=False):
             ok = not strict
         except ValueError:
             ok = False
-        if not ok:
-            raise ValueError(f"{op}: target of shape {tuple(target.shape)} does not match the input of shape "
-                             f"{tuple(input.shape)}; they must have the same shape")
+        if not ok:  # PyTorch: ValueError from the strict losses (binary_cross_entropy), else a broadcast error
+            raise (ValueError if strict else RuntimeError)(
+                f"{op}: target of shape {tuple(target.shape)} does not match the input of shape "
+                f"{tuple(input.shape)}; they must have the same shape")
         warnings.warn(f"{op}: using a target size {tuple(target.shape)} that is different to the input size "
                       f"{tuple(input.shape)}. This will likely lead to incorrect results due to broadcasting. "
                       "Please ensure they have the same size.", stacklevel=3)
@@ -76,8 +77,8 @@ def _weighted(loss, weight, reduction, input, op, mean_by_weight=True):
         return _reduce(loss, reduction)
     _tensor(weight, "weight", op)
     if weight.shape != input.shape:
-        raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} must have the input's shape "
-                         f"{tuple(input.shape)}")
+        raise RuntimeError(f"{op}: weight of shape {tuple(weight.shape)} must have the input's shape "
+                           f"{tuple(input.shape)}")
     loss = loss * weight
     if reduction == "mean" and mean_by_weight:
         return loss.sum() / weight.sum()
@@ -113,7 +114,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     reduction = _reduction(reduction, size_average, reduce, "smooth_l1_loss")
     input, target = _pair(input, target, "smooth_l1_loss")
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+        raise RuntimeError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
     d = input - target
     if beta == 0:
         return _reduce(unary.abs(d), reduction)
@@ -125,7 +126,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     reduction = _reduction(reduction, None, None, "huber_loss")
     input, target = _pair(input, target, "huber_loss")
     if delta <= 0:
-        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+        raise RuntimeError(f"huber_loss: delta must be positive, got {delta}")
     loss = _piecewise_quadratic(input - target, delta, delta)
     return _weighted(loss, weight, reduction, input, "huber_loss", mean_by_weight=False)
 
@@ -345,16 +346,17 @@ def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op)
     c = ishape[1] if batched else ishape[0]
     expected = (ishape[0],) + ishape[2:] if batched else ()
     if target.dtype == dtypes.bool_ or target.dtype in dtypes.FLOATS:
-        raise TypeError(f"{op}: expected class indices as an integer tensor (dtype int64) of shape {expected} "
-                        f"for input of shape {ishape}, got a target of dtype {target.dtype} and shape {tshape}; "
-                        "use target.long()")
+        raise RuntimeError(f"{op}: expected class indices as an integer tensor (dtype int64) of shape {expected} "
+                           f"for input of shape {ishape}, got a target of dtype {target.dtype} and shape {tshape}; "
+                           "use target.long()")
     if tshape == ishape:
-        raise TypeError(f"{op}: a target with the input's shape {ishape} is read as class probabilities and must "
-                        f"be floating point, got dtype {target.dtype}; for class indices give a target of shape "
-                        f"{expected}")
-    if tshape != expected:
-        raise ValueError(f"{op}: expected a target of shape {expected} (class indices) for input of shape {ishape}, "
-                         f"got target of shape {tshape}")
+        raise RuntimeError(f"{op}: a target with the input's shape {ishape} is read as class probabilities and "
+                           f"must be floating point, got dtype {target.dtype}; for class indices give a target of "
+                           f"shape {expected}")
+    if tshape != expected:  # PyTorch: ValueError when the batch sizes differ, RuntimeError for the other dims
+        raise (RuntimeError if batched and tshape[:1] == expected[:1] else ValueError)(
+            f"{op}: expected a target of shape {expected} (class indices) for input of shape {ishape}, got target "
+            f"of shape {tshape}")
     if type(target.array) is not type(input.array):
         raise RuntimeError(f"{op}: input is on {input.device} but target is on {target.device}; move one with "
                            ".to(device)")
@@ -377,8 +379,8 @@ def _class_loss(input, target, weight, ignore_index, reduction, eps, logits, op)
     if weight is not None:
         _tensor(weight, "weight", op)
         if tuple(weight.shape) != (c,):
-            raise ValueError(f"{op}: weight must have shape ({c},), one value per class, got "
-                             f"{tuple(weight.shape)}")
+            raise RuntimeError(f"{op}: weight must have shape ({c},), one value per class, got "
+                               f"{tuple(weight.shape)}")
         w = weight.array.astype(dt, copy=False)
         wt = w[ts] * validf
     else:
@@ -394,7 +396,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _tensor(input, "input", "cross_entropy")
     _tensor(target, "target", "cross_entropy", floating=False)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise RuntimeError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     if target.dtype in dtypes.FLOATS and tuple(target.shape) == tuple(input.shape):
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing)
     return _class_loss(input, target, weight, ignore_index, reduction, label_smoothing, True, "cross_entropy")
@@ -413,8 +415,8 @@ def _cross_entropy_probs(input, target, weight, reduction, eps):
     if weight is not None:
         _tensor(weight, "weight", "cross_entropy")
         if tuple(weight.shape) != (c,):
-            raise ValueError(f"cross_entropy: weight must have shape ({c},), one value per class, got "
-                             f"{tuple(weight.shape)}")
+            raise RuntimeError(f"cross_entropy: weight must have shape ({c},), one value per class, got "
+                               f"{tuple(weight.shape)}")
         prod = prod * weight.reshape((c,) + (1,) * (input.ndim - axis - 1))
     loss = -prod.sum(axis)
     if reduction == "mean":
@@ -461,8 +463,8 @@ def _bce_weight(loss, weight, op):
     try:
         np.broadcast_shapes(weight.shape, loss.shape)
     except ValueError:
-        raise ValueError(f"{op}: weight of shape {tuple(weight.shape)} cannot be broadcast to the input's shape "
-                         f"{tuple(loss.shape)}") from None
+        raise RuntimeError(f"{op}: weight of shape {tuple(weight.shape)} cannot be broadcast to the input's shape "
+                           f"{tuple(loss.shape)}") from None
     return loss * weight
 
 
@@ -472,7 +474,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     input, target = _pair(input, target, "binary_cross_entropy", strict=True)
     d = input.array
     if d.size:  # queued on a GPU (no host sync)
-        backend.check_later((d < 0) | (d > 1), ValueError, "binary_cross_entropy: all elements of input should be "
+        backend.check_later((d < 0) | (d > 1), RuntimeError, "binary_cross_entropy: all elements of input should be "
                             "between 0 and 1 (pass probabilities, e.g. sigmoid(logits), or use "
                             "binary_cross_entropy_with_logits)")
     if target.dtype != input.dtype:
@@ -494,8 +496,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         try:
             np.broadcast_shapes(pos_weight.shape, input.shape)
         except ValueError:
-            raise ValueError(f"{op}: pos_weight of shape {tuple(pos_weight.shape)} cannot be broadcast to the "
-                             f"input's shape {tuple(input.shape)} (give one value per class, the last dim)") from None
+            raise RuntimeError(f"{op}: pos_weight of shape {tuple(pos_weight.shape)} cannot be broadcast to the "
+                               f"input's shape {tuple(input.shape)} (give one value per class, the last dim)") from None
         lw = (pos_weight - 1) * target + 1
         loss = (1 - target) * input + lw * _log1pexp(-input)
     return _reduce(_bce_weight(loss, weight, op), reduction)

@@ -6,7 +6,7 @@ import numpy as np
 from .. import dtypes, gradmath, kernels
 from .._tensor import Tensor
 from ..function import Op
-from . import unary
+from . import aliases, unary
 from .inplace import bump
 
 
@@ -452,8 +452,8 @@ def _broadcast_pair(x1, x2, op):
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
-        raise ValueError(f"{op}: the shapes {tuple(x1.shape)} and {tuple(x2.shape)} cannot be broadcast "
-                         "together") from None
+        raise RuntimeError(f"{op}: the shapes {tuple(x1.shape)} and {tuple(x2.shape)} cannot be broadcast "
+                           "together") from None
     if x1.dtype != x2.dtype:
         d = dtypes.promote(x1.dtype, x2.dtype)
         x1, x2 = x1.to(d), x2.to(d)
@@ -469,8 +469,10 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return input / unary.clamp(n, min=eps)
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1, x2, dim=1, eps=1e-8, *, axis=None):
     """sum(x1 * x2) / (max(||x1||, eps) * max(||x2||, eps)) along dim (inputs broadcast together)."""
+    if axis is not None:
+        dim = aliases.dim("cosine_similarity", dim, axis, 1)
     x1, x2, shape = _broadcast_pair(x1, x2, "cosine_similarity")
     _check_float(x1, "cosine_similarity")
     ax = _axes(dim, len(shape), "cosine_similarity")
@@ -483,8 +485,10 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return gradmath.sum((x1 / n1) * (x2 / n2), ax, False)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False, *, keepdims=None):
     """||x1 - x2 + eps||_p over the last dim."""
+    if keepdims is not None:
+        _, keepdim = aliases.dims("pairwise_distance", None, keepdim, None, keepdims)
     x1, x2, shape = _broadcast_pair(x1, x2, "pairwise_distance")
     _check_float(x1, "pairwise_distance")
     if len(shape) == 0:

@@ -342,12 +342,12 @@ def _pool_geom(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode,
     d = ntuple(dilation, nd, "dilation", op)
     for name, v, lo in (("kernel_size", k, 1), ("stride", s, 1), ("dilation", d, 1), ("padding", p, 0)):
         if any(i < lo for i in v):
-            raise ValueError(f"{op}: {name} must be {'positive' if lo else 'non-negative'}, got {v}")
+            raise RuntimeError(f"{op}: {name} must be {'positive' if lo else 'non-negative'}, got {v}")
     for kk, pp, dd in zip(k, p, d):
         if pp > (dd * (kk - 1) + 1) // 2:
             what = "kernel size" if avg else "effective kernel size"
-            raise ValueError(f"{op}: padding should be at most half of {what}, but got padding={p}, "
-                             f"kernel_size={k}" + ("" if avg else f" and dilation={d}"))
+            raise RuntimeError(f"{op}: padding should be at most half of {what}, but got padding={p}, "
+                               f"kernel_size={k}" + ("" if avg else f" and dilation={d}"))
     hw = tuple(input.shape[-nd:])
     out = tuple(_pool_out(n, kk, ss, pp, dd, ceil_mode) for n, kk, ss, pp, dd in zip(hw, k, s, p, d))
     if any(o <= 0 for o in out):
@@ -386,7 +386,7 @@ def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_incl
     win, (hw, k, s, p, out) = _pool_geom(op, nd, input, kernel_size, stride, padding, 1, ceil_mode, True)
     if divisor_override is not None:
         if isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override == 0:
-            raise ValueError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
+            raise RuntimeError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
         win.inv = 1.0 / divisor_override
     else:
         dh, dw = (_avg_divisors(*a, count_include_pad) for a in zip(hw, k, s, p, out))
@@ -415,12 +415,12 @@ def _adaptive_sizes(op, nd, input, output_size):
         output_size = output_size[0]
     if isinstance(output_size, (tuple, list)):
         if len(output_size) != nd:
-            raise ValueError(f"{op}: output_size must be an int or a tuple of {nd} ints, got {output_size!r}")
+            raise RuntimeError(f"{op}: output_size must be an int or a tuple of {nd} ints, got {output_size!r}")
         out = tuple(n if o is None else o for n, o in zip(hw, output_size))
     else:
         out = (output_size,) * nd
     if not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in out):
-        raise ValueError(f"{op}: output_size must hold non-negative ints (or None), got {output_size!r}")
+        raise RuntimeError(f"{op}: output_size must hold non-negative ints (or None), got {output_size!r}")
     if any(n == 0 for n in hw):
         raise RuntimeError(f"{op}: expected input with non-zero spatial size, got input of shape "
                            f"{tuple(input.shape)}")

@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes, gradmath
 from .._tensor import Tensor, _dim
 from ..function import Op
-from . import unary
+from . import aliases, unary
 
 _FLOATS = dtypes.FLOATS
 _HALVES = dtypes.HALVES  # float16/bfloat16 accumulate in float32 and cast back, as in PyTorch
@@ -145,8 +145,10 @@ class Sum(Op):
         return gradmath.broadcast_to(_restore(gy, ctx.axes, ctx.keepdim), ctx.shape)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over dim (all dims by default); bool and int inputs sum to int64."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("sum", dim, keepdim, axis, keepdims)
     _check_tensor(input, "sum")
     x = _cast(input, dtype)
     acc = x.dtype if dtype is not None else _int_acc(x)
@@ -169,8 +171,10 @@ class Mean(Op):
         return gradmath.broadcast_to(_restore(g, ctx.axes, ctx.keepdim), ctx.shape)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Mean over dim (all dims by default); needs a float input or a float dtype=."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("mean", dim, keepdim, axis, keepdims)
     _check_tensor(input, "mean")
     x = _cast(input, dtype)
     if x.dtype not in _FLOATS:
@@ -193,8 +197,10 @@ class NanSum(Op):
         return gradmath.where(gradmath.xp(xd).isnan(xd), 0.0, _restore(gy, ctx.axes, ctx.keepdim))
 
 
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over dim treating NaN as zero (NaN elements get a zero gradient)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("nansum", dim, keepdim, axis, keepdims)
     _check_tensor(input, "nansum")
     x = _cast(input, dtype)
     if x.dtype not in _FLOATS:
@@ -202,8 +208,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     return NanSum.apply(x, _axes(dim, x.ndim, "nansum"), bool(keepdim))
 
 
-def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Mean over dim of the non-NaN elements."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("nanmean", dim, keepdim, axis, keepdims)
     _check_tensor(input, "nanmean")
     x = _cast(input, dtype)
     if x.dtype not in _FLOATS:
@@ -224,9 +232,10 @@ class SumToSize(Op):
         return gradmath.broadcast_to(gy, ctx.shape)
 
 
-def sum_to_size(input, *size):
+def sum_to_size(input, *sizes, size=None):
     """Sum the broadcast dims of input so that it has shape `size` (the reverse of expand)."""
     _check_tensor(input, "sum_to_size")
+    size = aliases.sizes("sum_to_size", sizes, "size", size)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     size = tuple(size)
@@ -288,8 +297,10 @@ def _prod_keep(x, axes):
     return x.prod(axis=axes, keepdims=True)
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Product over dim (all dims by default); bool and int inputs give int64."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("prod", dim, keepdim, axis, keepdims)
     _check_tensor(input, "prod")
     x = _cast(input, dtype)
     acc = x.dtype if dtype is not None else _int_acc(x)
@@ -417,36 +428,48 @@ def _max_min(input, dim, keepdim, other, kind):
     return _select(input, dim, keepdim, kind)
 
 
-def max(input, dim=None, keepdim=False, *, other=None):
+def max(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
     """max(input): the largest value; max(input, dim): (values, indices) along dim; max(input, other): maximum."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("max", dim, keepdim, axis, keepdims)
     return _max_min(input, dim, keepdim, other, "max")
 
 
-def min(input, dim=None, keepdim=False, *, other=None):
+def min(input, dim=None, keepdim=False, *, other=None, axis=None, keepdims=None):
     """min(input): the smallest value; min(input, dim): (values, indices) along dim; min(input, other): minimum."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("min", dim, keepdim, axis, keepdims)
     return _max_min(input, dim, keepdim, other, "min")
 
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     """Largest values over dim (all dims by default); ties share the gradient evenly."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("amax", dim, keepdim, axis, keepdims, ())
     _check_tensor(input, "amax")
     return _evenly(input, dim, keepdim, "max", "amax")
 
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, axis=None, keepdims=None):
     """Smallest values over dim (all dims by default); ties share the gradient evenly."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("amin", dim, keepdim, axis, keepdims, ())
     _check_tensor(input, "amin")
     return _evenly(input, dim, keepdim, "min", "amin")
 
 
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, axis=None, keepdims=None):
     """(min, max) over dim (all dims by default), as a named tuple."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("aminmax", dim, keepdim, axis, keepdims)
     _check_tensor(input, "aminmax")
     return return_types.aminmax(amin(input, dim, keepdim), amax(input, dim, keepdim))
 
 
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """median(input): the lower median of all elements; median(input, dim): (values, indices) along dim."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("median", dim, keepdim, axis, keepdims)
     _check_tensor(input, "median")
     if dim is None:
         return _evenly(input, None, False, "median")
@@ -471,13 +494,17 @@ def _arg(input, dim, keepdim, op):
     return Tensor._make(_array(xp, i).astype(dtypes.int64, copy=False), None, 0)
 
 
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the largest value (of the flattened input when dim is None)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("argmax", dim, keepdim, axis, keepdims)
     return _arg(input, dim, keepdim, "argmax")
 
 
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Index of the smallest value (of the flattened input when dim is None)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("argmin", dim, keepdim, axis, keepdims)
     return _arg(input, dim, keepdim, "argmin")
 
 
@@ -539,8 +566,10 @@ def _correction(unbiased, correction, op):
     return correction.item() if isinstance(correction, np.generic) else correction
 
 
-def _var(input, dim, unbiased, keepdim, correction, op, root):
+def _var(input, dim, unbiased, keepdim, correction, op, root, axis, keepdims):
     _check_tensor(input, op)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims(op, dim, keepdim, axis, keepdims)
     if isinstance(dim, bool):  # the legacy var(input, unbiased)
         unbiased, dim = dim, None
     _float_only(input, op)
@@ -548,25 +577,29 @@ def _var(input, dim, unbiased, keepdim, correction, op, root):
     return Var.apply(input, _axes(dim, input.ndim, op), bool(keepdim), c, root)
 
 
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """Variance over dim, dividing by N - correction (correction=1 by default; unbiased=False means 0)."""
-    return _var(input, dim, unbiased, keepdim, correction, "var", False)
+    return _var(input, dim, unbiased, keepdim, correction, "var", False, axis, keepdims)
 
 
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """Standard deviation over dim, dividing by N - correction (correction=1 by default)."""
-    return _var(input, dim, unbiased, keepdim, correction, "std", True)
+    return _var(input, dim, unbiased, keepdim, correction, "std", True, axis, keepdims)
 
 
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """(var, mean) over dim."""
-    v = _var(input, dim, unbiased, keepdim, correction, "var_mean", False)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("var_mean", dim, keepdim, axis, keepdims)
+    v = _var(input, dim, unbiased, keepdim, correction, "var_mean", False, None, None)
     return v, mean(input, None if isinstance(dim, bool) else dim, keepdim)
 
 
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
     """(std, mean) over dim."""
-    s = _var(input, dim, unbiased, keepdim, correction, "std_mean", True)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("std_mean", dim, keepdim, axis, keepdims)
+    s = _var(input, dim, unbiased, keepdim, correction, "std_mean", True, None, None)
     return s, mean(input, None if isinstance(dim, bool) else dim, keepdim)
 
 
@@ -600,8 +633,10 @@ class LogSumExp(Op):
         return _restore(gy, axes, keepdim) * gradmath.exp(x - y)
 
 
-def logsumexp(input, dim=None, keepdim=False):
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(input))) over dim, computed stably (the max is subtracted first)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("logsumexp", dim, keepdim, axis, keepdims)
     _check_tensor(input, "logsumexp")
     x = input if input.dtype in _FLOATS else input.to(dtypes.get_default_dtype())
     return LogSumExp.apply(x, _axes(dim, x.ndim, "logsumexp"), bool(keepdim))
@@ -719,8 +754,10 @@ def _cumsum(x, axis, reverse=False):
     return _cumsum_array(x, axis, reverse)
 
 
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim=None, *, dtype=None, axis=None):
     """Cumulative sum along dim; bool and int inputs give int64."""
+    if dim is None or axis is not None:
+        dim = aliases.required_dim("cumsum", dim, axis)
     _check_tensor(input, "cumsum")
     x = _cast(input, dtype)
     acc = x.dtype if dtype is not None else _int_acc(x)
@@ -774,8 +811,10 @@ def _cumprod(x, axis):
     return gradmath.xp(x).cumprod(x, axis=axis)
 
 
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim=None, *, dtype=None, axis=None):
     """Cumulative product along dim; bool and int inputs give int64. Gradients are exact with zeros."""
+    if dim is None or axis is not None:
+        dim = aliases.required_dim("cumprod", dim, axis)
     _check_tensor(input, "cumprod")
     x = _cast(input, dtype)
     acc = x.dtype if dtype is not None else _int_acc(x)
@@ -832,8 +871,10 @@ def _logcumsumexp(x, axis, reverse=False):
     return _logcumsumexp_array(x, axis, reverse)
 
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim=None, *, axis=None):
     """log(cumsum(exp(input))) along dim, computed stably."""
+    if dim is None or axis is not None:
+        dim = aliases.required_dim("logcumsumexp", dim, axis)
     _check_tensor(input, "logcumsumexp")
     x = input if input.dtype in _FLOATS else input.to(dtypes.get_default_dtype())
     return LogCumsumExp.apply(x, _one_dim(dim, x.ndim, "logcumsumexp"), False)
@@ -850,18 +891,24 @@ def _logical(input, dim, keepdim, op):
     return Tensor._make(y, None, 0)
 
 
-def all(input, dim=None, keepdim=False):
+def all(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where all elements over dim are nonzero (no gradient)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("all", dim, keepdim, axis, keepdims)
     return _logical(input, dim, keepdim, "all")
 
 
-def any(input, dim=None, keepdim=False):
+def any(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """True where some element over dim is nonzero (no gradient)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("any", dim, keepdim, axis, keepdims)
     return _logical(input, dim, keepdim, "any")
 
 
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=None):
     """Number of nonzero elements over dim (int64, no gradient)."""
+    if axis is not None:
+        dim = aliases.dim("count_nonzero", dim, axis)
     _check_tensor(input, "count_nonzero")
     x = input.array
     xp = gradmath.xp(x)

@@ -7,6 +7,7 @@ from .. import dtypes, gradmath
 from .._tensor import Tensor, root
 from .._tensor import _dim as _tensor_dim
 from ..function import Op
+from . import aliases
 
 _int = dtypes.as_int
 
@@ -118,9 +119,11 @@ def _dim_new(d, ndim, op):
     return d % (ndim + 1)
 
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=None):
     """input with a new shape (sizes as varargs or a tuple, one -1 inferred); a view when possible."""
-    shape = _sizes(shape, "reshape", "shape")
+    if shape is not None:
+        sizes = aliases.sizes("reshape", sizes, "shape", shape)
+    shape = _sizes(sizes, "reshape", "shape")
     try:
         y = Reshape.apply(input, shape)
     except (ValueError, TypeError) as err:
@@ -141,8 +144,14 @@ def _view_dtype(input, dtype):
     return _view(Tensor._make(data, None, 0), input)
 
 
-def view(input, *shape):
-    """input with a new shape, sharing its memory; raises when that needs a copy (use reshape then)."""
+def view(input, *shape, size=None, dtype=None):
+    """input with a new shape, sharing its memory; raises when that needs a copy (use reshape then). view(dtype)
+    reinterprets the bytes as another dtype."""
+    if size is not None or dtype is not None:
+        if dtype is not None and (shape or size is not None):
+            raise TypeError("view() takes either sizes or dtype=, not both: view(*size) reshapes, view(dtype) "
+                            "reinterprets the bytes")
+        shape = (dtype,) if dtype is not None else aliases.sizes("view", shape, "size", size)
     if len(shape) == 1:
         s = shape[0]
         if isinstance(s, (tuple, list)):
@@ -206,8 +215,10 @@ def unflatten(input, dim, sizes):
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=None):
     """Remove dims of size 1 (all, or those among `dim`, an int or a tuple)."""
+    if axis is not None:
+        dim = aliases.dim("squeeze", dim, axis)
     shape = input.array.shape
     if dim is None:
         new = tuple(n for n in shape if n != 1)
@@ -217,8 +228,10 @@ def squeeze(input, dim=None):
     return _view(Squeeze.apply(input, new), input)
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=None, *, axis=None):
     """Insert a dim of size 1 at position `dim` (negative counts from the end of the result)."""
+    if dim is None or axis is not None:
+        dim = aliases.required_dim("unsqueeze", dim, axis)
     shape = input.array.shape
     d = _dim_new(dim, len(shape), "unsqueeze")
     return _view(Unsqueeze.apply(input, shape[:d] + (1,) + shape[d:]), input)
@@ -247,9 +260,11 @@ class Transpose(Op):
         return gy.swapaxes(*ctx.dims)
 
 
-def permute(input, *dims):
+def permute(input, *sizes, dims=None):
     """Reorder the dims: result dim i is input dim dims[i]."""
-    dims = _sizes(dims, "permute", "dims")
+    if dims is not None:
+        sizes = aliases.sizes("permute", sizes, "dims", dims)
+    dims = _sizes(sizes, "permute", "dims")
     nd = input.array.ndim
     if len(dims) != nd:
         raise RuntimeError(f"permute: got {len(dims)} dims {tuple(dims)} for a tensor of {nd} dimensions "
@@ -362,8 +377,10 @@ def _expand_shape(shape, sizes, op):
     return tuple(out)
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, size=None):
     """A broadcast view with sizes `sizes` (-1 keeps a dim; new dims go in front). Read-only memory."""
+    if size is not None:
+        sizes = aliases.sizes("expand", sizes, "size", size)
     sizes = _sizes(sizes, "expand", "size")
     shape = input.array.shape
     if sizes != shape:
@@ -414,8 +431,10 @@ class Repeat(Op):
         return g.reshape(ctx.in_shape)
 
 
-def repeat(input, *sizes):
+def repeat(input, *sizes, repeats=None):
     """Tile input sizes[i] times along dim i (len(sizes) >= ndim; extra sizes add leading dims)."""
+    if repeats is not None:
+        sizes = aliases.sizes("repeat", sizes, "repeats", repeats)
     sizes = _sizes(sizes, "repeat", "repeats")
     nd = input.array.ndim
     if len(sizes) < nd:
@@ -426,9 +445,11 @@ def repeat(input, *sizes):
     return Repeat.apply(input, tuple(sizes))
 
 
-def tile(input, *dims):
+def tile(input, *sizes, dims=None):
     """Tile input dims[i] times along dim i; missing leading counts are 1."""
-    dims = _sizes(dims, "tile", "dims")
+    if dims is not None:
+        sizes = aliases.sizes("tile", sizes, "dims", dims)
+    dims = _sizes(sizes, "tile", "dims")
     nd = input.array.ndim
     return repeat(input, (1,) * (nd - len(dims)) + tuple(dims))
 
@@ -443,9 +464,11 @@ class Flip(Op):
         return _run(Flip, gy, ctx.dims)
 
 
-def flip(input, *dims):
+def flip(input, *sizes, dims=None):
     """Reverse the order of elements along `dims` (a copy, as in PyTorch)."""
-    dims = _sizes(dims, "flip", "dims")
+    if dims is not None:
+        sizes = aliases.sizes("flip", sizes, "dims", dims)
+    dims = _sizes(sizes, "flip", "dims")
     dims = _dims(dims, input.array.ndim, "flip") if input.array.ndim else ()
     return Flip.apply(input, dims)
 
@@ -687,8 +710,10 @@ def diag(input, diagonal=0):
 
 
 # ---------------------------------------------------------------------------- memory layout
-def stride(input, dim=None):
+def stride(input, dim=None, *, axis=None):
     """The strides in elements (a tuple), or the stride of one dim, as PyTorch's Tensor.stride()."""
+    if axis is not None:
+        dim = aliases.dim("stride", dim, axis)
     data = input.array
     item = data.itemsize
     strides = tuple(st // item for st in data.strides)

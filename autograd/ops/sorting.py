@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import dtypes, gradmath
 from .._tensor import Tensor, _dim
+from . import aliases
 from .index import Gather, _gather
 from .index_parse import _along, _int_index, _same_device
 
@@ -37,16 +38,20 @@ def _indices(arr, input):
     return Tensor._make(arr if input.ndim or arr.size != 1 else arr.reshape(()), None, 0)
 
 
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """(values, indices) sorted along dim (ascending unless descending); stable=True keeps ties in order."""
+    if axis is not None:
+        dim = aliases.dim("sort", dim, axis, -1)
     d, a = _sorting_input(input, dim, "sort")
     idx = _argsort(a, d, descending, stable).astype(np.int64, copy=False)
     values = _gather(input, d, idx if input.ndim else idx.reshape(()), accumulate=False)
     return _sort_result(values, _indices(idx, input))
 
 
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, axis=None):
     """The indices that sort input along dim."""
+    if axis is not None:
+        dim = aliases.dim("argsort", dim, axis, -1)
     d, a = _sorting_input(input, dim, "argsort")
     return _indices(_argsort(a, d, descending, stable), input)
 
@@ -55,8 +60,10 @@ def _slice_dim(a, d, start, stop):
     return a[(slice(None),) * d + (slice(start, stop),)]
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, axis=None):
     """(values, indices) of the k largest (or smallest) entries along dim."""
+    if axis is not None:
+        dim = aliases.dim("topk", dim, axis, -1)
     d, a = _sorting_input(input, dim, "topk")
     n = a.shape[d]
     k = dtypes.as_int(k, "topk", "k")
@@ -76,8 +83,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _topk_result(values, _indices(idx, input))
 
 
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input, k, dim=-1, keepdim=False, *, axis=None, keepdims=None):
     """(values, indices) of the k-th smallest entry (k counts from 1) along dim."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = aliases.dims("kthvalue", dim, keepdim, axis, keepdims, -1)
     d, a = _sorting_input(input, dim, "kthvalue")
     n = a.shape[d]
     k = dtypes.as_int(k, "kthvalue", "k")

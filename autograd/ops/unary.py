@@ -318,8 +318,8 @@ def where(condition, input=None, other=None):
     try:
         np.broadcast_shapes(condition.shape, a.shape, b.shape)
     except ValueError:
-        raise ValueError(f"where: shapes {tuple(condition.shape)} (condition), {tuple(a.shape)} and "
-                         f"{tuple(b.shape)} cannot be broadcast together") from None
+        raise RuntimeError(f"where: shapes {tuple(condition.shape)} (condition), {tuple(a.shape)} and "
+                           f"{tuple(b.shape)} cannot be broadcast together") from None
     return Where.apply(condition.array, a, b)
 
 
@@ -370,7 +370,7 @@ def clamp(input, min=None, max=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"clamp: expected a tensor, got {type(input).__name__}")
     if min is None and max is None:
-        raise ValueError("clamp: at least one of min and max must be given")
+        raise RuntimeError("clamp: at least one of min and max must be given")
     lo, hi = _bound(min, "min", input), _bound(max, "max", input)
     dt = dtypes.result_type(input, lo, hi)
     x = input if input.array.dtype == dt else input.to(dt)
@@ -382,11 +382,7 @@ def clamp(input, min=None, max=None):
         hi = hi if hi.array.dtype == dt else hi.to(dt)
     elif hi is not None:
         _fits(hi, "max", dt)
-    try:
-        return Clamp.apply(x, lo, hi)
-    except ValueError:
-        shapes = ", ".join(str(tuple(v.shape)) for v in (x, lo, hi) if isinstance(v, Tensor))
-        raise ValueError(f"clamp: shapes {shapes} (input and tensor bounds) cannot be broadcast together") from None
+    return Clamp.apply(x, lo, hi)  # bounds that do not broadcast: apply's RuntimeError names clamp and the shapes
 
 
 class Clamp(Op):
@@ -496,8 +492,12 @@ def logit(input, eps=None):
     return Logit.apply(x, None if eps is None else float(eps))
 
 
+def _where_method(self, condition, other):
+    """Tensor.where(condition, other): self where condition holds, else other."""
+    return where(condition, self, other)
+
+
 __all__ = list(_TABLE) + ["sign", "floor", "ceil", "trunc", "round", "atan2", "maximum", "minimum", "where",
                           "clamp", "clip", "lerp", "nan_to_num", "relu", "logit"]
 METHODS = {n: globals()[n] for n in __all__ if n != "where"}
-METHODS.update(arcsin=asin, arccos=acos, arctan=atan, arctan2=atan2, where=lambda self, cond, other:
-               where(cond, self, other), fix=trunc)
+METHODS.update(arcsin=asin, arccos=acos, arctan=atan, arctan2=atan2, where=_where_method, fix=trunc)

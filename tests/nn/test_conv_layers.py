@@ -186,7 +186,7 @@ def test_wrong_input_shape_names_layer_expected_and_actual():
     (lambda: nn.ConvTranspose2d(4, 6, 3, padding_mode="reflect"), ValueError, 'only "zeros" padding mode'),
     (lambda: nn.Conv2d(0, 6, 3), ValueError, "in_channels must be positive"),
     (lambda: nn.Conv2d(2.0, 6, 3), TypeError, "in_channels must be an int"),
-    (lambda: nn.Conv2d(2, 6, (3, 3, 3)), ValueError, "kernel_size must be an int or a tuple of 2 ints"),
+    (lambda: nn.Conv2d(2, 6, (3, 3, 3)), RuntimeError, "kernel_size must be an int or a tuple of 2 ints"),
     (lambda: nn.Conv1d(2, 6, 0), ValueError, "kernel_size must be positive"),
 ])
 def test_constructor_errors(make, exc, pattern):

@@ -32,7 +32,7 @@ def test_mixed_precision_gradients_come_back_in_each_inputs_dtype():
 
 
 def test_incompatible_shapes_name_the_op_and_both_shapes():
-    with pytest.raises(ValueError, match=r"mul: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
+    with pytest.raises(RuntimeError, match=r"mul: shapes \(2, 3\) and \(4,\) cannot be broadcast"):
         ag.ones(2, 3) * ag.ones(4)
 
 
@@ -63,7 +63,7 @@ def test_floor_divide_and_remainder_follow_python_signs():
 
 
 def test_clamp_needs_a_bound():
-    with pytest.raises(ValueError, match="clamp: at least one"):
+    with pytest.raises(RuntimeError, match="clamp: at least one"):
         ag.ones(2).clamp()
 
 
@@ -365,7 +365,7 @@ def test_clamp_refuses_bad_bounds_by_name_and_type(kw):
 
 
 def test_clamp_tensor_bounds_errors():
-    with pytest.raises(ValueError, match=r"clamp: shapes \(3,\), \(2,\)"):
+    with pytest.raises(RuntimeError, match=r"clamp: shapes \(3,\) and \(2,\) cannot be broadcast"):
         ag.ones(3).clamp(ag.zeros(2))
     with pytest.raises(TypeError, match="clamp: expected a tensor"):
         ag.clamp([1.0], 0.0, 1.0)

@@ -207,16 +207,16 @@ def test_cross_entropy_target_out_of_range_names_value_and_classes():
 
 
 def test_cross_entropy_float_target_where_class_indices_are_expected():
-    with pytest.raises(TypeError, match=r"cross_entropy: expected class indices .*int64.* of shape \(3,\) for input "
-                                        r"of shape \(3, 5\), got a target of dtype float32"):
+    with pytest.raises(RuntimeError, match=r"cross_entropy: expected class indices .*int64.* of shape \(3,\) for input "
+                                           r"of shape \(3, 5\), got a target of dtype float32"):
         L.cross_entropy(_t(3, 5), ag.tensor([1.0, 2.0, 0.0]))
-    with pytest.raises(TypeError, match=r"nll_loss: .*got a target of dtype bool"):
+    with pytest.raises(RuntimeError, match=r"nll_loss: .*got a target of dtype bool"):
         L.nll_loss(_t(3, 5), ag.tensor([True, False, True]))
 
 
 def test_cross_entropy_int_target_where_probabilities_are_expected():
-    with pytest.raises(TypeError, match=r"cross_entropy: a target with the input's shape \(3, 5\) is read as class "
-                                        r"probabilities and must be floating point, got dtype int64"):
+    with pytest.raises(RuntimeError, match=r"cross_entropy: a target with the input's shape \(3, 5\) is read as class "
+                                           r"probabilities and must be floating point, got dtype int64"):
         L.cross_entropy(_t(3, 5), ag.zeros(3, 5, dtype=ag.int64))
 
 
@@ -224,12 +224,12 @@ def test_cross_entropy_shape_mismatch_names_both_shapes():
     with pytest.raises(ValueError, match=r"cross_entropy: expected a target of shape \(3,\) .* for input of shape "
                                          r"\(3, 5\), got target of shape \(4,\)"):
         L.cross_entropy(_t(3, 5), ag.tensor([0, 1, 2, 3]))
-    with pytest.raises(ValueError, match=r"expected a target of shape \(2, 4\) .* input of shape \(2, 3, 4\), got "
-                                         r"target of shape \(2, 3\)"):
+    with pytest.raises(RuntimeError, match=r"expected a target of shape \(2, 4\) .* input of shape \(2, 3, 4\), got "
+                                           r"target of shape \(2, 3\)"):
         L.cross_entropy(_t(2, 3, 4), ag.zeros(2, 3, dtype=ag.int64))
-    with pytest.raises(ValueError, match=r"weight must have shape \(5,\)"):
+    with pytest.raises(RuntimeError, match=r"weight must have shape \(5,\)"):
         L.cross_entropy(_t(3, 5), ag.tensor([0, 1, 2]), weight=ag.ones(4))
-    with pytest.raises(ValueError, match="label_smoothing must be between 0.0 and 1.0"):
+    with pytest.raises(RuntimeError, match="label_smoothing must be between 0.0 and 1.0"):
         L.cross_entropy(_t(3, 5), ag.tensor([0, 1, 2]), label_smoothing=1.5)
 
 
@@ -237,15 +237,15 @@ def test_loss_argument_errors():
     x = _t(3, 4)
     with pytest.raises(ValueError, match=r"mse_loss: reduction must be one of 'none', 'mean', 'sum', got 'avg'"):
         L.mse_loss(x, x, reduction="avg")
-    with pytest.raises(ValueError, match=r"mse_loss: target of shape \(2, 4\) does not match the input of shape "
-                                         r"\(3, 4\)"):
+    with pytest.raises(RuntimeError, match=r"mse_loss: target of shape \(2, 4\) does not match the input of shape "
+                                           r"\(3, 4\)"):
         L.mse_loss(x, _t(2, 4))
     with pytest.warns(UserWarning, match=r"target size \(3, 1\) that is different to the input size \(3, 4\)"):
         L.l1_loss(x, _t(3, 1))
     with pytest.raises(ValueError, match=r"binary_cross_entropy: target of shape \(3, 1\) does not match the "
                                          r"input of shape \(3, 4\)"):
         L.binary_cross_entropy(ag.full((3, 4), 0.5), ag.ones(3, 1))
-    with pytest.raises(ValueError, match="binary_cross_entropy: all elements of input should be between 0 and 1"):
+    with pytest.raises(RuntimeError, match="binary_cross_entropy: all elements of input should be between 0 and 1"):
         L.binary_cross_entropy(ag.tensor([0.5, 1.5]), ag.tensor([1.0, 0.0]))
     with pytest.raises(ValueError, match="var has negative entry"):
         L.gaussian_nll_loss(x, x, -ag.ones(3, 4))
@@ -294,13 +294,13 @@ def test_activation_and_norm_errors():
 
 def test_attention_errors():
     q = _t(2, 3, 4)
-    with pytest.raises(ValueError, match=r"expected query \(\.\.\., L, E\), key \(\.\.\., S, E\) and value "
-                                         r"\(\.\.\., S, Ev\), got shapes \(2, 3, 4\), \(2, 5, 3\) and \(2, 5, 3\)"):
+    with pytest.raises(RuntimeError, match=r"expected query \(\.\.\., L, E\), key \(\.\.\., S, E\) and value "
+                                           r"\(\.\.\., S, Ev\), got shapes \(2, 3, 4\), \(2, 5, 3\) and \(2, 5, 3\)"):
         T.scaled_dot_product_attention(q, _t(2, 5, 3), _t(2, 5, 3))
     with pytest.raises(ValueError, match="give either attn_mask or is_causal=True, not both"):
         T.scaled_dot_product_attention(q, q, q, attn_mask=ag.ones(3, 3, dtype=ag.bool), is_causal=True)
-    with pytest.raises(ValueError, match=r"attn_mask of shape \(4, 4\) cannot be broadcast to the attention "
-                                         r"scores' shape \(2, 3, 3\)"):
+    with pytest.raises(RuntimeError, match=r"attn_mask of shape \(4, 4\) cannot be broadcast to the attention "
+                                           r"scores' shape \(2, 3, 3\)"):
         T.scaled_dot_product_attention(q, q, q, attn_mask=ag.ones(4, 4, dtype=ag.bool))
     with pytest.raises(TypeError, match="attn_mask must be bool"):
         T.scaled_dot_product_attention(q, q, q, attn_mask=ag.ones(3, 3, dtype=ag.int64))

@@ -291,7 +291,7 @@ ERRORS = [
     (lambda x: x.split(1, 3), IndexError, r"split: dim 3"),
     (lambda x: x.chunk(0), RuntimeError, r"chunk: chunks must be a positive int"),
     (lambda x: x.unbind(3), IndexError, r"unbind: dim 3 .* 3 dimensions"),
-    (lambda x: ag.cat([]), RuntimeError, r"cat: expected a non-empty list"),
+    (lambda x: ag.cat([]), ValueError, r"cat: expected a non-empty list"),
     (lambda x: ag.cat(x), TypeError, r"cat: expected a list or tuple of tensors"),
     (lambda x: ag.cat([x, 3]), TypeError, r"cat: .*element 1 is a int"),
     (lambda x: ag.cat([x, x, ag.zeros(2, 3)]), RuntimeError,
