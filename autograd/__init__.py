@@ -1,6 +1,8 @@
 """tapegrad's engine: tensors on numpy (CPU) or cupy (GPU), a dynamic tape, and reverse-mode autograd."""
 from . import backend, cuda, dtypes
-from ._tensor import Tensor
+from ._tensor import Size, Tensor
+from .legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+                     IntTensor, LongTensor, ShortTensor)
 from .function import Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
@@ -14,6 +16,8 @@ from .random import (Generator, default_generator, get_rng_state, initial_seed, 
                      rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state)
 from . import ops
 from .ops import *  # noqa: F401,F403  (the op library: add, exp, sum, reshape, matmul, ...)
+from . import linalg  # torch.linalg's namespace
+from . import special  # torch.special's namespace
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save
@@ -21,6 +25,10 @@ from .interop import from_dlpack
 from . import kernels, precision
 from .precision import get_float32_matmul_precision, set_float32_matmul_precision
 from . import viz
+from . import amp
+from .amp import autocast
+from . import compiler
+from .compiler import compile  # noqa: A004  (torch.compile: returns its argument until a tracer exists)
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)
 __version__ = "0.1.0"

@@ -2,11 +2,14 @@
 from .. import autograd_api
 from .._tensor import Tensor
 from . import (activation, arith, attention, compare, conv, convert, ctc, factory, index, inplace, join, linalg, loss,
-               normalization, pooling, reduce, regularization, shape, sorting, sparse, unary)
+               normalization, pooling, reduce, regularization, sampling, shape, sorting, sparse, unary)
+from . import decomposition, matrix_functions, solvers  # torch.linalg (autograd/linalg.py)
+from . import elementwise_extra, special  # torch.special (autograd/special.py) and more elementwise math
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
-            normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory]
+            normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
+            solvers, decomposition, matrix_functions, special, elementwise_extra]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods
