@@ -80,8 +80,23 @@ class _Cudnn:
         return None
 
 
+class _Mps:
+    """autograd.precision.mps: there is no Apple GPU backend."""
+
+    @staticmethod
+    def is_available():
+        """False."""
+        return False
+
+    @staticmethod
+    def is_built():
+        """False."""
+        return False
+
+
 cuda = _Cuda()
 cudnn = _Cudnn()
+mps = _Mps()
 
 _PRECISIONS = ("highest", "high", "medium")
 

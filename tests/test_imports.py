@@ -35,6 +35,8 @@ def test_no_module_is_shadowed_by_a_same_named_attribute(package):
     pkg = importlib.import_module(package)
     shadowed = []
     for info in pkgutil.iter_modules(pkg.__path__):
+        if f"{package}.{info.name}" == "autograd.as_torch":
+            continue  # importing it re-routes `torch` for the whole process: tests/test_as_torch.py runs it apart
         mod = importlib.import_module(f"{package}.{info.name}")
         if getattr(pkg, info.name, mod) is not mod:
             shadowed.append(f"{package}.{info.name} is {type(getattr(pkg, info.name)).__name__}")
