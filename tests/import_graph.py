@@ -1,6 +1,5 @@
 """Static import rules of the packages, read with ast: the graph, function-level imports, module patching."""
 import ast
-import pathlib
 
 # third-party packages that are optional extras: only these may be imported inside a function
 OPTIONAL = {"cupy", "cupyx", "scipy", "matplotlib", "ml_dtypes", "mpi4py", "sklearn", "tqdm", "torch", "graphviz",
