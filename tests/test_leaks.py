@@ -1,5 +1,6 @@
-"""Memory: no growth over training steps, no reference cycles (load_state_dict, a training step), intermediates freed
-right after backward, hook handles that keep nothing alive (weak references, as PyTorch's).
+"""Memory: no growth over training steps, Model.fit epochs or DataLoader iterations (threads and processes), no
+reference cycles (load_state_dict, a training step), intermediates freed right after backward, hook handles that
+keep nothing alive (weak references, as PyTorch's).
 
 Each check is a helper used twice: on the real code, where it must find nothing, and on a planted bug (the old
 recursive closure, a graph kept across steps, a handle holding strong references, ...), where it must find it.
