@@ -1,4 +1,5 @@
 """The array module of each device: numpy serves "cpu", cupy serves "cuda"; the only module that imports cupy."""
+import contextlib
 import ctypes
 import os
 import sys
@@ -186,14 +187,43 @@ def install_stand_in(module, array_type):
         _modules[array_type] = ("cuda", module)
 
 
+def cupy_special(name, x):
+    """cupyx.scipy.special's function `name` when x is a cupy array (RuntimeError when this cupy lacks it), else None."""
+    if cupy is None or not isinstance(x, cupy.ndarray):
+        return None
+    import cupyx.scipy.special  # optional dependency
+
+    fn = getattr(cupyx.scipy.special, name, None)
+    if fn is None:
+        raise RuntimeError(f"{name}: this cupy's cupyx.scipy.special has no {name}; upgrade cupy, or compute it on "
+                           "the CPU with .cpu()")
+    return fn
+
+
 def erf(x):
     """The error function of a device array (cupyx.scipy.special on cupy; the stand-in brings its own)."""
-    mod = array_module(x)
-    if mod is cupy:
-        import cupyx.scipy.special  # optional dependency
+    return (cupy_special("erf", x) or array_module(x).erf)(x)
 
-        return cupyx.scipy.special.erf(x)
-    return mod.erf(x)
+
+def linalg_errors(xp):
+    """A context in which xp.linalg raises for singular input: cupy does only under cupyx.errstate(linalg='raise'),
+    which reads the device's status (a sync, as torch's own check); numpy and the stand-in always raise."""
+    if cupy is None or xp is not cupy or getattr(xp, "is_stand_in", False):
+        return contextlib.nullcontext()
+    import cupyx  # optional dependency
+
+    return cupyx.errstate(linalg="raise")
+
+
+def set_tf32_matmul(flag):
+    """Set cupy's float32 GEMM compute type to TF32 (or back); a no-op without a usable GPU. True when applied."""
+    if cupy is None or cuda_unavailable_reason() is not None:
+        return False
+    from cupy._core import _routines_linalg as linalg  # optional dependency
+
+    kind = getattr(linalg, "COMPUTE_TYPE_TF32", 7) if flag else getattr(linalg, "COMPUTE_TYPE_DEFAULT", 1)
+    linalg.set_compute_type(np.float32, kind)
+    return True
 
 
 def is_writeable(x):

@@ -11,20 +11,8 @@ COMPUTE_TYPE_DEFAULT; needs compute capability 8.0 or newer, cupy warns and keep
 """
 import os
 
-import numpy as np
 
 from . import backend
-
-
-def _apply_tf32(flag):
-    """Set cupy's float32 GEMM compute type; a no-op without a usable GPU. Returns True when applied."""
-    if backend.cupy is None or backend.cuda_unavailable_reason() is not None:
-        return False
-    from cupy._core import _routines_linalg as linalg  # optional dependency
-
-    kind = getattr(linalg, "COMPUTE_TYPE_TF32", 7) if flag else getattr(linalg, "COMPUTE_TYPE_DEFAULT", 1)
-    linalg.set_compute_type(np.float32, kind)
-    return True
 
 
 class _Matmul:
@@ -43,7 +31,7 @@ class _Matmul:
     @allow_tf32.setter
     def allow_tf32(self, flag):
         self._allow_tf32 = bool(flag)
-        _apply_tf32(self._allow_tf32)
+        backend.set_tf32_matmul(self._allow_tf32)
 
     def __repr__(self):
         return f"<autograd.precision.cuda.matmul allow_tf32={self._allow_tf32}>"

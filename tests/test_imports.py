@@ -1,4 +1,5 @@
 """The packages' imports run one way: no cycles, autograd never imports nn/optim, no late imports or placeholders."""
+import ast
 import importlib
 import pathlib
 import pkgutil
@@ -41,6 +42,29 @@ def test_no_module_is_shadowed_by_a_same_named_attribute(package):
         if getattr(pkg, info.name, mod) is not mod:
             shadowed.append(f"{package}.{info.name} is {type(getattr(pkg, info.name)).__name__}")
     assert shadowed == []
+
+
+def _cupy_importers(root):
+    """The modules under root's packages, other than autograd/backend.py, with an import of cupy or cupyx."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                if any(n.split(".")[0] in ("cupy", "cupyx") for n in names):
+                    found.append(str(path.relative_to(root)))
+    return sorted(set(found) - {"autograd/backend.py"})
+
+
+def test_only_the_backend_imports_cupy():
+    assert _cupy_importers(ROOT) == []
+
+
+def test_a_cupy_import_elsewhere_is_found(tmp_path):
+    root = _plant(tmp_path, {"autograd/backend.py": "import cupy\n",
+                             "autograd/ops/x.py": "def f():\n    import cupyx.scipy.special  # optional dependency\n"})
+    assert _cupy_importers(root) == ["autograd/ops/x.py"]
 
 
 def _plant(tmp_path, files):

@@ -1,5 +1,4 @@
 """Linear algebra: matmul (@), mm, bmm, mv, dot, inner, outer, einsum, tensordot, addmm, inverse, det, linear, bilinear."""
-import contextlib
 import functools
 import math
 import string
@@ -456,16 +455,6 @@ class LinAlgError(RuntimeError):
     """A linear-algebra routine failed on its input (singular, not positive-definite, ...), as torch.linalg's."""
 
 
-def _lapack_checks(xp):
-    """A context in which xp.linalg raises LinAlgError for singular input: cupy does only under
-    cupyx.errstate(linalg='raise'), which reads the device's status (a sync, as torch's own check)."""
-    if xp is np or getattr(xp, "is_stand_in", False):
-        return contextlib.nullcontext()
-    import cupyx  # optional dependency
-
-    return cupyx.errstate(linalg="raise")
-
-
 def _linalg_error(op, err):
     return LinAlgError(f"{op}: the input is singular ({err}); its inverse does not exist")
 
@@ -486,7 +475,7 @@ class Inverse(Op):
 def _inv_array(x):
     xp = gradmath.xp(x)
     try:
-        with _lapack_checks(xp):
+        with backend.linalg_errors(xp):
             return xp.linalg.inv(x)
     except getattr(xp.linalg, "LinAlgError", np.linalg.LinAlgError) as err:
         raise _linalg_error("inverse", err) from None

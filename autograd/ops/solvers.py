@@ -13,7 +13,7 @@ from .._tensor import Tensor
 from ..function import Op
 from .index import gather
 from .join import cat as join_cat
-from .linalg import LinAlgError, _lapack_checks, det, inverse
+from .linalg import LinAlgError, det, inverse
 
 _REAL = (dtypes.float32, dtypes.float64)
 _NB = 32  # the panel width of the blocked LU
@@ -71,7 +71,7 @@ def lapack(op, fn, *args, message=None, **kwargs):
     """fn(*args) of xp.linalg, its LinAlgError (on cupy too) turned into ours, which names the op."""
     xp = gradmath.xp(args[0])
     try:
-        with _lapack_checks(xp):
+        with backend.linalg_errors(xp):
             return fn(*args, **kwargs)
     except getattr(xp.linalg, "LinAlgError", np.linalg.LinAlgError) as err:
         raise LinAlgError(f"{op}: {message or err}") from None

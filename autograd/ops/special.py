@@ -23,16 +23,7 @@ INF, NAN = math.inf, math.nan
 def special_fn(name, ref):
     """scipy.special's ufunc `name` for the device of array `ref`: scipy's own for host arrays (the test stand-in
     takes numpy ufuncs through __array_ufunc__ too), cupyx.scipy.special's for cupy arrays."""
-    cp = backend.cupy
-    if cp is not None and isinstance(ref, cp.ndarray):
-        import cupyx.scipy.special  # optional dependency
-
-        fn = getattr(cupyx.scipy.special, name, None)
-        if fn is None:
-            raise RuntimeError(f"{name}: this cupy's cupyx.scipy.special has no {name}; upgrade cupy, or compute it "
-                               "on the CPU with .cpu()")
-        return fn
-    return getattr(_scipy, name)
+    return backend.cupy_special(name, ref) or getattr(_scipy, name)
 
 
 def evaluate(name, *args):
