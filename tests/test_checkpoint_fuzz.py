@@ -137,17 +137,27 @@ def _entries(header):
     return [k for k in header if k != "__metadata__"]
 
 
-def m_offsets(raw, r):
-    parts = _split(raw)
-    if not parts or not _entries(parts[0]):
-        return raw
-    header, data = parts
-    e = header[r.choice(_entries(header))]
-    if isinstance(e, dict):
-        a, b = r.randrange(-3, len(data) + 9), r.randrange(-3, len(data) + 9)
-        e["data_offsets"] = r.choice([[a, b], [min(a, b), max(a, b)], [a, a], _wild(r), [0, len(data)],
-                                      [e.get("data_offsets", [0, 0])[0] + r.choice([-4, -1, 1, 4])] * 2])
-    return _join(header, data)
+def _edit_one_entry(edit):
+    """A mutation that rewrites one tensor entry of the header in place: edit(entry, data, r)."""
+    def mutate(raw, r):
+        parts = _split(raw)
+        if not parts or not _entries(parts[0]):
+            return raw
+        header, data = parts
+        e = header[r.choice(_entries(header))]
+        if isinstance(e, dict):
+            edit(e, data, r)
+        return _join(header, data)
+
+    mutate.__name__ = edit.__name__
+    return mutate
+
+
+@_edit_one_entry
+def m_offsets(e, data, r):
+    a, b = r.randrange(-3, len(data) + 9), r.randrange(-3, len(data) + 9)
+    e["data_offsets"] = r.choice([[a, b], [min(a, b), max(a, b)], [a, a], _wild(r), [0, len(data)],
+                                  [e.get("data_offsets", [0, 0])[0] + r.choice([-4, -1, 1, 4])] * 2])
 
 
 def m_shift(raw, r):
@@ -164,27 +174,15 @@ def m_shift(raw, r):
     return _join(header, data)
 
 
-def m_dtype(raw, r):
-    parts = _split(raw)
-    if not parts or not _entries(parts[0]):
-        return raw
-    header, data = parts
-    e = header[r.choice(_entries(header))]
-    if isinstance(e, dict):
-        e["dtype"] = r.choice(sorted(serialization._CODES) + ["F8_E4M3", "C64", "U64", "f32", "", "BOOL ", _wild(r)])
-    return _join(header, data)
+@_edit_one_entry
+def m_dtype(e, data, r):
+    e["dtype"] = r.choice(sorted(serialization._CODES) + ["F8_E4M3", "C64", "U64", "f32", "", "BOOL ", _wild(r)])
 
 
-def m_shape(raw, r):
-    parts = _split(raw)
-    if not parts or not _entries(parts[0]):
-        return raw
-    header, data = parts
-    e = header[r.choice(_entries(header))]
-    if isinstance(e, dict):
-        e["shape"] = r.choice([[], [0], [1] * 65, [2**40, 2**40], [0, 2**63], [-1], [1.0], [True], "3", [[2]],
-                               _wild(r), [r.randrange(-1, 50) for _ in range(r.randrange(4))]])
-    return _join(header, data)
+@_edit_one_entry
+def m_shape(e, data, r):
+    e["shape"] = r.choice([[], [0], [1] * 65, [2**40, 2**40], [0, 2**63], [-1], [1.0], [True], "3", [[2]],
+                           _wild(r), [r.randrange(-1, 50) for _ in range(r.randrange(4))]])
 
 
 def m_drop(raw, r):
