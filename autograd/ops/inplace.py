@@ -6,7 +6,7 @@ from .._tensor import Tensor
 from ..creation import tensor
 from ..function import FREED, Op, edge, root
 from ..grad_mode import state
-from . import aliases, arith, compare, shape, unary
+from . import aliases, arith, compare, distance, reduce, shape, unary
 
 
 def bump(t):
@@ -208,6 +208,15 @@ for _n in _UNARY:
 neg_ = _via("neg", arith.neg)
 clamp_min_ = _via("clamp_min", lambda x, m: unary.clamp(x, min=m))
 clamp_max_ = _via("clamp_max", lambda x, m: unary.clamp(x, max=m))
+cumsum_, cumprod_ = _via("cumsum", reduce.cumsum), _via("cumprod", reduce.cumprod)
+
+
+def _renorm_of_copy(input, p, dim=None, maxnorm=None, *, axis=None):
+    """renorm of a copy of input (its composite graph saves its input, which renorm_ then overwrites)."""
+    return distance.renorm(input.clone(), p, dim, maxnorm, axis=axis)
+
+
+renorm_ = _via("renorm", _renorm_of_copy)
 
 
 # ---------------------------------------------------------------------------- fill / zero / copy

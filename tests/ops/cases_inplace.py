@@ -130,3 +130,9 @@ _case("logit_", lambda x: x.clone().logit_(), [Arg((3, 4), 0.1, 0.9)], lambda p:
 _case("logit_-eps", lambda x: x.clone().logit_(eps=0.2), [Arg((5,), values=[0.05, 0.3, 0.5, 0.7, 0.95])],
       lambda p: np.log(np.clip(p, 0.2, 0.8) / (1 - np.clip(p, 0.2, 0.8))))
 _case("atan2_", lambda x, y: x.clone().atan2_(y), [Arg((3, 4)), Arg((4,), 0.5, 2)], np.arctan2)
+
+# cumulative sums/products and renorm in place
+_case("cumsum_", lambda x: x.clone().cumsum_(1), [Arg((3, 4))], lambda x: np.cumsum(x, 1))
+_case("cumprod_", lambda x: x.clone().cumprod_(0), [Arg((3, 4), **_POS)], lambda x: np.cumprod(x, 0))
+_case("renorm_", lambda x: x.clone().renorm_(2, 0, 1.0), [Arg((3, 4))],
+      lambda x: x * np.minimum(1, 1.0 / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-7)))
