@@ -33,7 +33,8 @@ _NN_MODULES = {"activation": ("nn.activation", "nn.transformer"), "batchnorm": (
                "linear": ("nn.linear",), "loss": ("nn.loss",), "module": ("nn.module",),
                "normalization": ("nn.normalization",), "pixelshuffle": ("nn.pooling",), "pooling": ("nn.pooling",),
                "rnn": ("nn.rnn",), "sparse": ("nn.sparse",), "transformer": ("nn.transformer",),
-               "upsampling": ("nn.pooling",), "padding": ("nn.padding",)}
+               "upsampling": ("nn.pooling",), "padding": ("nn.padding",),
+               "distance": ("nn.distance",), "channelshuffle": ("nn.channelshuffle",)}
 # torch.optim.<file> -> the optim module that holds its optimizer
 _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "adamw": "adam", "adamax": "adamax",
                 "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd"}

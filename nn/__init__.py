@@ -1,10 +1,10 @@
 """Neural-network layers, losses, initialisers and the Net/Model pipeline, on top of autograd."""
 from . import (activation, callbacks, container, conv, dropout, functional, init, linear, loss, metrics, model, module,
                net, normalization, parallel, pooling, rnn, sparse, transformer, utils)
-from . import padding
+from . import channelshuffle, distance, padding
 
 _FAMILIES = [module, container, linear, activation, conv, pooling, normalization, dropout, sparse, rnn, transformer,
-             loss, net, model, metrics, callbacks, parallel, padding]
+             loss, net, model, metrics, callbacks, parallel, padding, distance, channelshuffle]
 
 __all__ = ["functional", "init", "utils"]
 for _family in _FAMILIES:

@@ -5,7 +5,7 @@ from autograd.ops import unary
 
 from .module import Layer, Parameter
 
-__all__ = ["ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign",
+__all__ = ["Softmax2d", "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Softplus", "Softsign",
            "Hardtanh", "Hardswish", "Hardsigmoid", "Hardshrink", "Softshrink", "Tanhshrink", "Threshold", "GLU",
            "Sigmoid", "Tanh", "LogSigmoid", "Softmax", "LogSoftmax", "Softmin", "PReLU"]
 
@@ -289,6 +289,17 @@ class Softmin(Softmax):
     """softmax(-x) along dim."""
 
     _fn = staticmethod(F.softmin)
+
+
+class Softmax2d(Layer):
+    """softmax over the channels at every location of (N, C, H, W) or (C, H, W) input."""
+
+    def forward(self, input):
+        """Apply the softmax along the channel dim (-3)."""
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead (shape "
+                             f"{tuple(input.shape)})")
+        return F.softmax(input, -3)
 
 
 class PReLU(Layer):

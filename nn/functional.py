@@ -4,6 +4,7 @@ from autograd.ops.attention import *  # noqa: F401,F403
 from autograd.ops.conv import *  # noqa: F401,F403
 from autograd.ops.ctc import *  # noqa: F401,F403
 from autograd.ops.padding import pad  # noqa: F401
+from autograd.ops.shuffle import channel_shuffle  # noqa: F401
 from autograd.ops.linalg import bilinear, linear  # noqa: F401
 from autograd.ops.distance import pdist  # noqa: F401
 from autograd.ops.loss import *  # noqa: F401,F403

@@ -4,13 +4,15 @@ Each is called as loss(pred, target) like PyTorch's; .loss(pred, target) returns
 .grad(pred, target) the gradient of the loss with respect to pred, computed by the tape.
 """
 
+import warnings
+
 import autograd
 from autograd.ops import loss as F
 from autograd.ops.ctc import ctc_loss
 
 from .module import Layer
 
-__all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
+__all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "NLLLoss2d", "BCELoss",
            "BCEWithLogitsLoss", "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss",
            "PoissonNLLLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss",
            "CTCLoss"]
@@ -122,6 +124,15 @@ class NLLLoss(_WeightedLoss):
         """The loss of the log-probabilities against target."""
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)
+
+
+class NLLLoss2d(NLLLoss):
+    """NLLLoss under its deprecated name: warns once per construction, as PyTorch does."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+        warnings.warn("NLLLoss2d has been deprecated: use NLLLoss instead, a drop-in replacement",
+                      FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
 class BCELoss(_WeightedLoss):

@@ -5,14 +5,14 @@ from . import (activation, arith, attention, compare, conv, convert, ctc, factor
                normalization, pooling, reduce, regularization, sampling, shape, sorting, sparse, unary)
 from . import decomposition, matrix_functions, solvers  # torch.linalg (autograd/linalg.py)
 from . import elementwise_extra, special  # torch.special (autograd/special.py) and more elementwise math
-from . import padding  # F.pad's PyTorch rules and constant_pad_nd
+from . import padding, shuffle  # F.pad's PyTorch rules, constant_pad_nd; channel_shuffle
 from . import distance, linalg_legacy, statistics  # statistics, distances, the old top-level linalg
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
-            padding]
+            padding, shuffle]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

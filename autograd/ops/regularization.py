@@ -188,5 +188,16 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _apply(input, p, training, inplace, shape, True, "feature_alpha_dropout")
 
 
-__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
+def feature_dropout(input, p, train):
+    """torch.feature_dropout: dropout of whole channels (dim 1) of an input with 2 or more dims, when train."""
+    _check(input, p, "feature_dropout")
+    if input.ndim < 2:
+        raise RuntimeError(f"feature_dropout: requires at least 2 dimensions in the input (N, C, ...), got shape "
+                           f"{tuple(input.shape)}")
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    return _apply(input, p, train, False, shape, False, "feature_dropout")
+
+
+__all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+           "feature_dropout"]
 METHODS = {}

@@ -80,3 +80,69 @@ def test_padding_layers_through_the_torch_import_route(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# ---------------------------------------------------------------------------- small layers beside the padding ones
+_SMALL = [("CosineSimilarity", (), {"dim": 1, "eps": 1e-8}, 2), ("CosineSimilarity", (0,), {}, 2),
+          ("PairwiseDistance", (), {}, 2), ("PairwiseDistance", (1.5,), {"keepdim": True}, 2),
+          ("Softmax2d", (), {}, 1), ("ChannelShuffle", (2,), {}, 1)]
+
+
+@pytest.mark.parametrize("name, args, kwargs, n_inputs", _SMALL)
+def test_small_layer_matches_torch_with_gradients(name, args, kwargs, n_inputs):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((2, 4, 3, 5)) for _ in range(n_inputs)]
+    ours, theirs = getattr(nn, name)(*args, **kwargs), getattr(torch.nn, name)(*args, **kwargs)
+    xa = [ag.tensor(x, requires_grad=True) for x in xs]
+    xt = [torch.tensor(x, requires_grad=True) for x in xs]
+    ya, yt = ours(*xa), theirs(*xt)
+    np.testing.assert_allclose(ya.detach().numpy(), yt.detach().numpy(), rtol=1e-6, atol=1e-12)
+    g = rng.standard_normal(tuple(yt.shape))
+    (ya * ag.tensor(g)).sum().backward()
+    (yt * torch.tensor(g)).sum().backward()
+    for a, t in zip(xa, xt):
+        np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-6, atol=1e-12)
+    assert repr(ours) == repr(theirs) and list(ours.state_dict()) == []
+
+
+def test_channel_shuffle_matches_torch_and_refuses_what_torch_refuses():
+    torch = pytest.importorskip("torch")
+    x = np.arange(24.0).reshape(1, 6, 4)
+    np.testing.assert_array_equal(F.channel_shuffle(ag.tensor(x), 3).numpy(),
+                                  torch.nn.functional.channel_shuffle(torch.tensor(x), 3).numpy())
+    with pytest.raises(RuntimeError, match=r"channel_shuffle: expects input with > 2 dims .* shape \(2, 3\)"):
+        ag.channel_shuffle(ag.ones(2, 3), 1)
+    with pytest.raises(RuntimeError, match="divisible by groups, got 3 channels and 2 groups"):
+        ag.channel_shuffle(ag.ones(2, 3, 4), 2)
+    with pytest.raises(RuntimeError, match="groups must be positive, got 0"):
+        nn.ChannelShuffle(0)(ag.ones(2, 3, 4))
+    with pytest.raises(TypeError, match="channel_shuffle: groups must be an int, got float"):
+        ag.channel_shuffle(ag.ones(2, 4, 1), 2.0)
+
+
+def test_softmax2d_sums_to_one_over_channels_and_refuses_other_ranks():
+    y = nn.Softmax2d()(ag.randn(3, 4, 5))
+    np.testing.assert_allclose(y.sum(0).numpy(), np.ones((4, 5)), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"Softmax2d: expected input to be 3D or 4D, got 2D instead \(shape \(2, 3\)\)"):
+        nn.Softmax2d()(ag.ones(2, 3))
+
+
+def test_feature_dropout_drops_whole_channels_when_training():
+    ag.manual_seed(0)
+    x = ag.ones(8, 16, 5)
+    y = ag.feature_dropout(x, 0.5, True).numpy()
+    assert set(np.unique(y)) <= {0.0, 2.0} and (y == y[:, :, :1]).all()  # a channel is kept or dropped whole
+    assert 0 < (y == 0).mean() < 1
+    assert ag.feature_dropout(x, 0.5, False) is x
+    with pytest.raises(RuntimeError, match=r"feature_dropout: requires at least 2 dimensions .* shape \(3,\)"):
+        ag.feature_dropout(ag.ones(3), 0.5, True)
+
+
+def test_nllloss2d_is_nllloss_with_a_deprecation_warning():
+    with pytest.warns(FutureWarning, match="NLLLoss2d has been deprecated"):
+        loss = nn.NLLLoss2d(ignore_index=1)
+    assert isinstance(loss, nn.NLLLoss) and loss.ignore_index == 1
+    logp = ag.randn(2, 3, 4, 4).log_softmax(1)
+    target = ag.tensor(np.random.default_rng(0).integers(0, 3, (2, 4, 4)))
+    np.testing.assert_allclose(loss(logp, target).item(), nn.NLLLoss(ignore_index=1)(logp, target).item())

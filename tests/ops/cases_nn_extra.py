@@ -38,3 +38,22 @@ CASES += [
            _ref((1, 2, 0, 1), "constant", 2.0)),
     OpCase("nnextra-constant_pad_nd-0d-pad", lambda x: ag.constant_pad_nd(x, ()), [Arg(())], lambda x: x.copy()),
 ]
+
+
+def _shuffle_ref(groups):
+    def ref(x):
+        n, c = x.shape[:2]
+        return x.reshape((n, groups, c // groups) + x.shape[2:]).swapaxes(1, 2).reshape(x.shape)
+    return ref
+
+
+CASES += [
+    OpCase("nnextra-channel_shuffle-(2, 6, 3)-g3", lambda x: ag.channel_shuffle(x, 3), [Arg((2, 6, 3))],
+           _shuffle_ref(3)),
+    OpCase("nnextra-channel_shuffle-(1, 4, 2, 3)-g2", lambda x: ag.channel_shuffle(x, 2), [Arg((1, 4, 2, 3))],
+           _shuffle_ref(2)),
+    OpCase("nnextra-channel_shuffle-noncontig", lambda x: ag.native_channel_shuffle(x.unsqueeze(-1), 2),
+           [Arg((4, 2), noncontig=True)], lambda x: _shuffle_ref(2)(x[..., None])),
+    OpCase("nnextra-feature_dropout-eval", lambda x: ag.feature_dropout(x, 0.5, False), [Arg((2, 3, 4))],
+           lambda x: x),
+]
