@@ -264,7 +264,7 @@ class PowScalar(Op):
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
         ctx.p = p
-        return x ** p
+        return _power(x, p)
 
     def backward(ctx, gy):
         (x,) = ctx.saved_tensors
@@ -273,7 +273,14 @@ class PowScalar(Op):
             return gy * 0
         if p == 2:
             return gy * 2 * x
-        return gy * p * x ** (p - 1)
+        return gy * p * _power(x, p - 1)
+
+
+def _power(x, p):
+    """x ** p for a number p, with PyTorch's values: x ** -0.5 is 1 / sqrt(x) (-inf at -0.0, nan at -inf)."""
+    if p == -0.5:
+        return gradmath.reciprocal(gradmath.sqrt(x))
+    return x ** p
 
 
 class Pow(Op):
@@ -293,10 +300,9 @@ class Pow(Op):
         ga = gb = None
         if need[0]:
             ga = gradmath.where(gradmath.array(b) == 0, 0.0 * gy, gy * b * a ** (b - 1))
-        if need[1]:
-            y = a ** b
-            safe = gradmath.where(gradmath.array(a) > 0, a, 1.0 + 0.0 * a)
-            gb = gradmath.where((gradmath.array(a) == 0) & (gradmath.array(b) >= 0), 0.0 * gy, gy * y * gradmath.log(safe))
+        if need[1]:  # as in PyTorch: 0 at a == 0 <= b, else y * log(a) (-inf at a == 0 > b, nan for a < 0)
+            gb = gradmath.where((gradmath.array(a) == 0) & (gradmath.array(b) >= 0), 0.0 * gy,
+                                gy * (a ** b) * gradmath.log(a))
         return ga, gb
 
 

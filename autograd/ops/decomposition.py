@@ -12,7 +12,7 @@ import numpy as np
 from .. import backend, gradmath
 from .._tensor import Tensor
 from ..function import Op
-from .linalg import Inverse, LinAlgError, _inv_array
+from .linalg import LinAlgError, _det_of, _trailing, cofactor
 from .solvers import (_raise_info, cat, check_matrix, check_pair, const, diag_embed, lapack, lu_arrays, permute_rows,
                       pivots_to_perm, tri_solve, triangle)
 
@@ -329,10 +329,9 @@ class Slogdet(Op):
         ctx.save_for_backward(a)
         return xp.asarray(sign), xp.asarray(logabs)
 
-    def backward(ctx, gsign, glog):
+    def backward(ctx, gsign, glog):  # A^-T = adj(A)^T / det A: infinite (or nan) for singular A, as in PyTorch
         (a,) = ctx.saved_tensors
-        inv = Inverse.apply(a) if isinstance(a, Tensor) else _inv_array(a)
-        return glog[..., None, None] * _t(inv)
+        return _trailing(glog) * cofactor(a) / _trailing(_det_of(a))
 
 
 def linalg_slogdet(A):

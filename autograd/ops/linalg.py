@@ -487,19 +487,61 @@ def inverse(input):
     return Inverse.apply(input)
 
 
-class Det(Op):
-    """Determinant; its gradient is gy * det * inv(x)^T (the matrix must be invertible)."""
+def _cofactor_array(x):
+    """The cofactor matrix adj(x)^T of square arrays, singular ones too, through the SVD x = U S Vh:
+    det(U) det(Vh) U diag(prod_{j != i} s_j) Vh (the products taken without division)."""
+    xp = gradmath.xp(x)
+    if x.shape[-1] == 0:
+        return xp.zeros_like(x)
+    u, s, vh = xp.linalg.svd(x)
+    ones = xp.ones_like(s[..., :1])
+    before = xp.cumprod(xp.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = xp.flip(xp.cumprod(xp.flip(xp.concatenate([s[..., 1:], ones], axis=-1), axis=-1), axis=-1), axis=-1)
+    scale = before * after * (xp.linalg.det(u) * xp.linalg.det(vh))[..., None]
+    return xp.matmul(u * scale[..., None, :], vh)
+
+
+def _trailing(x):
+    """x with two size-1 axes appended (a batch of scalars against a batch of matrices)."""
+    return gradmath.reshape(x, tuple(x.shape) + (1, 1))
+
+
+def _det_of(x):
+    """det(x) on an array, or recorded on a Tensor."""
+    return Det.apply(x) if isinstance(x, Tensor) else gradmath.xp(x).linalg.det(x)
+
+
+class Cofactor(Op):
+    """The cofactor matrix C = adj(x)^T (the gradient of det, defined for singular x too, as in PyTorch); for
+    invertible x, C = det(x) x^-T and the gradient of <G, C> is (<G, C> C - C G^T C) / det(x)."""
 
     def forward(ctx, x):
-        y = gradmath.xp(x).asarray(gradmath.xp(x).linalg.det(x))
+        y = _cofactor_array(x)
         ctx.save_for_backward(x, y)
         return y
 
     def backward(ctx, gy):
         x, y = ctx.saved_tensors
-        inv = Inverse.apply(x) if isinstance(x, Tensor) else _inv_array(x)
-        batch = _LETTERS[:x.ndim - 2]
-        return _einsum_raw([gy * y, inv], [batch, batch + "ji"], batch + "ij")
+        inner = _trailing(gradmath.sum(gy * y, axis=(-2, -1)))
+        return (inner * y - _mm(_mm(y, gy, False, True), y, False, False)) / _trailing(_det_of(x))
+
+
+def cofactor(x):
+    """adj(x)^T on an array, or recorded on a Tensor."""
+    return Cofactor.apply(x) if isinstance(x, Tensor) else _cofactor_array(x)
+
+
+class Det(Op):
+    """Determinant; its gradient is gy * adj(x)^T (the cofactor matrix, also for singular x, as in PyTorch)."""
+
+    def forward(ctx, x):
+        y = gradmath.xp(x).asarray(gradmath.xp(x).linalg.det(x))
+        ctx.save_for_backward(x)
+        return y
+
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        return _trailing(gy) * cofactor(x)
 
 
 def det(input):
