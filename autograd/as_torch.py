@@ -37,7 +37,8 @@ _NN_MODULES = {"activation": ("nn.activation", "nn.transformer"), "batchnorm": (
                "distance": ("nn.distance",), "channelshuffle": ("nn.channelshuffle",)}
 # torch.optim.<file> -> the optim module that holds its optimizer
 _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "adamw": "adam", "adamax": "adamax",
-                "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd"}
+                "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd", "asgd": "asgd",
+                "rprop": "rprop"}
 
 # torch path -> the tapegrad sources of its names, looked up in order: modules, or "module:attribute" for a settings
 # object (torch.backends.cudnn). A torch path not listed here is one tapegrad does not have.

@@ -158,6 +158,24 @@ def adadelta_ref(x, g, s, t, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, maximize
     return x - lr * dx
 
 
+def rprop_ref(x, g, s, t, lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), maximize=False):
+    g = -g if maximize else g
+    agree = np.sign(g * s.get("prev", 0 * x))
+    factor = np.where(agree > 0, etas[1], np.where(agree < 0, etas[0], 1.0))
+    size = s["size"] = np.clip(s.get("size", np.full_like(x, lr)) * factor, *step_sizes)
+    g = np.where(agree < 0, 0.0, g)
+    s["prev"] = g
+    return x - np.sign(g) * size
+
+
+def asgd_ref(x, g, s, t, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0, maximize=False):
+    g = l2(g, x, weight_decay, maximize)
+    eta = s.get("eta", float(np.float32(lr)))  # PyTorch keeps eta in a float32 0-d tensor
+    x = x * (1 - lambd * eta) - eta * g
+    s["eta"] = float(np.float32(lr / (1 + lambd * lr * t) ** alpha))
+    return x
+
+
 def grid(**axes):
     """Every combination of the given option values, as dicts."""
     keys = list(axes)
@@ -190,6 +208,12 @@ CASES = {
     "Adadelta": (optim.Adadelta, adadelta_ref,
                  [dict()] + grid(lr=[0.5], rho=[0.9, 0.5], weight_decay=[0.0, 0.1], maximize=[False, True],
                                  eps=[1e-6, 1e-3])),
+    "Rprop": (optim.Rprop, rprop_ref,
+              [dict()] + grid(lr=[0.05], etas=[(0.5, 1.2), (0.3, 1.5)], step_sizes=[(1e-6, 50), (1e-3, 0.08)],
+                              maximize=[False, True])),
+    "ASGD": (optim.ASGD, asgd_ref,
+             [dict()] + grid(lr=[0.05], lambd=[1e-4, 0.1], alpha=[0.75, 0.5], weight_decay=[0.0, 0.1],
+                             maximize=[False, True]) + grid(lr=[0.05], t0=[2.0, 5.0])),
 }
 PARAMS = [pytest.param(name, opts, id=f"{name}-{i}") for name, (_, _, options) in CASES.items()
           for i, opts in enumerate(options)]
