@@ -4,7 +4,7 @@ from .._tensor import Tensor
 from . import (activation, arith, attention, compare, conv, convert, ctc, factory, index, inplace, join, linalg, loss,
                normalization, pooling, reduce, regularization, sampling, shape, sorting, sparse, unary)
 from . import decomposition, matrix_functions, solvers  # torch.linalg (autograd/linalg.py)
-from . import elementwise_extra, special  # torch.special (autograd/special.py) and more elementwise math
+from . import elementwise_extra, polynomials, special  # torch.special (autograd/special.py) and more elementwise math
 from . import padding, shuffle  # F.pad's PyTorch rules, constant_pad_nd; channel_shuffle
 from . import distance, linalg_legacy, statistics  # statistics, distances, the old top-level linalg
 from .operators import bind_operators
@@ -12,7 +12,7 @@ from .operators import bind_operators
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
-            padding, shuffle]
+            padding, shuffle, polynomials]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods
