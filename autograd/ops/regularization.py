@@ -181,21 +181,22 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """alpha_dropout of whole channels (dim 1)."""
     _check(input, p, "feature_alpha_dropout")
-    if input.ndim < 2:
-        raise ValueError(f"feature_alpha_dropout: expected an input with at least 2 dimensions (N, C, ...), got "
-                         f"shape {tuple(input.shape)}")
-    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    shape = _channels(input, ValueError, "feature_alpha_dropout: expected an input with at least 2 dimensions")
     return _apply(input, p, training, inplace, shape, True, "feature_alpha_dropout")
 
 
 def feature_dropout(input, p, train):
     """torch.feature_dropout: dropout of whole channels (dim 1) of an input with 2 or more dims, when train."""
     _check(input, p, "feature_dropout")
-    if input.ndim < 2:
-        raise RuntimeError(f"feature_dropout: requires at least 2 dimensions in the input (N, C, ...), got shape "
-                           f"{tuple(input.shape)}")
-    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+    shape = _channels(input, RuntimeError, "feature_dropout: requires at least 2 dimensions in the input")
     return _apply(input, p, train, False, shape, False, "feature_dropout")
+
+
+def _channels(input, error, message):
+    """The noise shape (N, C, 1, ...) of channel dropout; `error` when input has fewer than 2 dims."""
+    if input.ndim < 2:
+        raise error(f"{message} (N, C, ...), got shape {tuple(input.shape)}")
+    return tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
 
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
