@@ -196,10 +196,8 @@ class Tensor:
 
     def storage_offset(self):
         """Where the first element lies in the memory this tensor shares, in elements from that memory's start."""
-        arr = owner = self.array
-        while getattr(owner, "base", None) is not None and hasattr(owner.base, "dtype"):
-            owner = owner.base  # up to the array that owns the memory (numpy and cupy views keep a chain of bases)
-        return (backend.data_ptr(arr) - backend.data_ptr(owner)) // arr.itemsize
+        arr = self.array
+        return (backend.data_ptr(arr) - backend.data_ptr(storage_owner(arr))) // arr.itemsize
 
     def __len__(self):
         if self.array.ndim == 0:
@@ -491,6 +489,17 @@ class _HookHandle:
                 if inner is hook or (inner is not None and inner == hook):
                     lst.remove(h)
                     break
+
+
+def storage_owner(a):
+    """The array that owns a's memory: up the chain of .base (numpy and cupy views keep one; numpy's stride tricks
+    put a non-array holder in between, which is passed through)."""
+    b = a.base
+    while b is not None:
+        if hasattr(b, "dtype"):
+            a = b
+        b = getattr(b, "base", None)
+    return a
 
 
 def root(t):
