@@ -76,6 +76,7 @@ class Tensor:
     _version = 0  # bumped by in-place changes (a view reads its base's)
     _base = None  # the tensor whose memory this view shares
     _hooks = None  # gradient hooks
+    _post_accumulate_hooks = None  # hooks called with the leaf after its .grad was accumulated
 
     def __init__(self, *args, size=None, dtype=None, device=None, requires_grad=False):
         if len(args) == 1 and isinstance(args[0], Tensor) and size is None and dtype is None and device is None:
@@ -464,11 +465,12 @@ class _HookHandle:
     its graph) nor the hook alive; a hook that takes no weak reference is held until remove().
     """
 
-    __slots__ = ("_tensor", "_hook", "__weakref__")
+    __slots__ = ("_tensor", "_hook", "_attr", "__weakref__")
 
-    def __init__(self, t, hook):
+    def __init__(self, t, hook, attr="_hooks"):
         self._tensor = weakref.ref(t)
         self._hook = _weak_callable(hook)
+        self._attr = attr  # the tensor's list the hook is in
 
     def remove(self):
         """Remove the hook."""
@@ -476,7 +478,7 @@ class _HookHandle:
         self._tensor = self._hook = _dead  # a second remove() does nothing; a strongly held hook is let go
         if t is None or hook is None:
             return
-        hooks = t._hooks or []
+        hooks = getattr(t, self._attr) or []
         for i, h in enumerate(hooks):
             if h is hook or h == hook:  # == for a bound method: each access makes a new, equal one
                 del hooks[i]

@@ -176,7 +176,8 @@ def _fill_missing(node, grads):
 
 
 def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
-    """Run t's hooks on its total gradient, then capture it (autograd.grad) or accumulate it into t.grad."""
+    """Run t's hooks on its total gradient, then capture it (autograd.grad) or accumulate it into t.grad and call
+    its post-accumulate-grad hooks."""
     g = leaf_grads.pop(t)
     if isinstance(g, np.generic):  # numpy gives scalars for 0-d results; a .grad holds an array
         g = np.asarray(g)
@@ -192,13 +193,15 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
         g = g if isinstance(g, Tensor) else Tensor._make(g, None, 0)
         with _leaf_lock:
             t.grad = g if t.grad is None else t.grad + g
-        return
-    with _leaf_lock:
-        if t.grad is None:
-            t.grad = Tensor._make(_own(g), None, 0)
-        else:
-            gd = t.grad.array
-            if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
-                gd += g
+    else:
+        with _leaf_lock:
+            if t.grad is None:
+                t.grad = Tensor._make(_own(g), None, 0)
             else:
-                t.grad = Tensor._make(gd + g, None, 0)
+                gd = t.grad.array
+                if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
+                    gd += g
+                else:
+                    t.grad = Tensor._make(gd + g, None, 0)
+    for fn in t._post_accumulate_hooks or ():
+        fn(t)

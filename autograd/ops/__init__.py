@@ -7,13 +7,15 @@ from . import decomposition, matrix_functions, solvers  # torch.linalg (autograd
 from . import elementwise_extra, polynomials, special  # torch.special (autograd/special.py) and more elementwise math
 from . import padding, shuffle  # F.pad's PyTorch rules, constant_pad_nd; channel_shuffle
 from . import distance, linalg_legacy, statistics  # statistics, distances, the old top-level linalg
-from . import copies, scatters, shape_extra, strided  # more shape ops, strided views, scatters of views, *_copy
+from . import copies, scatters, shape_extra, strided_views  # more shape ops, strided views, scatters of views, *_copy
+from . import bitshift, inplace_extra, tensor_info  # bit shifts, more in-place variants, tensor attributes
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
-            padding, shuffle, polynomials, shape_extra, strided, scatters, copies]
+            padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
+            tensor_info]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

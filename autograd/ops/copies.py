@@ -6,7 +6,7 @@ from .join import split, unbind
 from .shape import (_check_tensor, _dim, _int, diagonal, expand, narrow, permute, squeeze, t, transpose, unsqueeze,
                     view)
 from .shape_extra import _getitem, select, split_with_sizes
-from .strided import as_strided, unfold
+from .strided_views import as_strided, unfold
 
 
 def _copying(view_op, name):

@@ -11,7 +11,7 @@ from .index_parse import _along, _check_range, _int_index, _same_device
 from .inplace import _via
 from .shape import _check_tensor, _dim, _int, _run
 from .shape_extra import _select_index
-from .strided import _geometry, _may_overlap, _positions, _storage, _strides
+from .strided_views import _geometry, _may_overlap, _positions, _storage, _strides
 
 _index_put = index.index_put  # put's parameter `index` shadows the module
 _REDUCES = ("sum", "prod", "mean", "amax", "amin")
