@@ -1,14 +1,15 @@
-"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, and the Unfold / Fold block layers."""
+"""Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d, and the Unfold / Fold block layers."""
 import math
 
 import autograd
 from autograd.ops.conv import (conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, ntuple, unfold)
+from autograd.ops.conv_3d import conv3d, conv_transpose3d
 from autograd.ops.join import pad as _pad
 
 from . import init
 from .module import Layer, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "Unfold", "Fold"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "Unfold", "Fold"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -92,7 +93,7 @@ class _ConvNd(Layer):
         nd = self._nd
         if not isinstance(input, autograd.Tensor):
             raise TypeError(f"{self._get_name()}: expected a tensor input, got {type(input).__name__}")
-        spatial = ("L",) if nd == 1 else ("H", "W")
+        spatial = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}[nd]
         ok = input.ndim in (nd + 1, nd + 2) and input.shape[-nd - 1] == self.in_channels
         if not ok:
             want = ", ".join((str(self.in_channels),) + spatial)
@@ -148,6 +149,13 @@ class Conv2d(_Conv):
     _fn = staticmethod(conv2d)
 
 
+class Conv3d(_Conv):
+    """3-d convolution over (N, C_in, D, H, W): weight (out_channels, in_channels/groups, kD, kH, kW), as in PyTorch."""
+
+    _nd = 3
+    _fn = staticmethod(conv3d)
+
+
 class _ConvTranspose(_ConvNd):
     _transposed = True
     _fn = None
@@ -199,6 +207,13 @@ class ConvTranspose2d(_ConvTranspose):
 
     _nd = 2
     _fn = staticmethod(conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """Transposed 3-d convolution: weight (in_channels, out_channels/groups, kD, kH, kW), as in PyTorch."""
+
+    _nd = 3
+    _fn = staticmethod(conv_transpose3d)
 
 
 class Unfold(Layer):

@@ -8,6 +8,7 @@ from . import elementwise_extra, polynomials, special  # torch.special (autograd
 from . import padding, shuffle  # F.pad's PyTorch rules, constant_pad_nd; channel_shuffle
 from . import distance, linalg_legacy, statistics  # statistics, distances, the old top-level linalg
 from . import copies, scatters, shape_extra, strided_views  # more shape ops, strided views, scatters of views, *_copy
+from . import conv_3d  # conv3d, conv_transpose3d, torch.convolution
 from . import bitshift, inplace_extra, tensor_info  # bit shifts, more in-place variants, tensor attributes
 from .operators import bind_operators
 
@@ -15,7 +16,7 @@ FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
             padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
-            tensor_info]
+            tensor_info, conv_3d]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

@@ -1,17 +1,19 @@
 """Convolutions: conv1d/2d, conv_transpose1d/2d, unfold (im2col) and fold (col2im), as im2col + one GEMM.
 
-Every op works on a 4-d (N, C, H, W) view of its arrays (1-d convolutions use H = 1, unbatched inputs N = 1).
+Every op works on a batched view of its arrays: (N, C, H, W), or (N, C, D, H, W) for the 3-d convolutions of
+ops/conv_3d.py (1-d convolutions use H = 1, unbatched inputs N = 1); the kernels take any number of spatial dims.
 Three primitives cover convolution and all its derivatives: the convolution itself, its transpose (the
 gradient with respect to the input, which is also conv_transpose's forward) and its weight gradient. Each one's
 backward is written with the other two, so plain backward runs on arrays and create_graph records exact
 higher-order gradients.
 
-Layout: a strided view of the padded input is copied once into channel-major columns (G, Cg*kh*kw, N*L), so
-that each convolution, its weight gradient and its input gradient are one large GEMM per group (a batched matmul
-over groups). Stride-1 convolutions use a flat layout: each output row keeps the padded input's width (the extra
-columns are discarded), so gathering the columns and adding them back (col2im, a loop over kernel offsets) move
-long contiguous runs.
+Layout: a strided view of the padded input is copied once into channel-major columns (G, Cg*K, N*L), K the
+kernel's size, so that each convolution, its weight gradient and its input gradient are one large GEMM per group (a
+batched matmul over groups). Stride-1 convolutions use a flat layout: each output row keeps the padded input's
+width and each output plane its height (the extra columns are discarded), so gathering the columns and adding them
+back (col2im, a loop over kernel offsets) move long contiguous runs.
 """
+import itertools
 import math
 
 from .. import dtypes, gradmath
@@ -24,12 +26,12 @@ METHODS = {}
 
 # ---------------------------------------------------------------------------- geometry and argument checks
 class View4d:
-    """Views arrays of an op with nd (1 or 2) spatial dims, batched or not, as (N, C, H, W)."""
+    """Views arrays of an op with nd (1, 2 or 3) spatial dims, batched or not, as (N, C, H, W) or (N, C, D, H, W)."""
 
     __slots__ = ("nd", "batched")
 
     def to4d(self, a):
-        """View an (N, C, *spatial) or (C, *spatial) array as (N, C, H, W)."""
+        """View an (N, C, *spatial) or (C, *spatial) array as batched, with a dummy H for nd = 1."""
         shape = a.shape if self.batched else (1,) + a.shape
         if self.nd == 1:
             shape = shape[:2] + (1,) + shape[2:]
@@ -44,7 +46,9 @@ class View4d:
 
 
 class Geom(View4d):
-    """Shapes of one convolution on the 4-d view: x side (input of conv) and y side (its output)."""
+    """Shapes of one convolution on the batched view: x side (input of conv) and y side (its output).
+
+    x_hw, y_hw, k, s, d are tuples over the view's spatial dims (2, or 3 for 3-d ops); pad holds (before, after)."""
 
     __slots__ = ("x_hw", "y_hw", "k", "s", "d", "pad", "groups", "flat")
 
@@ -52,16 +56,26 @@ class Geom(View4d):
         self.nd, self.batched = nd, batched
         self.x_hw, self.y_hw, self.k, self.s, self.d, self.pad = x_hw, y_hw, k, s, d, pad
         self.groups = groups
-        self.flat = s == (1, 1) if flat is None else flat
+        self.flat = all(i == 1 for i in s) if flat is None else flat
 
     @property
     def padded(self):
-        """(Hp, Wp): the x side with its padding."""
-        (pt, pb), (pl, pr) = self.pad
-        return self.x_hw[0] + pt + pb, self.x_hw[1] + pl + pr
+        """(Hp, Wp), or (Dp, Hp, Wp): the x side with its padding."""
+        return tuple(n + lo + hi for n, (lo, hi) in zip(self.x_hw, self.pad))
+
+    @property
+    def row_strides(self):
+        """Element strides of the padded x's spatial dims, as one flat (contiguous) array."""
+        p = self.padded
+        return tuple(math.prod(p[i + 1:]) for i in range(len(p)))
+
+    @property
+    def bias_shape(self):
+        """A bias (C,) reshaped to broadcast over the view."""
+        return (1, -1) + (1,) * len(self.k)
 
     def w4d(self, w):
-        """The weight as (O, Cg, kh, kw)."""
+        """The weight as (O, Cg, *k) (a dummy kh = 1 for nd = 1)."""
         return w.reshape(w.shape[:2] + (1,) + w.shape[2:]) if self.nd == 1 else w
 
     @property
@@ -102,7 +116,8 @@ def check_input(x, nd, op, name="input"):
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected {name} to be a Tensor, got {type(x).__name__}")
     if x.ndim not in (nd + 1, nd + 2):
-        kind = {1: "(C, L) or (N, C, L)", 2: "(C, H, W) or (N, C, H, W)"}[nd]
+        kind = {1: "(C, L) or (N, C, L)", 2: "(C, H, W) or (N, C, H, W)",
+                3: "(C, D, H, W) or (N, C, D, H, W)"}[nd]
         raise RuntimeError(f"{op}: expected a {nd + 1}-d (unbatched) or {nd + 2}-d (batched) {name} of shape "
                            f"{kind}, but got {name} of shape {tuple(x.shape)}")
     if x.dtype not in dtypes.FLOATS:
@@ -127,120 +142,120 @@ def run_op(cls, *args):
     return cls.forward(cls.__new__(cls), *args)
 
 
-# ---------------------------------------------------------------------------- array kernels (4-d views)
-def _pad4(x, pad):
-    """x padded by ((top, bottom), (left, right)) with zeros."""
-    (pt, pb), (pl, pr) = pad
-    if not (pt or pb or pl or pr):
+# ---------------------------------------------------------------------------- array kernels (batched views)
+def _pad_zeros(x, pad):
+    """x padded by zeros, pad = ((before, after), ...) for each spatial dim."""
+    if not any(lo or hi for lo, hi in pad):
         return x
-    n, c, h, w = x.shape
     xp = gradmath.xp(x)
-    out = xp.zeros((n, c, h + pt + pb, w + pl + pr), dtype=x.dtype)
-    out[:, :, pt:pt + h, pl:pl + w] = x
+    out = xp.zeros(x.shape[:2] + tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[2:], pad)), dtype=x.dtype)
+    out[(slice(None),) * 2 + tuple(slice(lo, lo + n) for n, (lo, _) in zip(x.shape[2:], pad))] = x
     return out
 
 
-def _crop4(x, pad, hw):
-    """Undo _pad4 (a contiguous copy when there was padding)."""
-    (pt, pb), (pl, pr) = pad
-    if not (pt or pb or pl or pr) and x.shape[2:] == hw:
+def _crop(x, pad, hw):
+    """Undo _pad_zeros (a contiguous copy when there was padding)."""
+    if not any(lo or hi for lo, hi in pad) and x.shape[2:] == hw:
         return x
-    return gradmath.xp(x).ascontiguousarray(x[:, :, pt:pt + hw[0], pl:pl + hw[1]])
+    window = tuple(slice(lo, lo + n) for n, (lo, _) in zip(hw, pad))
+    return gradmath.xp(x).ascontiguousarray(x[(slice(None),) * 2 + window])
 
 
 def _flat_len(g):
-    oh, ow = g.y_hw
-    return (oh - 1) * g.padded[1] + ow
+    return sum((o - 1) * r for o, r in zip(g.y_hw, g.row_strides)) + 1
 
 
 def _cols_len(g):
-    """L, the length of one column: OH*OW, or the flat layout's length."""
-    return _flat_len(g) if g.flat else g.y_hw[0] * g.y_hw[1]
+    """L, the length of one column: OH*OW (OD*OH*OW), or the flat layout's length."""
+    return _flat_len(g) if g.flat else math.prod(g.y_hw)
 
 
 def _windows(x, g):
-    """A strided view of the padded x: (N, C, kh, kw, L) on the flat layout, else (N, C, kh, kw, OH, OW)."""
+    """A strided view of the padded x: (N, C, *k, L) on the flat layout, else (N, C, *k, *y_hw)."""
     xp = gradmath.xp(x)
     as_strided = xp.lib.stride_tricks.as_strided
-    xpad = _pad4(x, g.pad)
-    n, c, hp, wp = xpad.shape
-    (kh, kw), (dh, dw), (oh, ow) = g.k, g.d, g.y_hw
+    xpad = _pad_zeros(x, g.pad)
+    n, c = xpad.shape[:2]
     if g.flat:
-        xf = xpad.reshape(n, c, hp * wp)  # copies when xpad is not contiguous
+        xf = xpad.reshape(n, c, math.prod(xpad.shape[2:]))  # copies when xpad is not contiguous
         sn, sc, se = xf.strides
-        return as_strided(xf, (n, c, kh, kw, _flat_len(g)), (sn, sc, dh * wp * se, dw * se, se))
-    sh, sw = g.s
-    sn, sc, s2, s3 = xpad.strides
-    return as_strided(xpad, (n, c, kh, kw, oh, ow), (sn, sc, dh * s2, dw * s3, sh * s2, sw * s3))
+        taps = tuple(d * r * se for d, r in zip(g.d, g.row_strides))
+        return as_strided(xf, (n, c) + g.k + (_flat_len(g),), (sn, sc) + taps + (se,))
+    sn, sc, *sp = xpad.strides
+    taps = tuple(d * st for d, st in zip(g.d, sp))
+    steps = tuple(s * st for s, st in zip(g.s, sp))
+    return as_strided(xpad, (n, c) + g.k + g.y_hw, (sn, sc) + taps + steps)
 
 
 def im2col(x, g, batch_first=False):
-    """Columns of the padded x: (G, Cg*kh*kw, N*L) for the convolution GEMMs, or (N, C*kh*kw, L) (unfold)."""
+    """Columns of the padded x: (G, Cg*K, N*L) for the convolution GEMMs, or (N, C*K, L) (unfold)."""
     v = _windows(x, g)
     n, c = v.shape[:2]
-    k, length = (c // g.groups) * g.k[0] * g.k[1], _cols_len(g)
+    ksize, length = math.prod(g.k), _cols_len(g)
     xp = gradmath.xp(x)
     if batch_first:
-        return xp.ascontiguousarray(v).reshape(n, c * g.k[0] * g.k[1], length)
-    v = v.transpose((1, 2, 3, 0) + tuple(range(4, v.ndim)))
-    return xp.ascontiguousarray(v).reshape(g.groups, k, n * length)
+        return xp.ascontiguousarray(v).reshape(n, c * ksize, length)
+    nk = len(g.k)
+    v = v.transpose((1,) + tuple(range(2, 2 + nk)) + (0,) + tuple(range(2 + nk, v.ndim)))
+    return xp.ascontiguousarray(v).reshape(g.groups, (c // g.groups) * ksize, n * length)
 
 
 def col2im(gc, g, n, c, batch_first=False):
-    """The adjoint of im2col: add columns (either layout) back into an x-side array (N, C, H, W)."""
+    """The adjoint of im2col: add columns (either layout) back into an x-side array (N, C, *x_hw)."""
     xp = gradmath.xp(gc)
-    (kh, kw), (dh, dw), (oh, ow) = g.k, g.d, g.y_hw
-    hp, wp = g.padded
-    gx = xp.zeros((n, c, hp, wp), dtype=gc.dtype)
-    tail = (_flat_len(g),) if g.flat else (oh, ow)
-    if batch_first:
-        gc = gc.reshape((n, c, kh, kw) + tail)
-        dst = gx.reshape(n, c, hp * wp) if g.flat else gx
+    nk, padded = len(g.k), g.padded
+    gx = xp.zeros((n, c) + padded, dtype=gc.dtype)
+    tail = (_flat_len(g),) if g.flat else g.y_hw
+    rest = tuple(range(nk + 2, nk + 2 + len(tail)))
+    if batch_first:  # taps indexed (N, C, *k, ...): move the kernel axes first
+        gc = gc.reshape((n, c) + g.k + tail).transpose(tuple(range(2, nk + 2)) + (0, 1) + rest)
+        dst = gx.reshape(n, c, math.prod(padded)) if g.flat else gx
     else:  # channel-major columns: walk the output in the same (C, N, ...) order
-        gc = gc.reshape((c, kh, kw, n) + tail).transpose((1, 2, 0, 3) + tuple(range(4, 4 + len(tail))))
-        dst = gx.reshape(n, c, hp * wp).transpose(1, 0, 2) if g.flat else gx.transpose(1, 0, 2, 3)
-    for i in range(kh):
-        for j in range(kw):
-            tap = gc[:, :, i, j] if batch_first else gc[i, j]
-            if g.flat:
-                off = i * dh * wp + j * dw
-                dst[:, :, off:off + tail[0]] += tap
-            else:
-                h0, w0 = i * dh, j * dw
-                dst[:, :, h0:h0 + g.s[0] * (oh - 1) + 1:g.s[0], w0:w0 + g.s[1] * (ow - 1) + 1:g.s[1]] += tap
-    return _crop4(gx, g.pad, g.x_hw)
+        gc = gc.reshape((c,) + g.k + (n,) + tail).transpose(tuple(range(1, nk + 1)) + (0, nk + 1) + rest)
+        dst = gx.reshape(n, c, math.prod(padded)).transpose(1, 0, 2) if g.flat else \
+            gx.transpose((1, 0) + tuple(range(2, 2 + nk)))
+    for off in itertools.product(*(range(k) for k in g.k)):
+        tap = gc[off]
+        if g.flat:
+            start = sum(i * d * r for i, d, r in zip(off, g.d, g.row_strides))
+            dst[:, :, start:start + tail[0]] += tap
+        else:
+            dst[(slice(None),) * 2 + tuple(slice(i * d, i * d + s * (o - 1) + 1, s)
+                                           for i, d, s, o in zip(off, g.d, g.s, g.y_hw))] += tap
+    return _crop(gx, g.pad, g.x_hw)
 
 
 def _y_to_cols(gy, g):
-    """A y-side array (N, O, OH, OW) in the columns' layout (G, O/G, N*L) (zeros in the flat layout's gaps)."""
-    n, o, oh, ow = gy.shape
+    """A y-side array (N, O, *y_hw) in the columns' layout (G, O/G, N*L) (zeros in the flat layout's gaps)."""
+    n, o = gy.shape[:2]
     length = _cols_len(g)
     xp = gradmath.xp(gy)
-    if g.flat and length != oh * ow:
+    order = (1, 0) + tuple(range(2, gy.ndim))
+    if g.flat and length != math.prod(g.y_hw):
         buf = xp.zeros((o, n, length), dtype=gy.dtype)
         so, sn, se = buf.strides
-        view = xp.lib.stride_tricks.as_strided(buf, (o, n, oh, ow), (so, sn, g.padded[1] * se, se))
-        view[...] = gy.transpose(1, 0, 2, 3)
+        view = xp.lib.stride_tricks.as_strided(buf, (o, n) + g.y_hw, (so, sn) + tuple(r * se for r in g.row_strides))
+        view[...] = gy.transpose(order)
     else:
-        buf = xp.ascontiguousarray(gy.transpose(1, 0, 2, 3))
+        buf = xp.ascontiguousarray(gy.transpose(order))
     return buf.reshape(g.groups, o // g.groups, n * length)
 
 
 def _cols_to_y(y, g, n):
-    """Undo _y_to_cols: (G, O/G, N*L) -> a contiguous (N, O, OH, OW)."""
+    """Undo _y_to_cols: (G, O/G, N*L) -> a contiguous (N, O, *y_hw)."""
     o = y.shape[0] * y.shape[1]
-    oh, ow = g.y_hw
     length = _cols_len(g)
     xp = gradmath.xp(y)
     y = y.reshape(o, n, length)
-    if g.flat and length != oh * ow:
+    if g.flat and length != math.prod(g.y_hw):
         so, sn, se = y.strides
-        return xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(y, (n, o, oh, ow), (sn, so, g.padded[1] * se, se)))
-    return xp.ascontiguousarray(y.transpose(1, 0, 2)).reshape(n, o, oh, ow)
+        strides = (sn, so) + tuple(r * se for r in g.row_strides)
+        return xp.ascontiguousarray(xp.lib.stride_tricks.as_strided(y, (n, o) + g.y_hw, strides))
+    return xp.ascontiguousarray(y.transpose(1, 0, 2)).reshape((n, o) + g.y_hw)
 
 
 def conv_forward(x, w, g, cols=None):
-    """y = conv(x, w) on 4-d arrays (one GEMM per group); returns y and the columns of x."""
+    """y = conv(x, w) on batched views (one GEMM per group); returns y and the columns of x."""
     if cols is None:
         cols = im2col(x, g)
     o = w.shape[0]
@@ -249,17 +264,17 @@ def conv_forward(x, w, g, cols=None):
 
 
 def conv_input_grad(gy, w, g, gyc=None):
-    """The adjoint of conv in its input: gx from gy (N, O, OH, OW) and w (O, Cg, kh, kw)."""
+    """The adjoint of conv in its input: gx from gy (N, O, *y_hw) and w (O, Cg, *k)."""
     n, (o, cg) = gy.shape[0], w.shape[:2]
     if gyc is None:
         gyc = _y_to_cols(gy, g)
-    w3 = w.reshape(g.groups, o // g.groups, cg * g.k[0] * g.k[1])
+    w3 = w.reshape(g.groups, o // g.groups, cg * math.prod(g.k))
     gc = gradmath.xp(gy).matmul(w3.transpose(0, 2, 1), gyc)
     return col2im(gc, g, n, cg * g.groups)
 
 
 def conv_weight_grad(x, gy, g, cols=None, gyc=None):
-    """The adjoint of conv in its weight: gw (G, O/G, Cg*kh*kw) from x and gy, one GEMM per group."""
+    """The adjoint of conv in its weight: gw (G, O/G, Cg*K) from x and gy, one GEMM per group."""
     if cols is None:
         cols = im2col(x, g)
     if gyc is None:
@@ -278,7 +293,7 @@ class Conv(Op):
         need = ctx.needs_input_grad  # () when nothing is recorded
         y, cols = conv_forward(g.to4d(x), g.w4d(w), g)
         if b is not None:
-            y += b.reshape(1, -1, 1, 1)
+            y += b.reshape(g.bias_shape)
         ctx.g = g
         # the weight gradient reuses the columns, unless they are large (then it rebuilds them: one copy)
         keep = len(need) > 1 and need[1] and cols.nbytes <= _KEEP_COLS_BYTES
@@ -306,7 +321,7 @@ class ConvTranspose(Op):
     def forward(ctx, y, w, b, g):
         x = conv_input_grad(g.to4d(y), g.w4d(w), g)
         if b is not None:
-            x += b.reshape(1, -1, 1, 1)
+            x += b.reshape(g.bias_shape)
         ctx.g = g
         ctx.save_for_backward(y, w)
         return g.from4d(x)
@@ -355,7 +370,7 @@ class Fold(Op):
         ctx.g = g
         c4 = cols if g.batched else cols.reshape((1,) + cols.shape)
         n, k = c4.shape[:2]
-        x = col2im(c4, g, n, k // (g.k[0] * g.k[1]), batch_first=True)
+        x = col2im(c4, g, n, k // math.prod(g.k), batch_first=True)
         return x if g.batched else x[0]
 
     def backward(ctx, gx):
@@ -379,7 +394,8 @@ def _conv_args(op, nd, input, weight, bias, groups):
     return batched
 
 
-def _conv_nd(op, nd, input, weight, bias, stride, padding, dilation, groups):
+def conv_nd(op, nd, input, weight, bias, stride, padding, dilation, groups):
+    """The convolution behind conv1d/2d/3d (nd spatial dims): checks, geometry, then the Conv primitive."""
     batched = _conv_args(op, nd, input, weight, bias, groups)
     stride = _positive(ntuple(stride, nd, "stride", op), "stride", op)
     dilation = _positive(ntuple(dilation, nd, "dilation", op), "dilation", op)
@@ -418,26 +434,27 @@ def _conv_nd(op, nd, input, weight, bias, stride, padding, dilation, groups):
                                f"kernel ({k} with dilation {dilation}); the kernel can't be greater than the "
                                "padded input")
         out.append((n_in + lo + hi - span) // s + 1)
+    g = Geom(nd, batched, lift(hw, nd, 1), lift(tuple(out), nd, 1), lift(k, nd, 1), lift(stride, nd, 1),
+             lift(dilation, nd, 1), lift(pads, nd, (0, 0)), groups)
     # The flat layout (stride 1) speeds up the input side (im2col, col2im) at some cost on the output side (the
     # discarded columns); with few input rows per output channel, as in a first layer, the strided one is cheaper.
-    junk = (k[-1] - 1) * dilation[-1] > 0 and out[0] * (nd == 2) > 1
-    flat = all(s == 1 for s in stride) and (not junk or cg * math.prod(k) >= o // groups)
-    g = Geom(nd, batched, lift(hw, nd, 1), lift(tuple(out), nd, 1), lift(k, nd, 1), lift(stride, nd, 1),
-             lift(dilation, nd, 1), lift(pads, nd, (0, 0)), groups, flat)
+    junk = _flat_len(g) > math.prod(out)
+    g.flat = g.flat and (not junk or cg * math.prod(k) >= o // groups)
     return Conv.apply(input, weight, bias, g)
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-d convolution over (N, C, L) or (C, L) with weight (out, in/groups, k), as torch.nn.functional.conv1d."""
-    return _conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+    return conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-d convolution over (N, C, H, W) or (C, H, W) with weight (out, in/groups, kH, kW), as in PyTorch."""
-    return _conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+    return conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def _conv_transpose_nd(op, nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+def conv_transpose_nd(op, nd, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    """The transposed convolution behind conv_transpose1d/2d/3d: checks, geometry, then ConvTranspose."""
     batched = _conv_args(op, nd, input, weight, bias, groups)
     stride = _positive(ntuple(stride, nd, "stride", op), "stride", op)
     dilation = _positive(ntuple(dilation, nd, "dilation", op), "dilation", op)
@@ -474,13 +491,13 @@ def _conv_transpose_nd(op, nd, input, weight, bias, stride, padding, output_padd
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """Transposed 1-d convolution, weight (in, out/groups, k), as torch.nn.functional.conv_transpose1d."""
-    return _conv_transpose_nd("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
+    return conv_transpose_nd("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups,
                               dilation)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """Transposed 2-d convolution, weight (in, out/groups, kH, kW), as torch.nn.functional.conv_transpose2d."""
-    return _conv_transpose_nd("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
+    return conv_transpose_nd("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups,
                               dilation)
 
 
