@@ -10,13 +10,14 @@ from . import distance, linalg_legacy, statistics  # statistics, distances, the 
 from . import copies, scatters, shape_extra, strided_views  # more shape ops, strided views, scatters of views, *_copy
 from . import conv_3d  # conv3d, conv_transpose3d, torch.convolution
 from . import bitshift, inplace_extra, tensor_info  # bit shifts, more in-place variants, tensor attributes
+from . import numeric_gradient  # torch.gradient
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
             padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
-            tensor_info, conv_3d]
+            tensor_info, conv_3d, numeric_gradient]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

@@ -1,4 +1,4 @@
-"""Distances and norms between tensors: dist, cdist, pdist, renorm."""
+"""Distances and norms between tensors: dist, cdist, pdist, renorm, norm_except_dim."""
 import math
 
 from .. import dtypes, gradmath
@@ -106,5 +106,19 @@ def renorm(input, p, dim=None, maxnorm=None, *, axis=None):
     return input * scale
 
 
-__all__ = ["dist", "cdist", "pdist", "renorm"]
+def norm_except_dim(v, pow=2, dim=0):
+    """The pow-norm of v over every dim but `dim`, kept as size-1 dims (weight normalisation's norm); dim=-1 gives
+    the norm of the whole tensor, 0-d."""
+    _check_tensor(v, "norm_except_dim")
+    _float(v, "norm_except_dim")
+    dim = dtypes.as_int(dim, "norm_except_dim", "dim")
+    _check_p(pow, "norm_except_dim")
+    if dim == -1:
+        return _vector_norm(v, pow, None)
+    d = _dim(dim, v.ndim, "norm_except_dim")
+    kept = tuple(n if k == d else 1 for k, n in enumerate(v.shape))
+    return _vector_norm(v, pow, tuple(k for k in range(v.ndim) if k != d)).reshape(kept)
+
+
+__all__ = ["dist", "cdist", "pdist", "renorm", "norm_except_dim"]
 METHODS = {"dist": dist, "renorm": renorm}
