@@ -245,7 +245,48 @@ def pca_lowrank(A, q=None, center=True, niter=2):
     return svd_lowrank(A - A.mean(-2, keepdim=True) if center else A, q, niter)
 
 
+def lobpcg(A, k=None, B=None, X=None, n=None, iK=None, niter=None, tol=None, largest=None, method=None,
+           tracker=None, ortho_iparams=None, ortho_fparams=None, ortho_bparams=None):
+    """(E, X): the k largest (or, with largest=False, smallest) eigenvalues of the symmetric A x = E B x and their
+    B-orthonormal eigenvectors, batched. tapegrad solves the dense problem exactly (eigh of L^-1 A L^-T with
+    B = L L^T) instead of iterating, so X, n, iK, niter, tol, method and the ortho_* settings only set the sizes
+    or are checked; the result is the one LOBPCG converges to (eigenvectors up to sign), and differentiable."""
+    _check_tensor(A, "lobpcg", "A")
+    if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
+        raise ValueError(f"lobpcg: A must be a square matrix or a batch of them, got shape {tuple(A.shape)}")
+    if A.dtype not in dtypes.FLOATS:
+        raise ValueError(f"lobpcg: A must be a floating point tensor, got {A.dtype}")
+    if X is not None:
+        _check_tensor(X, "lobpcg", "X")
+        if tuple(X.shape[-2:-1]) != tuple(A.shape[-1:]):
+            raise ValueError(f"lobpcg: X must have shape (..., {A.shape[-1]}, n), got {tuple(X.shape)}")
+    k = (1 if X is None else X.shape[-1]) if k is None else int(k)
+    n = (k if X is None else X.shape[-1]) if n is None else int(n)
+    m = A.shape[-1]
+    if m < 3 * n:
+        raise ValueError(f"LOBPCG algorithm is not applicable when the number of A rows (={m}) is smaller than 3 x "
+                         f"the number of requested eigenpairs (={n})")
+    if tracker is not None:
+        raise ValueError("lobpcg: tracker is not supported (tapegrad solves the problem directly, without iterates "
+                         "to report)")
+    S = A
+    if B is not None:
+        _check_tensor(B, "lobpcg", "B")
+        if tuple(B.shape[-2:]) != (m, m):
+            raise ValueError(f"lobpcg: B must have A's matrix shape ({m}, {m}), got {tuple(B.shape)}")
+        L = decomposition.cholesky(B)
+        S = solvers.solve_triangular(L, solvers.solve_triangular(L, A, upper=False).mT, upper=False)
+    E, V = decomposition.eigh(S)
+    if largest is None or largest:  # eigh's order is ascending: the largest first, as LOBPCG gives them
+        E, V = E[..., m - k:].flip(-1), V[..., m - k:].flip(-1)
+    else:
+        E, V = E[..., :k], V[..., :k]
+    if B is not None:
+        V = solvers.solve_triangular(L.mT, V, upper=True)
+    return E, V
+
+
 __all__ = ["kron", "trace", "addbmm", "addr", "chain_matmul", "frobenius_norm", "nuclear_norm", "lu", "lu_solve",
-           "lu_unpack", "triangular_solve", "cholesky", "geqrf", "orgqr", "ormqr", "svd_lowrank", "pca_lowrank"]
+           "lu_unpack", "triangular_solve", "cholesky", "geqrf", "orgqr", "ormqr", "svd_lowrank", "pca_lowrank", "lobpcg"]
 METHODS = {n: globals()[n] for n in ("kron", "trace", "addbmm", "addr", "lu", "lu_solve", "triangular_solve",
                                      "cholesky", "geqrf", "orgqr", "ormqr")}

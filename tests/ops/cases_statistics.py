@@ -89,3 +89,11 @@ _add("frobenius_norm", lambda x: ag.frobenius_norm(x, (0, 1)), [Arg((3, 4))], la
 _add("nuclear_norm", ag.nuclear_norm, [Arg((3, 4))], lambda x: np.linalg.norm(x, "nuc"))
 _add("nuclear_norm-dim-keep", lambda x: ag.nuclear_norm(x, (1, 2), True), [Arg((2, 3, 3))],
      lambda x: np.linalg.norm(x, "nuc", axis=(1, 2), keepdims=True))
+
+# ---------------------------------------------------------------------------- lobpcg (eigenvalues: unique)
+_add("lobpcg-largest", lambda a: ag.lobpcg(a + a.mT, k=2)[0], [Arg((7, 7))],
+     lambda a: np.linalg.eigvalsh(a + a.T)[::-1][:2])
+_add("lobpcg-smallest-B", lambda a, b: ag.lobpcg(a + a.mT, k=1, B=b @ b.mT + 7 * ag.eye(3, dtype=b.dtype, device=b.device),
+                                                 largest=False)[0],
+     [Arg((3, 3)), Arg((3, 3))],
+     lambda a, b: np.sort(np.linalg.eigvals(np.linalg.solve(b @ b.T + 7 * np.eye(3), a + a.T)).real)[:1])
