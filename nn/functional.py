@@ -4,6 +4,7 @@ from autograd.ops.attention import *  # noqa: F401,F403
 from autograd.ops.conv import *  # noqa: F401,F403
 from autograd.ops.conv_3d import conv3d, conv_transpose3d  # noqa: F401
 from autograd.ops.ctc import *  # noqa: F401,F403
+from autograd.ops.grid_sample import affine_grid, grid_sample  # noqa: F401
 from autograd.ops.padding import pad  # noqa: F401
 from autograd.ops.shuffle import channel_shuffle  # noqa: F401
 from autograd.ops.linalg import bilinear, linear  # noqa: F401

@@ -5,7 +5,7 @@ import warnings
 
 import autograd
 from autograd.ops.linalg import linear
-from autograd.ops.regularization import dropout
+from autograd.ops.rnn_functional import GATES, gru_step, lstm_step, rnn_step, run_layers
 
 from . import init
 from .module import Layer, Parameter
@@ -14,41 +14,6 @@ from .utils.rnn import PackedSequence
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 Tensor = autograd.Tensor
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
-
-# ---------------------------------------------------------------------------- one time step
-# x_proj is input @ W_ih.T + b_ih (for RNN and LSTM it may carry b_hh too, then b_hh is None here).
-def _pre(x_proj, h, w_hh, b_hh):
-    """x_proj + h @ w_hh.T (+ b_hh): without b_hh, x_proj rides in linear's bias slot (one node, no extra add)."""
-    if b_hh is None:
-        return linear(h, w_hh, x_proj)
-    return x_proj + linear(h, w_hh, b_hh)
-
-
-def _rnn_step(x_proj, h, w_hh, b_hh, relu):
-    pre = _pre(x_proj, h, w_hh, b_hh)
-    return autograd.relu(pre) if relu else autograd.tanh(pre)
-
-
-def _lstm_step(x_proj, h, c, w_hh, b_hh, w_hr=None):
-    gates = _pre(x_proj, h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, -1)
-    c = autograd.sigmoid(f) * c + autograd.sigmoid(i) * autograd.tanh(g)
-    h = autograd.sigmoid(o) * autograd.tanh(c)
-    if w_hr is not None:
-        h = linear(h, w_hr)
-    return h, c
-
-
-def _gru_step(x_proj, h, w_hh, b_hh):
-    hidden = h.shape[-1]
-    h_proj = linear(h, w_hh, b_hh)
-    x_rz, x_n = x_proj.split([2 * hidden, hidden], -1)
-    h_rz, h_n = h_proj.split([2 * hidden, hidden], -1)
-    r, z = autograd.sigmoid(x_rz + h_rz).chunk(2, -1)
-    n = autograd.tanh(x_n + r * h_n)
-    return n + z * (h - n)  # = (1 - z) * n + z * h
 
 
 def _check_size(value, name, layer, minimum=1):
@@ -79,7 +44,7 @@ class RNNBase(Layer):
                  bidirectional=False, proj_size=0, device=None, dtype=None):
         super().__init__()
         name = {"RNN_TANH": "RNN", "RNN_RELU": "RNN"}.get(mode, mode)
-        if mode not in _GATES:
+        if mode not in GATES:
             raise ValueError(f"Unrecognized RNN mode: {mode}")
         _check_size(input_size, "input_size", name, 0)
         _check_size(hidden_size, "hidden_size", name)
@@ -107,7 +72,7 @@ class RNNBase(Layer):
         self.bidirectional = bidirectional
         self.proj_size = proj_size
         num_directions = 2 if bidirectional else 1
-        gate_size = _GATES[mode] * hidden_size
+        gate_size = GATES[mode] * hidden_size
         real_hidden = proj_size if proj_size > 0 else hidden_size
         self._flat_weights_names = []
         self._all_weights = []
@@ -162,54 +127,6 @@ class RNNBase(Layer):
         if tuple(hx.shape) != tuple(expected):
             raise RuntimeError(f"{self._get_name()}: Expected {what} size {tuple(expected)}, got {tuple(hx.shape)}")
 
-    def _cell(self, w_hh, b_hh, w_hr):
-        """One time step of this layer's recurrence: (x_proj_t, state tuple) -> new state tuple ((h,) or (h, c))."""
-        if self.mode == "LSTM":
-            return lambda x_t, state: _lstm_step(x_t, state[0], state[1], w_hh, b_hh, w_hr)
-        if self.mode == "GRU":
-            return lambda x_t, state: (_gru_step(x_t, state[0], w_hh, b_hh),)
-        relu = self.mode == "RNN_RELU"
-        return lambda x_t, state: (_rnn_step(x_t, state[0], w_hh, b_hh, relu),)
-
-    def _run_direction(self, x, state, weights, reverse, batch_sizes=None):
-        """One layer, one direction, over the whole sequence: x (L, N, F) gives (outputs (L, N, H), final state);
-        packed x (sum of batch_sizes, F) gives packed outputs, each sequence's state frozen after its last step."""
-        w_ih, w_hh, b_ih, b_hh, w_hr = weights
-        if self.mode != "GRU" and b_ih is not None:  # fold b_hh into the projection computed once for all steps
-            x_proj = linear(x, w_ih, b_ih + b_hh)
-            b_hh = None
-        else:
-            x_proj = linear(x, w_ih, b_ih)
-        cell = self._cell(w_hh, b_hh, w_hr)
-        if batch_sizes is None:
-            steps = x_proj.unbind(0)
-            outs = [None] * len(steps)
-            for t in (range(len(steps) - 1, -1, -1) if reverse else range(len(steps))):
-                state = cell(steps[t], state)
-                outs[t] = state[0]
-            return autograd.stack(outs, 0), state
-        steps = x_proj.split(batch_sizes, 0)
-        outs = [None] * len(steps)
-        if reverse:  # sequences join as t falls below their length, from the initial state
-            initial, state = state, tuple(s[:batch_sizes[-1]] for s in state)
-            for t in range(len(steps) - 1, -1, -1):
-                have, need = state[0].shape[0], batch_sizes[t]
-                if need > have:
-                    state = tuple(autograd.cat([s, s0[have:need]]) for s, s0 in zip(state, initial))
-                state = cell(steps[t], state)
-                outs[t] = state[0]
-            return autograd.cat(outs), state
-        finished = []  # the final states of sequences that ended, shortest last
-        for t in range(len(steps)):
-            if batch_sizes[t] < state[0].shape[0]:
-                finished.append(tuple(s[batch_sizes[t]:] for s in state))
-                state = tuple(s[:batch_sizes[t]] for s in state)
-            state = cell(steps[t], state)
-            outs[t] = state[0]
-        if finished:
-            state = tuple(autograd.cat(parts) for parts in zip(state, *reversed(finished)))
-        return autograd.cat(outs), state
-
     def forward(self, input, hx=None):
         """input (L, N, H_in), (N, L, H_in) when batch_first, unbatched (L, H_in), or a PackedSequence; returns
         (output, h_n), output packed like the input when it is packed."""
@@ -262,24 +179,10 @@ class RNNBase(Layer):
                 _check_dtype(self, s, first)
             if packed is not None and packed.sorted_indices is not None:  # states in the batch's order, data sorted
                 states = tuple(s.index_select(1, packed.sorted_indices) for s in states)
-        per_layer = [s.unbind(0) for s in states]
         directions = 2 if self.bidirectional else 1
-        finals = [[] for _ in states]
-        layer_input = input
-        for layer in range(self.num_layers):
-            outputs = []
-            for d in range(directions):
-                k = layer * directions + d
-                out, last = self._run_direction(layer_input, tuple(p[k] for p in per_layer), self._weights(layer, d),
-                                                d == 1, batch_sizes)
-                outputs.append(out)
-                for collected, s in zip(finals, last):
-                    collected.append(s)
-            layer_input = outputs[0] if directions == 1 else autograd.cat(outputs, -1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                layer_input = dropout(layer_input, self.dropout, True)
-        output = layer_input
-        hidden = tuple(autograd.stack(collected, 0) for collected in finals)
+        weights = [self._weights(layer, d) for layer in range(self.num_layers) for d in range(directions)]
+        output, hidden = run_layers(self.mode, input, states, weights, self.num_layers, self.bidirectional,
+                                    self.dropout, self.training, batch_sizes)
         if packed is not None:
             if packed.unsorted_indices is not None:
                 hidden = tuple(h.index_select(1, packed.unsorted_indices) for h in hidden)
@@ -421,7 +324,7 @@ class RNNCell(RNNCellBase):
     def forward(self, input, hx=None):
         """input (N, in) or (in,), hx (N, H) or (H,) (zeros when None); returns h'."""
         x, (h,), batched = self._prepare(input, [hx])
-        h = _rnn_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh,
+        h = rnn_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh,
                       self.nonlinearity == "relu")
         return h if batched else h.squeeze(0)
 
@@ -437,7 +340,7 @@ class LSTMCell(RNNCellBase):
         if hx is not None and not (isinstance(hx, (tuple, list)) and len(hx) == 2):
             raise RuntimeError(f"{self._get_name()}: hx must be a tuple (h_0, c_0)")
         x, (h, c), batched = self._prepare(input, list(hx) if hx is not None else [None, None])
-        h, c = _lstm_step(linear(x, self.weight_ih, self.bias_ih), h, c, self.weight_hh, self.bias_hh)
+        h, c = lstm_step(linear(x, self.weight_ih, self.bias_ih), h, c, self.weight_hh, self.bias_hh)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -450,5 +353,5 @@ class GRUCell(RNNCellBase):
     def forward(self, input, hx=None):
         """input (N, in) or (in,), hx (N, H) or (H,) (zeros when None); returns h'."""
         x, (h,), batched = self._prepare(input, [hx])
-        h = _gru_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh)
+        h = gru_step(linear(x, self.weight_ih, self.bias_ih), h, self.weight_hh, self.bias_hh)
         return h if batched else h.squeeze(0)
