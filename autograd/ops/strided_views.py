@@ -180,12 +180,16 @@ def resize_(self, *sizes, memory_format=None):
     """Give self the shape `sizes` with contiguous strides over its memory from where it starts; memory too small
     for the new shape is replaced by a larger block holding the old values first (the rest are zeros here, where
     PyTorch leaves them uninitialised). Tensors that require grad cannot be resized."""
-    _check_tensor(self, "resize_")
-    sizes = _sizes(sizes, "resize_", "size")
+    return _resize(self, sizes, "resize_")
+
+
+def _resize(self, sizes, op):
+    _check_tensor(self, op)
+    sizes = _sizes(sizes, op, "size")
     if any(n < 0 for n in sizes):
-        raise RuntimeError(f"resize_: sizes must be non-negative, got {sizes}")
+        raise RuntimeError(f"{op}: sizes must be non-negative, got {sizes}")
     if self.requires_grad:
-        raise RuntimeError(f"resize_: cannot resize a tensor that requires grad (shape {tuple(self.shape)}); resize "
+        raise RuntimeError(f"{op}: cannot resize a tensor that requires grad (shape {tuple(self.shape)}); resize "
                            "a detached copy, or use reshape()/view() to change the shape on the tape")
     n = int(np.prod(sizes, dtype=np.int64))
     flat, offset = _storage(self.array)
@@ -201,7 +205,7 @@ def resize_(self, *sizes, memory_format=None):
 def resize_as_(self, the_template, memory_format=None):
     """resize_ to the shape of the_template."""
     _check_tensor(the_template, "resize_as_")
-    return resize_(self, tuple(the_template.shape))
+    return _resize(self, tuple(the_template.shape), "resize_as_")
 
 
 def resize(self, *sizes):

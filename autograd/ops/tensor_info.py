@@ -7,6 +7,7 @@ import numpy as np
 from .. import dtypes
 from .._tensor import Tensor, _HookHandle
 from . import aliases
+from .inplace import bump
 from .shape import _check_tensor, _dim
 
 
@@ -139,8 +140,8 @@ def _host_only(self, op):
         raise TypeError(f"{op}: is only implemented on CPU tensors (the tensor is on {self.device}); move it with "
                         ".cpu() first")
     if self.requires_grad:
-        raise RuntimeError(f"{op}: a tensor that requires grad cannot be changed by a Python callable (autograd "
-                           "cannot follow it); call it on t.detach() or under torch.no_grad()")
+        raise RuntimeError(f"{op}: can't call {op}() on a tensor that requires grad (autograd cannot follow a Python "
+                           f"callable); call t.detach().{op}(...) instead")
 
 
 def _apply_elementwise(self, fn, others, op):
@@ -155,6 +156,7 @@ def _apply_elementwise(self, fn, others, op):
     for idx in np.ndindex(out.shape):
         out[idx] = fn(out[idx].item(), *(a[idx].item() for a in arrays))
     self.array[...] = out  # written at the end: a callable that raises leaves the tensor as it was
+    bump(self)  # PyTorch leaves the version alone here, which hides the change from ops that saved the tensor
     return self
 
 

@@ -9,15 +9,24 @@ from autograd.function import _version_of
 SHAPE = (3, 4)
 
 
-def _target(dtype="float32", requires_grad=False):
+def _target(dtype="float32", requires_grad=False, shape=SHAPE):
     """Values in (0.2, 0.8): inside the domain of every unary op (log, asin, logit, ...)."""
+    n = int(np.prod(shape))
     if dtype == "bool":
-        data = np.arange(12).reshape(SHAPE) % 3 == 0
+        data = np.arange(n).reshape(shape) % 3 == 0
     elif dtype.startswith("int"):
-        data = (np.arange(12).reshape(SHAPE) % 5 + 1).astype(dtype)
+        data = (np.arange(n).reshape(shape) % 5 + 1).astype(dtype)
     else:
-        data = np.linspace(0.2, 0.8, 12).reshape(SHAPE).astype(dtype)
+        data = np.linspace(0.2, 0.8, n).reshape(shape).astype(dtype)
     return ag.tensor(data, requires_grad=requires_grad)
+
+
+def _shape(name):
+    return SPECS[name][2] if len(SPECS[name]) > 2 else SHAPE
+
+
+def _target_for(name, requires_grad=False):
+    return _target(SPECS[name][0], requires_grad, _shape(name))
 
 
 def _f(*values):
@@ -27,7 +36,7 @@ def _f(*values):
 _IDX = lambda: ag.tensor([0, 2])  # noqa: E731
 _MASK = lambda: ag.tensor(np.arange(12).reshape(SHAPE) % 2 == 0)  # noqa: E731
 
-# name -> (target dtype, () -> (args, kwargs)); "int" targets are integer-only ops (no gradient possible)
+# name -> (target dtype, () -> (args, kwargs)[, target shape]); "int" targets are integer-only ops (no gradient)
 SPECS = {
     **{n: ("float32", lambda: ((), {})) for n in (
         "abs_", "acos_", "asin_", "atan_", "ceil_", "cos_", "cosh_", "erf_", "exp_", "expm1_", "floor_", "log10_",
@@ -87,15 +96,52 @@ SPECS = {
     # in-place forms that other modules may add; checked when present
     "addcmul_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
     "addcdiv_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), _f(0.5)), {})),
+    **{n: ("float32", lambda: ((_f(0.5, 1.5, 2.0, 0.25),), {})) for n in (
+        "eq_", "ne_", "not_equal_", "lt_", "less_", "le_", "less_equal_", "gt_", "greater_", "ge_", "greater_equal_",
+        "logical_and_", "logical_or_", "logical_xor_")},
+    "logical_not_": ("float32", lambda: ((), {})),
+    "conj_physical_": ("float32", lambda: ((), {})),
+    "tril_": ("float32", lambda: ((), {})),
+    "triu_": ("float32", lambda: ((1,), {})),
+    "bitwise_not_": ("int64", lambda: ((), {})),
+    "bitwise_left_shift_": ("int64", lambda: ((ag.tensor([1, 2, 3, 6]),), {})),
+    "bitwise_right_shift_": ("int64", lambda: ((ag.tensor([1, 2, 3, 6]),), {})),
+    "addmm_": ("float32", lambda: ((ag.ones(3, 2), ag.ones(2, 4)), {})),
+    "addbmm_": ("float32", lambda: ((ag.ones(2, 3, 2), ag.ones(2, 2, 4)), {"alpha": 0.5})),
+    "addr_": ("float32", lambda: ((ag.ones(3), _f(1.0, 2.0, 3.0, 4.0)), {})),
+    "addmv_": ("float32", lambda: ((ag.ones(4, 2), _f(1.0, 2.0)), {"beta": 2.0}), (4,)),
+    "baddbmm_": ("float32", lambda: ((ag.ones(2, 3, 2), ag.ones(2, 2, 4)), {}), (2, 3, 4)),
+    "index_reduce_": ("float32", lambda: ((0, _IDX(), ag.full((2, 4), 2.0), "prod"), {})),
+    "scatter_reduce_": ("float32", lambda: ((0, ag.tensor([[0, 1, 2, 0]]), ag.full((1, 4), 2.0), "sum"), {})),
+    "put_": ("float32", lambda: ((ag.tensor([0, 5]), _f(1.0, 2.0)), {})),
+    "swapaxes_": ("float32", lambda: ((0, 1), {})),
+    "swapdims_": ("float32", lambda: ((1, 0), {})),
+    "as_strided_": ("float32", lambda: (((2, 2), (4, 1)), {})),
+    "resize_": ("float32", lambda: ((4, 3), {})),
+    "resize_as_": ("float32", lambda: ((ag.zeros(2, 6),), {})),
+    "set_": ("float32", lambda: ((ag.zeros(12),), {})),
+    "apply_": ("float32", lambda: ((lambda v: 2 * v,), {})),
+    "map_": ("float32", lambda: ((_f(1.0, 2.0, 3.0, 4.0), lambda a, b: a + b), {})),
+    "map2_": ("float32", lambda: ((_f(1.0), _f(1.0, 2.0, 3.0, 4.0), lambda s, a, b: s + a * b), {})),
 }
 NOT_DATA = {"requires_grad_", "detach_"}  # in place on autograd state, not on the values
 NO_BACKWARD = {"heaviside_", "igamma_", "igammac_"}  # their backward raises, as PyTorch's does
 RANDOM = {"uniform_", "normal_", "bernoulli_", "exponential_", "random_", "geometric_", "cauchy_", "log_normal_"}
-SHAPE_OPS = {"t_", "transpose_", "unsqueeze_", "squeeze_"}  # change the shape in place, not the values
+SHAPE_OPS = {"t_", "transpose_", "unsqueeze_", "squeeze_", "swapaxes_", "swapdims_", "as_strided_", "resize_",
+             "resize_as_", "set_"}  # change the shape (or memory) in place, not the values
+NEW_MEMORY = {"set_"}  # takes another tensor's memory
+# refused on any tensor that requires grad, even under no_grad: a Python callable or a resize autograd cannot follow
+GRAD_REFUSED = {"apply_", "map_", "map2_", "resize_", "resize_as_"}
+# the specs' index/mask/bound/matrix shapes are for the full target, so the view test takes a view of all of it
+FULL_VIEW = {"index_add_", "index_copy_", "index_put_", "scatter_", "scatter_add_", "masked_fill_", "masked_scatter_",
+             "clip_", "fill_diagonal_", "addmm_", "addbmm_", "addr_", "addmv_", "baddbmm_", "index_reduce_",
+             "scatter_reduce_"}
 SAME_VALUES = {"trunc_", "floor_", "round_", "ceil_", "nan_to_num_", "relu_", "abs_", "clamp_max_", "maximum_",
-               "bernoulli_", "bitwise_and_", "bitwise_or_", "frac_", "absolute_"} | SHAPE_OPS  # may leave these values as they are
+               "bernoulli_", "bitwise_and_", "bitwise_or_", "frac_", "absolute_",
+               "conj_physical_"} | SHAPE_OPS  # may leave these values as they are
 METHODS = sorted(n for n in dir(ag.Tensor) if n.endswith("_") and not n.startswith("_") and n not in NOT_DATA)
 FLOAT_METHODS = [n for n in METHODS if n in SPECS and SPECS[n][0] == "float32"]
+GRAD_METHODS = [n for n in FLOAT_METHODS if n not in GRAD_REFUSED]
 
 
 def _call(name, x):
@@ -110,7 +156,7 @@ def test_every_inplace_method_has_a_spec():
 
 @pytest.mark.parametrize("name", [n for n in METHODS if n in SPECS])
 def test_plain_tensor_changes_in_place_once(name):
-    x = _target(SPECS[name][0])
+    x = _target_for(name)
     data, v0 = x.array, _version_of(x)
     before = data.copy()
     out = _call(name, x)
@@ -118,7 +164,7 @@ def test_plain_tensor_changes_in_place_once(name):
     assert _version_of(x) == v0 + 1
     assert x.dtype == before.dtype
     if name in SHAPE_OPS:
-        assert np.shares_memory(x.array, data)
+        assert (name in NEW_MEMORY) != np.shares_memory(x.array, data)
         return
     assert x.array is data and x.shape == before.shape  # same memory, written through
     if name not in SAME_VALUES:
@@ -129,44 +175,44 @@ def test_plain_tensor_changes_in_place_once(name):
 _NAMED_AS_OTHER = {"zero_": "fill_"}
 
 
-@pytest.mark.parametrize("name", FLOAT_METHODS)
+@pytest.mark.parametrize("name", GRAD_METHODS)
 def test_leaf_requiring_grad_is_refused_and_left_alone(name):
-    x = _target(requires_grad=True)
+    x = _target_for(name, requires_grad=True)
     before, v0 = x.array.copy(), _version_of(x)
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad") as err:
         _call(name, x)
     assert str(err.value).startswith(f"{_NAMED_AS_OTHER.get(name, name)}:"), str(err.value)
     np.testing.assert_array_equal(x.array, before)
-    assert _version_of(x) == v0 and x.is_leaf and x.requires_grad and x.shape == SHAPE
+    assert _version_of(x) == v0 and x.is_leaf and x.requires_grad and x.shape == _shape(name)
 
 
-@pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in SHAPE_OPS])
+@pytest.mark.parametrize("name", [n for n in GRAD_METHODS if n not in SHAPE_OPS])
 def test_view_of_leaf_requiring_grad_is_refused(name):
-    x = _target(requires_grad=True)
+    x = _target_for(name, requires_grad=True)
     before = x.array.copy()
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
-        _call(name, x.view(3, 4))
+        _call(name, x.view(_shape(name)))
     np.testing.assert_array_equal(x.array, before)
     assert _version_of(x) == 0
 
 
-@pytest.mark.parametrize("name", FLOAT_METHODS)
+@pytest.mark.parametrize("name", GRAD_METHODS)
 def test_leaf_requiring_grad_is_allowed_under_no_grad(name):
-    x = _target(requires_grad=True)
+    x = _target_for(name, requires_grad=True)
     data = x.array
     with ag.no_grad():
         out = _call(name, x)
-    assert out is x and np.shares_memory(x.array, data) and _version_of(x) == 1
+    assert out is x and (name in NEW_MEMORY) != np.shares_memory(x.array, data) and _version_of(x) == 1
     assert x.is_leaf and x.requires_grad and x.grad_fn is None
 
 
-@pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in NO_BACKWARD])
+@pytest.mark.parametrize("name", [n for n in GRAD_METHODS if n not in NO_BACKWARD])
 def test_recorded_on_a_non_leaf(name):
-    leaf = _target(requires_grad=True)
+    leaf = _target_for(name, requires_grad=True)
     x = leaf.clone()
     data = x.array
     out = _call(name, x)
-    assert out is x and np.shares_memory(x.array, data) and _version_of(x) == 1
+    assert out is x and (name in NEW_MEMORY) != np.shares_memory(x.array, data) and _version_of(x) == 1
     assert leaf._version == 0
     if x.requires_grad:  # random fills cut the tensor from the tape
         x.sum().backward()
@@ -175,18 +221,32 @@ def test_recorded_on_a_non_leaf(name):
 
 @pytest.mark.parametrize("name", [n for n in FLOAT_METHODS if n not in SHAPE_OPS])
 def test_on_a_view_bumps_the_shared_counter_once(name):
-    base = _target()
-    view = base[1:]
+    base = _target_for(name)
+    view = base.view(_shape(name)) if name in FULL_VIEW else base[1:]
     args, kwargs = SPECS[name][1]()
-    if name in {"index_add_", "index_copy_", "index_put_", "scatter_", "scatter_add_", "masked_fill_",
-                "masked_scatter_", "clip_", "fill_diagonal_"}:
-        view = base.view(3, 4)  # the specs' index/mask/bound shapes are for the full (3, 4) target
     before = base.array.copy()
     out = getattr(view, name)(*args, **kwargs)
     assert out is view
     assert base._version == 1 and _version_of(view) == 1
     if name not in RANDOM and name not in SAME_VALUES:
         assert not np.array_equal(base.array, before)
+
+
+@pytest.mark.parametrize("no_grad", [False, True])
+@pytest.mark.parametrize("leaf", [True, False])
+@pytest.mark.parametrize("name", sorted(GRAD_REFUSED))
+def test_refused_on_any_tensor_that_requires_grad(name, leaf, no_grad):
+    x = _target_for(name, requires_grad=True)
+    x = x if leaf else x * 1
+    before, v0 = x.array.copy(), _version_of(x)
+    with pytest.raises(RuntimeError, match=f"^{name}: .*requires grad"):
+        if no_grad:
+            with ag.no_grad():
+                _call(name, x)
+        else:
+            _call(name, x)
+    np.testing.assert_array_equal(x.array, before)
+    assert _version_of(x) == v0 and x.shape == _shape(name)
 
 
 # ---------------------------------------------------------------------------- errors change nothing
