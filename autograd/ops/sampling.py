@@ -1,4 +1,4 @@
-"""Sampling from tensors of parameters: multinomial, bernoulli, poisson, and in-place geometric_, cauchy_, log_normal_.
+"""Sampling from tensors of parameters: multinomial, bernoulli, poisson, binomial, geometric_, cauchy_, log_normal_.
 
 CPU tensors draw from the generator's CPU stream, CUDA tensors from its Philox stream of their device (on the
 device), as rand/randn do. None of these ops is differentiable: the samples are new tensors off the tape.
@@ -163,6 +163,35 @@ def poisson(input, generator=None):
     return _new(_rng(generator, op).poisson(rates).astype(np.float64), x.dtype)
 
 
+def binomial(count, prob, generator=None):
+    """Samples of the binomial distribution: successes in count (elementwise) trials of success probability prob,
+    as floats of count's dtype (count and prob broadcast)."""
+    op = "binomial"
+    n, p = _tensor(count, op, "count"), _tensor(prob, op, "prob")
+    if n.dtype not in dtypes.FLOATS or p.dtype not in dtypes.FLOATS:
+        raise RuntimeError(f"binomial: count and prob must be floating tensors, got dtypes {n.dtype} and {p.dtype}; "
+                           "convert them with .float()")
+    if n.device != p.device:
+        raise RuntimeError(f"binomial: expected all tensors on the same device, but found one on {n.device} and one "
+                           f"on {p.device}; move one with .to(device) first")
+    xp = backend.array_module(n.array)
+    try:
+        shape = np.broadcast_shapes(n.array.shape, p.array.shape)
+    except ValueError:
+        raise RuntimeError(f"binomial: count of shape {tuple(n.shape)} and prob of shape {tuple(p.shape)} cannot be "
+                           "broadcast together") from None
+    trials = xp.broadcast_to(n.array.astype(np.float64), shape)
+    probs = xp.broadcast_to(p.array.astype(np.float64), shape)
+    backend.check_later(~((trials >= 0) & (trials % 1 == 0)) | ~((probs >= 0) & (probs <= 1)), RuntimeError,
+                        "binomial: expected count to be non-negative integers and prob in [0, 1]")
+    if n.device.type == "cuda":  # sum of Bernoulli trials on the device (one uniform per trial up to the largest count)
+        most = int(trials.max()) if trials.size else 0
+        u = _uniform(shape + (most,), dtypes.float64, n, generator, op)
+        live = xp.arange(most, dtype=np.float64) < trials[..., None]
+        return _new(((u < probs[..., None]) & live).sum(axis=-1).astype(np.float64), n.dtype)
+    return _new(_rng(generator, op).binomial(trials.astype(np.int64), probs).astype(np.float64), n.dtype)
+
+
 # ---------------------------------------------------------------------------- in-place samplers
 def _continuous(x, op, what):
     if x.dtype not in dtypes.FLOATS:
@@ -213,6 +242,6 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     return _fill_from(self, _rng(generator, op).lognormal(mean, std, self.array.shape))
 
 
-__all__ = ["multinomial", "bernoulli", "poisson"]
+__all__ = ["multinomial", "bernoulli", "poisson", "binomial"]
 METHODS = {"multinomial": multinomial, "bernoulli": bernoulli, "geometric_": geometric_, "cauchy_": cauchy_,
            "log_normal_": log_normal_}
