@@ -6,6 +6,7 @@ from .legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleT
 from .function import Function
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                         set_grad_enabled)
+from .dtypes import cdouble, cfloat, chalf, complex32, complex64, complex128  # noqa: F401  (as torch.cfloat ...)
 from .dtypes import (bfloat16, bool_, double, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote as promote_types, result_type, set_default_dtype,
                      short, uint8)
@@ -18,6 +19,8 @@ from . import ops
 from .ops import *  # noqa: F401,F403  (the op library: add, exp, sum, reshape, matmul, ...)
 from . import linalg  # torch.linalg's namespace
 from . import special  # torch.special's namespace
+from . import distributions  # torch.distributions' namespace
+from . import fft  # torch.fft's namespace
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save

@@ -119,9 +119,9 @@ class Tensor:
         if type(other.array) is not type(self.array) or other.device != self.device:
             raise RuntimeError(f"data: the new data is on {other.device} but the tensor is on {self.device}; "
                                "move it first with .to(device)")
-        if self._requires_grad and other.array.dtype not in dtypes.FLOATS:
+        if self._requires_grad and other.array.dtype not in dtypes.DIFFERENTIABLE:
             raise RuntimeError(f"data: a tensor that requires grad cannot hold {other.array.dtype} data; "
-                               "only floating point tensors can require gradients")
+                               "only floating point and complex tensors can require gradients")
         self.array = other.array
 
     @property
@@ -167,8 +167,8 @@ class Tensor:
     is_xpu = is_mps = is_meta = is_sparse = is_quantized = is_mkldnn = is_nested = False
 
     def is_complex(self):
-        """False: tapegrad has no complex dtypes."""
-        return False
+        """True for complex dtypes (complex64, complex128)."""
+        return self.array.dtype in dtypes.COMPLEXES
 
     @property
     def ndim(self):
@@ -227,13 +227,13 @@ class Tensor:
         if not flag and self.grad_fn is not None:
             raise RuntimeError("you can only change requires_grad flags of leaf tensors; to use a computed tensor "
                                "without gradients, use detach()")
-        if flag and self.array.dtype not in dtypes.FLOATS:
-            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.array.dtype}; "
-                               "convert with .float() first")
+        if flag and self.array.dtype not in dtypes.DIFFERENTIABLE:
+            raise RuntimeError(f"only floating point tensors can require gradients, got dtype {self.array.dtype} "
+                               "(complex ones can too); convert with .float() first")
         self._requires_grad = flag
 
     def requires_grad_(self, requires_grad=True):
-        """Set requires_grad in place (leaves only; only float tensors can require grad); returns self."""
+        """Set requires_grad in place (leaves only; only float and complex tensors can require grad); returns self."""
         self.requires_grad = requires_grad
         return self
 
@@ -510,14 +510,15 @@ def root(t):
 
 
 def infer_dtype(data):
-    """PyTorch's dtype for Python data: float -> default float, int -> int64, bool -> bool."""
+    """PyTorch's dtype for Python data: float -> default float, complex -> its complex counterpart, int -> int64,
+    bool -> bool."""
     arr = np.asarray(data)
     numpy_data = isinstance(data, (np.ndarray, np.generic))  # numpy arrays and scalars keep their dtype
     if arr.dtype.kind == "b":
         return dtypes.bool_
-    if arr.dtype.kind == "c":
-        raise TypeError("complex tensors are not supported")
-    if arr.dtype.kind not in "fiu":
+    if arr.dtype.kind == "c" and not numpy_data:
+        return dtypes.to_complex(dtypes.get_default_dtype())
+    if arr.dtype.kind not in "fiuc":
         raise TypeError(f"cannot make a tensor from {type(data).__name__} (numpy dtype {arr.dtype}); "
                         "pass numbers, nested lists of numbers, or an array")
     if not numpy_data:

@@ -40,6 +40,18 @@ _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "a
                 "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd", "asgd": "asgd",
                 "rprop": "rprop"}
 
+# torch.distributions.<file> -> the autograd.distributions module that holds its names
+_DISTRIBUTION_FILES = {"constraints": "constraints", "transforms": "transforms", "kl": "kl", "utils": "utils",
+                       "distribution": "distribution", "normal": "continuous", "uniform": "continuous",
+                       "exponential": "continuous", "laplace": "continuous", "bernoulli": "discrete",
+                       "categorical": "discrete", "one_hot_categorical": "discrete", "poisson": "discrete",
+                       "binomial": "discrete", "multinomial": "discrete", "gamma": "gamma", "beta": "gamma",
+                       "dirichlet": "gamma", "multivariate_normal": "multivariate",
+                       "lowrank_multivariate_normal": "multivariate", "independent": "wrappers",
+                       "mixture_same_family": "wrappers", "transformed_distribution": "transformed",
+                       "log_normal": "transformed", "relaxed_bernoulli": "transformed",
+                       "relaxed_categorical": "transformed"}
+
 # torch path -> the tapegrad sources of its names, looked up in order: modules, or "module:attribute" for a settings
 # object (torch.backends.cudnn). A torch path not listed here is one tapegrad does not have.
 _PATHS = {
@@ -84,6 +96,9 @@ _PATHS = {
     "torch.random": ("autograd.random",),
     "torch.linalg": ("autograd.linalg",),
     "torch.special": ("autograd.special",),
+    "torch.distributions": ("autograd.distributions",),
+    **{f"torch.distributions.{k}": (f"autograd.distributions.{v}",) for k, v in _DISTRIBUTION_FILES.items()},
+    "torch.fft": ("autograd.fft",),
 }
 
 

@@ -32,6 +32,9 @@ def _root_grads(outputs, grad_outputs, op, create_graph):
                 raise RuntimeError(
                     f"{op}: grad can be implicitly created only for scalar outputs; this output has shape "
                     f"{tuple(t.shape)}. Pass gradient= (a tensor of that shape), or reduce it with .sum()")
+            if t.array.dtype.kind == "c":
+                raise RuntimeError(f"{op}: grad can be implicitly created only for real scalar outputs, but this "
+                                   f"output has dtype {t.dtype}; take .real or .abs() first, or pass gradient=")
             g = t.xp.ones_like(t.array)
         else:
             g = g if isinstance(g, Tensor) else Tensor._make(to_array(g, t.dtype, t.device), None, 0)

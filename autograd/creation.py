@@ -83,7 +83,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
     size = _shape((size,), "full")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    if not isinstance(fill_value, (bool, int, float, np.bool_, np.number)):
+    if not isinstance(fill_value, (bool, int, float, complex, np.bool_, np.number)):
         raise TypeError(f"full: fill_value must be a number, not {type(fill_value).__name__}")
     if dtype is None:
         dtype = infer_dtype(fill_value)

@@ -1,4 +1,5 @@
-"""dtypes (numpy dtype objects), the default float dtype, PyTorch's type promotion, and int argument checks."""
+"""dtypes (numpy dtype objects, complex ones included), the default float dtype, PyTorch's type promotion, and int
+argument checks."""
 import builtins
 import operator
 
@@ -13,7 +14,10 @@ int64 = np.dtype(np.int64)
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
+complex64 = np.dtype(np.complex64)
+complex128 = np.dtype(np.complex128)
 half, float, double = float16, float32, float64
+cfloat, cdouble = complex64, complex128
 short, int, long = int16, int32, int64
 
 
@@ -35,6 +39,22 @@ class MissingDtype:
         return f"autograd.{self.name} (unavailable: pip install {self.package})"
 
 
+class UnsupportedDtype(MissingDtype):
+    """Stands for a PyTorch dtype numpy has no array type for (complex32): any use of it raises a clear TypeError."""
+
+    def __init__(self, name, instead):
+        super().__init__(name, None)
+        self.instead = instead
+
+    def error(self):
+        """The TypeError that using this dtype raises."""
+        return TypeError(f"{self.name} is not supported: numpy (and so tapegrad) has no {self.name} arrays; use "
+                         f"{self.instead} instead")
+
+    def __repr__(self):
+        return f"autograd.{self.name} (unsupported: use {self.instead})"
+
+
 def _load_bfloat16():
     """bfloat16 from the optional ml_dtypes package, or a MissingDtype placeholder without it."""
     try:
@@ -46,13 +66,17 @@ def _load_bfloat16():
 
 bfloat16 = _load_bfloat16()
 HAS_BFLOAT16 = isinstance(bfloat16, np.dtype)
+complex32 = chalf = UnsupportedDtype("complex32", "complex64 (autograd.cfloat)")
 HALVES = frozenset(d for d in (float16, bfloat16) if isinstance(d, np.dtype))  # accumulate in float32
 FLOATS = frozenset(d for d in (float16, float32, float64, bfloat16) if isinstance(d, np.dtype))
 INTEGERS = frozenset((uint8, int8, int16, int32, int64))
-SUPPORTED = FLOATS | INTEGERS | {bool_}
+COMPLEXES = frozenset((complex64, complex128))
+DIFFERENTIABLE = FLOATS | COMPLEXES  # the dtypes that can require grad
+SUPPORTED = FLOATS | COMPLEXES | INTEGERS | {bool_}
 
 _NAMES = {"float": float32, "double": float64, "half": float16, "long": int64, "int": int32,
-          "short": int16, "bool": bool_, "bfloat16": bfloat16}
+          "short": int16, "bool": bool_, "bfloat16": bfloat16, "cfloat": complex64, "cdouble": complex128,
+          "chalf": complex32}
 
 
 class _Default:
@@ -86,6 +110,8 @@ def as_dtype(d):
         return int64
     if d is builtins.bool:
         return bool_
+    if d is builtins.complex:  # as in PyTorch: dtype=complex means complex128
+        return complex128
     try:
         out = np.dtype(d)
     except TypeError:
@@ -100,15 +126,35 @@ def is_floating(d):
     return d in FLOATS
 
 
+def is_complex(d):
+    """True for complex64/complex128."""
+    return d in COMPLEXES
+
+
+def to_complex(d):
+    """The complex dtype whose parts have float dtype d: complex128 for float64, complex64 for the other floats
+    (PyTorch has complex32 for float16, which tapegrad lacks); complex dtypes map to themselves."""
+    if d in COMPLEXES:
+        return d
+    return complex128 if d == float64 else complex64
+
+
+def to_real(d):
+    """The float dtype of a complex dtype's parts (float32 for complex64); other dtypes map to themselves."""
+    return float32 if d == complex64 else (float64 if d == complex128 else d)
+
+
 def _category(d):
-    return 2 if d in FLOATS else (0 if d == bool_ else 1)
+    return 2 if d in FLOATS else (0 if d == bool_ else (3 if d in COMPLEXES else 1))
 
 
 def promote(type1, type2):
-    """PyTorch's result dtype for two tensor dtypes: a float operand's dtype wins over ints/bools."""
+    """PyTorch's result dtype for two tensor dtypes: a complex operand wins over floats, a float one over ints."""
     if type1 == type2:
         return type1
     ca, cb = _category(type1), _category(type2)
+    if ca == 3 or cb == 3:  # the complex dtype whose parts have the promoted part dtypes
+        return to_complex(promote(to_real(type1), to_real(type2)))
     if ca != cb:
         return type1 if ca > cb else type2
     if ca == 2 and isinstance(bfloat16, np.dtype) and bfloat16 in (type1, type2):
@@ -124,6 +170,10 @@ def _combine(higher, lower):
         return higher
     if higher is None or higher == lower:
         return lower
+    if higher in COMPLEXES:
+        return higher
+    if lower in COMPLEXES:  # a float group keeps its precision; ints and bools take the lower group's dtype
+        return to_complex(higher) if higher in FLOATS else lower
     if higher in FLOATS:
         return higher
     if higher == bool_ or lower in FLOATS:
@@ -147,6 +197,8 @@ def _scalar_dtype(s):
         return int64
     if isinstance(s, (builtins.float, np.floating)):
         return _Default.dtype
+    if isinstance(s, (builtins.complex, np.complexfloating)):
+        return to_complex(_Default.dtype)
     return None
 
 
@@ -159,8 +211,9 @@ def result_type(*operands):
     """The dtype PyTorch would give an op on these tensors and scalars (None operands are ignored).
 
     As in PyTorch, operands form three groups of decreasing priority: tensors with dimensions, 0-d tensors, and
-    Python scalars (a float counts as the default dtype). Each group promotes within itself; a lower group only
-    changes the result when its category (bool < integer < floating) is higher. Tensors are recognised by their
+    Python scalars (a float counts as the default dtype, a complex as its complex counterpart). Each group promotes
+    within itself; a lower group only changes the result when its category (bool < integer < floating < complex) is
+    higher. Tensors are recognised by their
     `dtype` and `ndim` (so arrays count as tensors too); this module sits below the Tensor class.
     """
     groups = [None, None, None]  # dimensioned tensors, 0-d tensors, scalars
@@ -173,7 +226,8 @@ def result_type(*operands):
         elif isinstance(getattr(x, "dtype", None), np.dtype) and hasattr(x, "ndim"):
             i, d = (0 if x.ndim else 1), x.dtype
         else:
-            raise TypeError(f"result_type: expected tensors or numbers (bool, int, float), got {type(x).__name__}")
+            raise TypeError(f"result_type: expected tensors or numbers (bool, int, float, complex), got "
+                            f"{type(x).__name__}")
         groups[i] = d if groups[i] is None else promote(groups[i], d)
     out = _combine(groups[0], _combine(groups[1], groups[2]))
     return _Default.dtype if out is None else out

@@ -4,7 +4,7 @@ import threading
 
 import numpy as np
 
-from . import gradmath
+from . import dtypes, gradmath
 from ._tensor import Tensor, run_hook
 from .backend import is_writeable
 from .function import FREED
@@ -15,6 +15,7 @@ from .grad_mode import state
 # GIL for large arrays): threads calling backward() into shared leaves lose no update. One lock for all leaves; hooks
 # and the rest of backward run outside it.
 _leaf_lock = threading.Lock()
+_COMPLEXES = dtypes.COMPLEXES
 
 
 def _check_nan(node, grads):
@@ -181,6 +182,8 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
     g = leaf_grads.pop(t)
     if isinstance(g, np.generic):  # numpy gives scalars for 0-d results; a .grad holds an array
         g = np.asarray(g)
+    if g.dtype != t.array.dtype and g.dtype in _COMPLEXES and t.array.dtype not in _COMPLEXES:
+        g = g.real  # as in PyTorch, a real input keeps the real part of a complex gradient
     for fn in t._hooks or ():
         res = run_hook(fn, g)
         if res is not None:

@@ -10,6 +10,7 @@ from .backend import _FP_QUIET, _modules, fp_quiet, fp_restore
 from .grad_mode import state
 
 _FLOATS = dtypes.FLOATS
+_COMPLEXES = dtypes.COMPLEXES
 FREED = "freed"  # the _meta of a node whose saved values backward has freed (compared by identity)
 _generic = np.generic
 _make = Tensor._make
@@ -44,6 +45,7 @@ class Function:
     pre_hooks = None
     in_shapes = None
     _plain = False  # True: a single-output built-in op without hooks or un-broadcasting (the engine's fast path)
+    _complex = None  # on nodes with complex outputs: (holomorphic, one bool per input: is it real?)
     trace = None
     _create = False
     custom = True  # a user's Function: forward and backward see Tensors
@@ -133,9 +135,17 @@ class Function:
             self._create = True  # custom Functions always see Tensors, as in PyTorch
             return self._run_custom(grads, create_graph)
         self._create = create_graph
-        out = self.backward(*grads)
+        cx = self._complex
+        if cx is not None and cx[0]:  # holomorphic: PyTorch's gradient is conj(f'(z)) * gy = conj(f'(z) * conj(gy))
+            out = self.backward(*(None if g is None else gradmath.conj(g) for g in grads))
+            out = tuple(None if g is None else gradmath.conj(g) for g in (out if type(out) is tuple else (out,)))
+        else:
+            out = self.backward(*grads)
         if type(out) is not tuple:
             out = (out,)
+        if cx is not None:  # a real input keeps the real part of its complex gradient
+            out = tuple(gradmath.real(g) if real and g is not None and gradmath.is_complex(g) else g
+                        for g, real in zip(out, cx[1]))
         shapes = self.in_shapes
         if shapes is not None:
             out = tuple(g if g is None or s is None or g.shape == s else gradmath.sum_to(g, s)
@@ -202,7 +212,7 @@ class Function:
         for nr, o in enumerate(outs):
             if any(o is a for a in args) or o.grad_fn is not None:  # returned an input: alias it
                 o = Tensor._make(o.array, None, 0)
-            if o.dtype in _FLOATS and id(o) not in nondiff and id(outs[nr]) not in nondiff:
+            if o.dtype in dtypes.DIFFERENTIABLE and id(o) not in nondiff and id(outs[nr]) not in nondiff:
                 o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
             results.append(o)
         ctx._pack(args, results)
@@ -220,6 +230,8 @@ class Op(Function):
     broadcasts = False  # True: backward grads are summed back to the input shapes centrally
     differentiable = True
     fp_errors = False  # True: forward can make inf/nan of finite input (log(0), x / 0); it then runs numpy-quiet
+    complex_ok = False  # True: backward, as written, gives PyTorch's gradient for complex values (conj Wirtinger)
+    holomorphic = False  # True: complex-differentiable; backward is written for reals and run conjugated on complex
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -338,10 +350,41 @@ def _record(ctx, cls, args, out):
                 break
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
-    y = _make(out, ctx if out.dtype in _FLOATS else None, 0)
+    if out.dtype in _FLOATS:
+        node = ctx if cls.complex_ok or not _complex_in(args) else _complex_node(ctx, cls, args, out)
+    else:
+        node = _complex_node(ctx, cls, args, out)
+    y = _make(out, node, 0)
     if ctx.to_save:
         ctx._pack(args, (y,))
     return y
+
+
+def _complex_in(args):
+    """True when a tensor argument is complex."""
+    for a in args:
+        if isinstance(a, Tensor) and a.array.dtype in _COMPLEXES:
+            return True
+    return False
+
+
+def _complex_node(ctx, cls, args, out):
+    """The node of a recorded output that is not float, or is float but made from complex input: None for ints and
+    bools; ctx when the op's backward handles complex values (then the node keeps what run_backward needs); else a
+    RuntimeError, raised before anything changed (a wrong gradient must not be returned silently)."""
+    if out.dtype not in _COMPLEXES and out.dtype not in _FLOATS:
+        return None
+    if not (cls.complex_ok or cls.holomorphic):
+        name = cls.__dict__.get("display", cls.__name__).lower()
+        dt = out.dtype if out.dtype in _COMPLEXES else next(a.dtype for a in args if isinstance(a, Tensor)
+                                                               and a.array.dtype in _COMPLEXES)
+        raise RuntimeError(f"{name}: the derivative for complex tensors (dtype {dt}) is not implemented; compute it "
+                           "on the real and imaginary parts (autograd.view_as_real), or under no_grad()")
+    if out.dtype in _COMPLEXES:
+        ctx._plain = False
+        ctx._complex = (cls.holomorphic, tuple(isinstance(a, Tensor) and a.array.dtype not in _COMPLEXES
+                                               for a in args))
+    return ctx
 
 
 def _scalar_to_array(ctx, scalar):
@@ -375,7 +418,10 @@ def _wrap_outputs(ctx, cls, args, out, record):
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
     for nr, o in enumerate(outs):
-        if o.dtype in _FLOATS and nr not in cls.nondiff_outputs:
+        if nr in cls.nondiff_outputs:
+            continue
+        if (o.dtype in _FLOATS and (cls.complex_ok or not _complex_in(args))) or \
+                _complex_node(ctx, cls, args, o.array) is ctx:
             o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
     if ctx.to_save:
         ctx._pack(args, outs)

@@ -192,3 +192,31 @@ def mask(g, cond):
     if not np.isfinite(out).all():  # inf * 0 would give nan where where() gives 0: redo those exactly
         out = np.where(cond, g, 0).astype(g.dtype, copy=False)
     return out
+
+
+def is_complex(x):
+    """True for a complex array or Tensor."""
+    return (x.array if isinstance(x, Tensor) else x).dtype.kind == "c"
+
+
+def conj(x):
+    """The complex conjugate (x itself when real)."""
+    if isinstance(x, Tensor):
+        return x.conj()
+    return x.conj() if x.dtype.kind == "c" else x
+
+
+def real(x):
+    """The real part (a complex gradient reaching a real input keeps only it)."""
+    return x.real
+
+
+def sgn(x):
+    """x / |x| (0 at 0) for complex x, the sign for real x: the gradient of abs."""
+    if isinstance(x, Tensor):
+        return x.sgn()
+    m = array_module(x)
+    if x.dtype.kind != "c":
+        return m.sign(x)
+    a = m.abs(x)
+    return m.where(a == 0, 0, x / m.where(a == 0, 1, a)).astype(x.dtype, copy=False)

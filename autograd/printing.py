@@ -52,6 +52,18 @@ class _Formatter:
         return s.rjust(self.width)
 
 
+class _ComplexFormatter:
+    """Formats complex elements as PyTorch does: the real parts and the imaginary parts each to a common width."""
+
+    def __init__(self, arr):
+        self.real, self.imag = _Formatter(arr.real), _Formatter(arr.imag)
+        self.width = self.real.width + self.imag.width + 2
+
+    def format(self, v):
+        im = (self.imag.format(v.imag) + "j").lstrip()
+        return self.real.format(v.real) + (im if im[0] in "+-" else "+" + im)
+
+
 def _summarized(arr):
     """The first and last edge items along every dim (what a summarized repr shows)."""
     if arr.ndim == 0:
@@ -85,7 +97,8 @@ def _body(arr, indent, summarize, fmt):
 def _format(arr, indent=len("tensor(")):
     """The bracketed values of a non-empty array, laid out as PyTorch does."""
     summarize = arr.size > _THRESHOLD
-    return _body(arr, indent, summarize, _Formatter(_summarized(arr) if summarize else arr))
+    shown = _summarized(arr) if summarize else arr
+    return _body(arr, indent, summarize, (_ComplexFormatter if arr.dtype.kind == "c" else _Formatter)(shown))
 
 
 def _add_suffixes(text, suffixes, indent):
@@ -115,8 +128,8 @@ def tensor_repr(t):
             suffixes.append(f"size={arr.shape}")
     else:
         body = _format(arr, len(prefix))
-    implied = (dtypes.get_default_dtype(),) if arr.size == 0 else (dtypes.get_default_dtype(), dtypes.int64,
-                                                                   dtypes.bool_)
+    default = dtypes.get_default_dtype()
+    implied = (default,) + (() if arr.size == 0 else (dtypes.to_complex(default), dtypes.int64, dtypes.bool_))
     if arr.dtype not in implied:  # an empty tensor has no values that imply int64 or bool
         suffixes.append(f"dtype={arr.dtype}")
     if t.grad_fn is not None:

@@ -82,6 +82,7 @@ NAMES = {
     "torch.compiler": "compile disable is_compiling reset",
     "torch.linalg": "solve inv norm qr svd cholesky",
     "torch.special": "erf erfinv gammaln",
+    "torch.fft": "fft ifft rfft irfft fft2 fftn rfftn irfftn fftfreq rfftfreq fftshift ifftshift",
 }
 
 

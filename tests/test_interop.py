@@ -77,8 +77,8 @@ def test_dlpack_errors(stand_in):
         np.from_dlpack(ag.ones(2, requires_grad=True))
     with pytest.raises(TypeError, match=r"from_dlpack: expected an object with __dlpack__.*got list"):
         ag.from_dlpack([1, 2])
-    with pytest.raises(TypeError, match=r"from_dlpack: dtype complex128 is not supported"):
-        ag.from_dlpack(np.ones(2, dtype=complex))
+    with pytest.raises(TypeError, match=r"from_dlpack: dtype uint16 is not supported"):
+        ag.from_dlpack(np.ones(2, dtype=np.uint16))
     g = ag.ones(2, device="cuda")
     if type(g.array).__module__.startswith("tests."):  # the stand-in has no DLPack; real cupy does
         with pytest.raises(TypeError, match=r"__dlpack__: the array behind this tensor on 'cuda:0'.*\.cpu\(\)"):

@@ -6,7 +6,7 @@ from .._tensor import Tensor
 from ..creation import as_tensor
 from ..function import Op
 
-_SCALARS = (int, float, bool)
+_SCALARS = (int, float, bool, complex)
 _default = dtypes._Default
 _FLOATS = dtypes.FLOATS
 
@@ -69,17 +69,24 @@ def _is_bool(v):
 
 
 def _cast_scalar_op(a, b):
-    """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype."""
-    if isinstance(a, Tensor) and type(b) is float and a.array.dtype not in dtypes.FLOATS:
+    """For an int/bool tensor with a float scalar, cast the tensor to the default float dtype (the default complex
+    dtype for a complex scalar and a non-complex tensor other than float64, as in PyTorch)."""
+    if isinstance(a, Tensor) and type(b) is float and a.array.dtype not in dtypes.DIFFERENTIABLE:
         return a.to(_default.dtype), b
-    if isinstance(b, Tensor) and type(a) is float and b.array.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and type(a) is float and b.array.dtype not in dtypes.DIFFERENTIABLE:
         return a, b.to(_default.dtype)
+    if type(b) is complex or type(a) is complex:
+        t = a if isinstance(a, Tensor) else b
+        d = dtypes.result_type(a, b)
+        if t.array.dtype != d:
+            return (a.to(d), b) if t is a else (a, b.to(d))
     return a, b
 
 
 # ---------------------------------------------------------------------------- add / sub
 class Add(Op):
     broadcasts = True
+    complex_ok = True
 
     def forward(ctx, a, b):
         return a + b
@@ -90,6 +97,7 @@ class Add(Op):
 
 class Sub(Op):
     broadcasts = True
+    complex_ok = True
 
     def forward(ctx, a, b):
         return a - b
@@ -140,6 +148,7 @@ def rsub(input, other, alpha=1):
 # ---------------------------------------------------------------------------- mul / div
 class Mul(Op):
     broadcasts = True
+    holomorphic = True
 
     def forward(ctx, a, b):
         ctx.to_save = (a, b)
@@ -154,6 +163,7 @@ class Mul(Op):
 class Div(Op):
     fp_errors = True
     broadcasts = True
+    holomorphic = True
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -188,6 +198,7 @@ class MulScalar(Op):
     """x * c for a Python float c: nothing saved but c."""
 
     display = "Mul"
+    holomorphic = True
 
     def forward(ctx, x, c):
         ctx.c = c = const(c, x)
@@ -210,9 +221,9 @@ def mul(input, other):
 
 def _float_operands(a, b, op):
     a, b = _cast_scalar_op(*operands(a, b, op))
-    if isinstance(a, Tensor) and a.array.dtype not in dtypes.FLOATS:
+    if isinstance(a, Tensor) and a.array.dtype not in dtypes.DIFFERENTIABLE:
         a = a.to(_default.dtype)
-    if isinstance(b, Tensor) and b.array.dtype not in dtypes.FLOATS:
+    if isinstance(b, Tensor) and b.array.dtype not in dtypes.DIFFERENTIABLE:
         b = b.to(_default.dtype)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}: expected a tensor operand")
@@ -242,6 +253,8 @@ def true_divide(input, other):
 
 # ---------------------------------------------------------------------------- neg / pow
 class Neg(Op):
+    complex_ok = True
+
     def forward(ctx, x):
         return -x
 
@@ -260,6 +273,7 @@ class PowScalar(Op):
     """x ** p for a Python-number exponent."""
 
     fp_errors = True
+    holomorphic = True
 
     def forward(ctx, x, p):
         ctx.save_for_backward(x)
@@ -287,6 +301,7 @@ class Pow(Op):
     """a ** b for two tensors."""
 
     fp_errors = True
+    holomorphic = True
 
     broadcasts = True
 
@@ -310,7 +325,7 @@ def pow(input, exponent):
     """input ** exponent (either may be a number)."""
     if isinstance(input, Tensor) and isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
         x = input
-        if x.array.dtype not in dtypes.FLOATS:
+        if x.array.dtype not in dtypes.DIFFERENTIABLE:
             if isinstance(exponent, float):
                 x = x.to(_default.dtype)
             elif exponent < 0:

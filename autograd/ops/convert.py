@@ -1,4 +1,6 @@
 """Dtype and device conversion, clone and contiguous: ops whose gradient is the incoming one, converted back."""
+import warnings
+
 from .. import backend, dtypes
 from .._tensor import Tensor
 from ..function import Op
@@ -7,13 +9,19 @@ from ..function import Op
 class ToCopy(Op):
     """Cast to a dtype and/or copy to a device; backward casts and moves the gradient back."""
 
+    complex_ok = True
+
     def forward(ctx, x, dtype, device):
         ctx.src = (x.dtype, backend.device_of(x))
+        if dtype is not None and x.dtype in dtypes.COMPLEXES and dtype not in dtypes.COMPLEXES:
+            x = x.real  # complex to real keeps the real part (PyTorch warns, as to_copy does)
         y = x if dtype is None or dtype == x.dtype else x.astype(dtype)
         return y if device is None else backend.to_device(y, device)
 
     def backward(ctx, gy):
         dtype, dev = ctx.src
+        if dtype not in dtypes.COMPLEXES and gy.dtype in dtypes.COMPLEXES:
+            gy = gy.real  # a real input keeps the real part of a complex gradient
         if isinstance(gy, Tensor):
             return gy.to(dtype=dtype, device=dev)
         g = backend.to_device(gy, dev)
@@ -32,13 +40,18 @@ def to_copy(x, dtype=None, device=None, copy=False):
         dtype = None
     if dtype is None and device is None:
         return clone(x) if copy else x
-    if x.requires_grad and dtype is not None and dtype not in dtypes.FLOATS:
+    if dtype is not None and x.dtype in dtypes.COMPLEXES and dtype not in dtypes.COMPLEXES:
+        warnings.warn(f"to: casting complex values (dtype {x.dtype}) to {dtype} discards the imaginary part; take "
+                      ".real first to keep this silent", UserWarning, stacklevel=3)
+    if x.requires_grad and dtype is not None and dtype not in dtypes.DIFFERENTIABLE:
         return Tensor._make(ToCopy.forward(ToCopy.__new__(ToCopy), x.array, dtype, device), None, 0)
     return ToCopy.apply(x, dtype, device)
 
 
 class Clone(Op):
     """A copy that records on the tape."""
+
+    complex_ok = True
 
     def forward(ctx, x):
         return x.copy()
@@ -54,6 +67,8 @@ def clone(input):
 
 class Contiguous(Op):
     """A C-contiguous copy (only when input is not contiguous already)."""
+
+    complex_ok = True
 
     def forward(ctx, x):
         return backend.array_module(x).ascontiguousarray(x)

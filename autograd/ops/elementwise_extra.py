@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes, gradmath
 from .._tensor import Tensor
 from ..function import Op
-from . import arith, compare, inplace, unary
+from . import arith, compare, complex_math, inplace, unary
 from .arith import _float_operands, operands
 from .special import elementwise_op
 
@@ -384,7 +384,8 @@ def float_power_(self, exponent):
 
 
 # ---------------------------------------------------------------------------- PyTorch's aliases: the same objects
-absolute, sgn, fix = unary.abs, unary.sign, unary.trunc
+absolute, fix = unary.abs, unary.trunc
+sgn = complex_math.sgn  # x / |x| for complex x, the sign for real x
 arccos, arcsin, arctan, arctan2 = unary.acos, unary.asin, unary.atan, unary.atan2
 arccosh, arcsinh, arctanh = acosh, asinh, atanh
 multiply, subtract, divide, negative = arith.mul, arith.sub, arith.div, arith.neg

@@ -136,6 +136,7 @@ def _kept_index(ctx):
 class GetItem(Op):
     """y = x[index]; the gradient is gy put back at index (added up where indices repeat)."""
 
+    complex_ok = True
     index_basic = None  # the first step of a _Split index (see SplitGetItem)
 
     def forward(ctx, x, index, accumulate=True):
@@ -180,6 +181,7 @@ class IndexSelect(GetItem):
 class IndexPutZeros(Op):
     """Zeros of `shape` with v added (or written) at index; the gradient is g[index]."""
 
+    complex_ok = True
     broadcasts = True
     index_basic = None
 

@@ -12,6 +12,8 @@ from .shape import ConstantPadNd, _check_tensor, _dim, _dim_new, _int, _run, atl
 class Split(Op):
     """Several views of x along dim: one node for all of them."""
 
+    complex_ok = True
+
     def forward(ctx, x, sizes, dim):
         ctx.dim = dim
         pre = (slice(None),) * dim
@@ -26,6 +28,8 @@ class Split(Op):
 
 
 class Cat(Op):
+    complex_ok = True
+
     def forward(ctx, *xs, dim):
         ctx.dim, ctx.sizes = dim, tuple(x.shape[dim] for x in xs)
         return gradmath.xp(xs[0]).concatenate(xs, axis=dim)
@@ -35,6 +39,8 @@ class Cat(Op):
 
 
 class Unbind(Op):
+    complex_ok = True
+
     def forward(ctx, x, dim):
         ctx.dim = dim
         return tuple(gradmath.xp(x).moveaxis(x, dim, 0))
@@ -44,6 +50,8 @@ class Unbind(Op):
 
 
 class Stack(Op):
+    complex_ok = True
+
     def forward(ctx, *xs, dim):
         ctx.dim = dim
         return gradmath.xp(xs[0]).stack(xs, axis=dim)

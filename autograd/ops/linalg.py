@@ -28,6 +28,8 @@ def _pair(input, other, op):
 class Mm(Op):
     """xp.matmul on (batches of) matrices and vectors; ta/tb multiply by the transpose of a/b (no copy)."""
 
+    holomorphic = True
+
     def forward(ctx, a, b, ta=False, tb=False):
         ctx.save_for_backward(a, b)
         ctx.t = (ta, tb)
@@ -461,6 +463,8 @@ def _linalg_error(op, err):
 
 class Inverse(Op):
     """Matrix inverse; d(inv) = -inv^T @ g @ inv^T."""
+
+    holomorphic = True
 
     def forward(ctx, x):
         y = _inv_array(x)

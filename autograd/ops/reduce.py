@@ -130,11 +130,13 @@ def _cast(x, dtype):
 
 def _int_acc(x):
     """Accumulation dtype of sum/prod/cumsum/cumprod: ints and bools give int64, as in PyTorch."""
-    return None if x.dtype in _FLOATS else dtypes.int64
+    return None if x.dtype in dtypes.DIFFERENTIABLE else dtypes.int64
 
 
 # ---------------------------------------------------------------------------- sum / mean / nansum
 class Sum(Op):
+    complex_ok = True
+
     def forward(ctx, x, axes, keepdim, dtype):
         ctx.axes, ctx.keepdim, ctx.shape = axes, keepdim, x.shape
         if x.dtype in _HALVES:
@@ -156,6 +158,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 
 
 class Mean(Op):
+    complex_ok = True
+
     def forward(ctx, x, axes, keepdim):
         n = _count(x.shape, axes)
         ctx.axes, ctx.keepdim, ctx.shape, ctx.n, ctx.dtype = axes, keepdim, x.shape, n, x.dtype
@@ -177,7 +181,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
         dim, keepdim = aliases.dims("mean", dim, keepdim, axis, keepdims)
     _check_tensor(input, "mean")
     x = _cast(input, dtype)
-    if x.dtype not in _FLOATS:
+    if x.dtype not in dtypes.DIFFERENTIABLE:
         raise RuntimeError(f"mean: the input has dtype {x.dtype}, but the mean needs a floating point dtype; "
                            "pass dtype=autograd.float32 or convert the input with .float() first")
     return Mean.apply(x, _axes(dim, x.ndim, "mean"), bool(keepdim))
@@ -224,6 +228,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=N
 
 
 class SumToSize(Op):
+    complex_ok = True
+
     def forward(ctx, x, size):
         ctx.shape = x.shape
         return gradmath.sum_to(x, size)

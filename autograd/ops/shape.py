@@ -69,6 +69,8 @@ def _check_tensor(x, op):
 
 # ---------------------------------------------------------------------------- reshape / view family
 class Reshape(Op):
+    complex_ok = True
+
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         return x.reshape(shape)
@@ -239,6 +241,8 @@ def unsqueeze(input, dim=None, *, axis=None):
 
 # ---------------------------------------------------------------------------- permute / transpose
 class Permute(Op):
+    complex_ok = True
+
     def forward(ctx, x, axes):
         ctx.axes = axes
         return x.transpose(axes)
@@ -252,6 +256,8 @@ class Permute(Op):
 
 
 class Transpose(Op):
+    complex_ok = True
+
     def forward(ctx, x, d0, d1):
         ctx.dims = (d0, d1)
         return x.swapaxes(d0, d1)
@@ -343,6 +349,8 @@ Tensor.mT = property(_mT, doc=_mT.__doc__)
 
 # ---------------------------------------------------------------------------- expand / broadcast / repeat
 class Expand(Op):
+    complex_ok = True
+
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
         if shape == x.shape:
@@ -419,6 +427,8 @@ def broadcast_tensors(*tensors):
 class Repeat(Op):
     """Tile x: x viewed as (1, s0, 1, s1, ...) is broadcast into a new (r0, s0, r1, s1, ...) array, then merged."""
 
+    complex_ok = True
+
     def forward(ctx, x, reps):
         shape = (1,) * (len(reps) - x.ndim) + x.shape
         ctx.in_shape, ctx.split = x.shape, tuple(v for r, s in zip(reps, shape) for v in (r, s))
@@ -456,6 +466,8 @@ def tile(input, *sizes, dims=None):
 
 # ---------------------------------------------------------------------------- flip / roll
 class Flip(Op):
+    complex_ok = True
+
     def forward(ctx, x, dims):
         ctx.dims = dims
         return gradmath.xp(x).flip(x, dims).copy()
@@ -488,6 +500,8 @@ def flipud(input):
 
 
 class Roll(Op):
+    complex_ok = True
+
     def forward(ctx, x, shifts, dims):
         ctx.shifts, ctx.dims = shifts, dims
         return gradmath.xp(x).roll(x, shifts, dims)
@@ -576,6 +590,8 @@ class ConstantPadNd(Op):
 
 
 class Narrow(Op):
+    complex_ok = True
+
     def forward(ctx, x, dim, start, length):
         ctx.widths = tuple((start, n - start - length) if i == dim else (0, 0) for i, n in enumerate(x.shape))
         return x[(slice(None),) * dim + (slice(start, start + length),)]
@@ -605,6 +621,8 @@ def narrow(input, dim, start, length):
 
 # ---------------------------------------------------------------------------- triangles and diagonals
 class Tril(Op):
+    complex_ok = True
+
     def forward(ctx, x, k):
         ctx.k = k
         return gradmath.xp(x).tril(x, k)
@@ -614,6 +632,8 @@ class Tril(Op):
 
 
 class Triu(Op):
+    complex_ok = True
+
     def forward(ctx, x, k):
         ctx.k = k
         return gradmath.xp(x).triu(x, k)
@@ -646,6 +666,8 @@ def _diag_view(x, offset, d1, d2):
 
 
 class Diagonal(Op):
+    complex_ok = True
+
     def forward(ctx, x, offset, d1, d2):
         ctx.shape, ctx.params = x.shape, (offset, d1, d2)
         return _diag_view(x, offset, d1, d2)

@@ -14,10 +14,10 @@ _FLOAT_DTYPES = dtypes.FLOATS
 
 
 def _float_input(x, op):
-    """Ints and bools become the default float dtype, as PyTorch does for exp, sin, sqrt, ..."""
+    """Ints and bools become the default float dtype, as PyTorch does for exp, sin, sqrt, ... (complex stays)"""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a tensor, got {type(x).__name__}")
-    return x if x.array.dtype in dtypes.FLOATS else x.to(_default.dtype)
+    return x if x.array.dtype in dtypes.DIFFERENTIABLE else x.to(_default.dtype)
 
 
 def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
@@ -44,11 +44,15 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
         return bwd(gy, s)
 
     cls = type(name.capitalize(), (Op,), {"forward": forward, "backward": backward, "__slots__": (),
-                                          "fp_errors": name in _FP_ERRORS})
+                                          "fp_errors": name in _FP_ERRORS, "holomorphic": name in _HOLOMORPHIC,
+                                          "complex_ok": name == "abs"})
 
     def fn(input):
         if floats and (not isinstance(input, Tensor) or input.array.dtype not in _FLOAT_DTYPES):
             input = _float_input(input, name)
+            if input.array.dtype in dtypes.COMPLEXES and name not in _HOLOMORPHIC:
+                raise RuntimeError(f"{name}: not implemented for complex tensors (dtype {input.dtype}); apply it to "
+                                   "the real and imaginary parts (input.real, input.imag) instead")
         return cls.apply1(input)
 
     fn.__name__ = name
@@ -59,6 +63,9 @@ def _unary_op(name, fwd, bwd, save="x", floats=True, doc=""):
 # the ops that make inf/nan of finite input (log(0), exp(100), sqrt(-1), ...): their forward runs numpy-quiet
 _FP_ERRORS = {"exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "tan",
               "asin", "acos", "sinh", "cosh"}
+# the ops that are complex-differentiable: on complex input their backward runs conjugated (PyTorch's convention)
+_HOLOMORPHIC = {"exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "square", "reciprocal", "sin", "cos",
+                "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh"}
 
 
 # ---------------------------------------------------------------------------- fused GPU kernels
@@ -118,7 +125,7 @@ _TABLE = {
     "logsigmoid": (lambda m, x: -m.logaddexp(0, -x).astype(x.dtype, copy=False),
                    lambda g, x: g * gradmath.sigmoid(-x), "x"),
     "erf": (lambda m, x: _erf(m, x), lambda g, x: g * _SQRT_PI_2 * gradmath.exp(-x * x), "x"),
-    "abs": (np.abs, lambda g, x: g * gradmath.sign(x), "x"),
+    "abs": (np.abs, lambda g, x: g * gradmath.sgn(x), "x"),
 }
 
 
@@ -280,6 +287,7 @@ def minimum(input, other):
 
 
 class Where(Op):
+    complex_ok = True
     broadcasts = True
 
     def forward(ctx, cond, a, b):
