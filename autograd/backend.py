@@ -346,6 +346,10 @@ def add_at(out, index, values):
     mod = array_module(out)
     if mod is np or out.dtype in _CUPY_ADD_AT:
         mod.add.at(out, index, values)
+    elif out.dtype.kind == "c":  # the real and imaginary parts are views of out: accumulate each
+        values = mod.asarray(values)
+        add_at(out.real, index, values.real)
+        add_at(out.imag, index, values.imag)
     elif out.dtype == np.int64:  # two's-complement sums are the same bits in uint64
         mod.add.at(out.view(np.uint64), index, mod.asarray(values).astype(np.int64).view(np.uint64))
     else:  # 8/16-bit ints and bools: accumulate in int32, write back

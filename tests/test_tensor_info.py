@@ -135,6 +135,12 @@ def test_attributes_match_torch():
     assert ag.is_same_size(ag.ones(2, 3), ag.zeros(2, 3)) and not ag.ones(2).is_same_size(ag.ones(3))
     assert ag.is_floating_point(ag.ones(1)) and not ag.is_floating_point(ag.ones(1, dtype=ag.int64))
     assert ag.numel(ag.ones(2, 5)) == 10 and not ag.is_distributed(ag.ones(1))
+    assert ag.is_complex(ag.ones(1, dtype=ag.complex64)) and not ag.is_complex(ag.ones(1))
+    with pytest.raises(TypeError, match="is_complex"):
+        ag.is_complex([1.0])
+    w = ag.ones(2, requires_grad=True) * 2
+    d = ag.detach(w)
+    assert d.grad_fn is None and not d.requires_grad and np.shares_memory(d.array, w.array)
     x = ag.ones(3)
     assert x.to_dense() is x and x.to_dense(ag.float64).dtype == ag.float64
     assert x.const_data_ptr() == x.data_ptr() and x.name is None
@@ -182,7 +188,7 @@ def test_apply_errors_leave_the_tensor_unchanged():
     with pytest.raises(ValueError, match="boom"):
         a.apply_(boom)
     assert a.tolist() == [1.0, 2.0]
-    with pytest.raises(RuntimeError, match="apply_: a tensor that requires grad"):
+    with pytest.raises(RuntimeError, match="apply_: can't call apply_\(\) on a tensor that requires grad"):
         ag.ones(2, requires_grad=True).apply_(abs)
 
 

@@ -67,5 +67,5 @@ def char(self):
     return to_copy(self, dtypes.int8)
 
 
-__all__ = list(_VIEWS)
+__all__ = list(_VIEWS) + ["detach"]
 METHODS = {"narrow_copy": globals()["narrow_copy"], "char": char}

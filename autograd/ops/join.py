@@ -217,6 +217,8 @@ def dstack(tensors):
 class GatherAxes(Op):
     """x indexed along some axes in turn: y = take(take(x, i0, a0), i1, a1)...; pads by reflect/replicate/circular."""
 
+    complex_ok = True  # linear with real coefficients, like ScatterAddAxes
+
     def forward(ctx, x, index, sizes):
         ctx.index, ctx.sizes = index, sizes
         xp = gradmath.xp(x)
@@ -230,6 +232,8 @@ class GatherAxes(Op):
 
 class ScatterAddAxes(Op):
     """The adjoint of GatherAxes: values summed back into positions idx, axis by axis in reverse."""
+
+    complex_ok = True
 
     def forward(ctx, g, index, sizes):
         ctx.index, ctx.sizes = index, sizes

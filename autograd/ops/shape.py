@@ -571,6 +571,8 @@ def atleast_3d(*tensors):
 class ConstantPadNd(Op):
     """Pad (or, with negative widths, crop) every dim by widths[i] = (before, after), filling with value."""
 
+    complex_ok = True
+
     def forward(ctx, x, widths, value):
         ctx.widths = widths
         xp = gradmath.xp(x)

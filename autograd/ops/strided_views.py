@@ -122,6 +122,8 @@ def as_strided(input, size, stride, storage_offset=None):
 class Unfold(Op):
     """All windows of `size` elements, `step` apart, along dim: a view with a new last dim of size `size`."""
 
+    complex_ok = True  # linear with real coefficients: the adjoint is the gradient for complex values too
+
     def forward(ctx, x, dim, size, step):
         ctx.params = (x.shape, dim, size, step)
         n, st = x.shape[dim], x.strides[dim]
@@ -135,6 +137,8 @@ class Unfold(Op):
 
 class UnfoldBackward(Op):
     """The windows added back into a tensor of the input's shape (overlapping windows add up)."""
+
+    complex_ok = True
 
     def forward(ctx, g, in_shape, dim, size, step):
         ctx.params = (dim, size, step)

@@ -99,6 +99,12 @@ def is_floating_point(input):
     return input.is_floating_point()
 
 
+def is_complex(input):
+    """True for complex dtypes."""
+    _check_tensor(input, "is_complex")
+    return input.is_complex()
+
+
 def numel(input):
     """The number of elements."""
     _check_tensor(input, "numel")
@@ -192,7 +198,7 @@ def register_post_accumulate_grad_hook(self, hook):
     return _HookHandle(self, hook, "_post_accumulate_hooks")
 
 
-__all__ = ["get_device", "is_signed", "is_same_size", "is_floating_point", "numel", "is_distributed",
+__all__ = ["get_device", "is_signed", "is_same_size", "is_floating_point", "is_complex", "numel", "is_distributed",
            "hash_tensor", "layout", "strided"]
 METHODS = {"get_device": get_device, "is_signed": is_signed, "is_same_size": is_same_size, "is_distributed":
            is_distributed, "hash_tensor": hash_tensor, "dim_order": dim_order, "to_dense": to_dense, "apply_": apply_,
