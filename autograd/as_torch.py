@@ -50,7 +50,10 @@ _DISTRIBUTION_FILES = {"constraints": "constraints", "transforms": "transforms",
                        "lowrank_multivariate_normal": "multivariate", "independent": "wrappers",
                        "mixture_same_family": "wrappers", "transformed_distribution": "transformed",
                        "log_normal": "transformed", "relaxed_bernoulli": "transformed",
-                       "relaxed_categorical": "transformed"}
+                       "relaxed_categorical": "transformed", "cauchy": "heavy_tailed", "chi2": "heavy_tailed",
+                       "gumbel": "heavy_tailed", "half_cauchy": "heavy_tailed", "half_normal": "heavy_tailed",
+                       "pareto": "heavy_tailed", "studentT": "heavy_tailed", "weibull": "heavy_tailed",
+                       "geometric": "counts", "negative_binomial": "counts"}
 
 # torch path -> the tapegrad sources of its names, looked up in order: modules, or "module:attribute" for a settings
 # object (torch.backends.cudnn). A torch path not listed here is one tapegrad does not have.
@@ -98,6 +101,7 @@ _PATHS = {
     "torch.special": ("autograd.special",),
     "torch.distributions": ("autograd.distributions",),
     **{f"torch.distributions.{k}": (f"autograd.distributions.{v}",) for k, v in _DISTRIBUTION_FILES.items()},
+    "torch.distributions.transforms": ("autograd.distributions.transforms", "autograd.distributions.transforms_extra"),
     "torch.fft": ("autograd.fft",),
 }
 

@@ -26,6 +26,15 @@ MAKERS = {
     "MultivariateNormal": lambda dv: D.MultivariateNormal(_on(dv, [0.0, 1.0]), _on(dv, [[2.0, 0.3], [0.3, 1.0]])),
     "LogNormal": lambda dv: D.LogNormal(_on(dv, [0.0, 1.0]), _on(dv, [1.0, 0.5])),
     "RelaxedBernoulli": lambda dv: D.RelaxedBernoulli(_on(dv, 0.5), probs=_on(dv, [0.2, 0.7])),
+    "Cauchy": lambda dv: D.Cauchy(_on(dv, [0.0, 1.0]), _on(dv, [1.0, 2.0])),
+    "HalfNormal": lambda dv: D.HalfNormal(_on(dv, [1.0, 2.0])),
+    "StudentT": lambda dv: D.StudentT(_on(dv, [1.5, 4.0]), _on(dv, [0.0, 1.0]), _on(dv, [1.0, 2.0])),
+    "Gumbel": lambda dv: D.Gumbel(_on(dv, [0.0, 1.0]), _on(dv, [1.0, 2.0])),
+    "Weibull": lambda dv: D.Weibull(_on(dv, [1.0, 2.0]), _on(dv, [0.7, 3.0])),
+    "Pareto": lambda dv: D.Pareto(_on(dv, [1.0, 2.0]), _on(dv, [0.7, 3.0])),
+    "Chi2": lambda dv: D.Chi2(_on(dv, [1.0, 3.0])),
+    "Geometric": lambda dv: D.Geometric(_on(dv, [0.2, 0.7])),
+    "NegativeBinomial": lambda dv: D.NegativeBinomial(_on(dv, [2.0, 5.0]), _on(dv, [0.2, 0.7])),
 }
 
 
