@@ -53,7 +53,8 @@ _DISTRIBUTION_FILES = {"constraints": "constraints", "transforms": "transforms",
                        "relaxed_categorical": "transformed", "cauchy": "heavy_tailed", "chi2": "heavy_tailed",
                        "gumbel": "heavy_tailed", "half_cauchy": "heavy_tailed", "half_normal": "heavy_tailed",
                        "pareto": "heavy_tailed", "studentT": "heavy_tailed", "weibull": "heavy_tailed",
-                       "geometric": "counts", "negative_binomial": "counts"}
+                       "geometric": "counts", "negative_binomial": "counts",
+                       "constraint_registry": "constraint_registry"}
 
 # torch path -> the tapegrad sources of its names, looked up in order: modules, or "module:attribute" for a settings
 # object (torch.backends.cudnn). A torch path not listed here is one tapegrad does not have.

@@ -1,5 +1,6 @@
 """Probability distributions (torch.distributions): sampling, log-densities, entropies and KL divergences."""
-from . import constraints, kl, transforms, utils
+from . import constraint_registry, constraints, kl, transforms, utils
+from .constraint_registry import biject_to, transform_to
 from .constraints import Constraint
 from .continuous import Exponential, Laplace, Normal, Uniform
 from .counts import Geometric, NegativeBinomial
@@ -14,15 +15,18 @@ from .transformed import (ExpRelaxedCategorical, LogitRelaxedBernoulli, LogNorma
                           RelaxedOneHotCategorical, TransformedDistribution)
 from .transforms import (AffineTransform, ComposeTransform, ExpTransform, SigmoidTransform, SoftmaxTransform,
                          TanhTransform, Transform, identity_transform)
-from .transforms_extra import AbsTransform, PowerTransform, SoftplusTransform
+from .transforms_extra import (AbsTransform, IndependentTransform, LowerCholeskyTransform, PositiveDefiniteTransform,
+                               PowerTransform, SoftplusTransform, StickBreakingTransform)
 from .wrappers import Independent, MixtureSameFamily
 
 __all__ = ["AbsTransform", "AffineTransform", "Bernoulli", "Beta", "Binomial", "Categorical", "Cauchy", "Chi2",
            "ComposeTransform", "Constraint", "Dirichlet", "Distribution", "ExpRelaxedCategorical", "ExpTransform",
-           "Exponential", "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent", "Laplace",
-           "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal", "MixtureSameFamily", "Multinomial",
-           "MultivariateNormal", "NegativeBinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough",
-           "Pareto", "Poisson", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical", "SigmoidTransform",
-           "SoftmaxTransform", "SoftplusTransform", "StudentT", "TanhTransform", "Transform", "TransformedDistribution",
-           "Uniform", "Weibull", "constraints", "identity_transform", "kl", "kl_divergence", "register_kl",
-           "transforms", "utils"]
+           "Exponential", "Gamma", "Geometric", "Gumbel", "HalfCauchy", "HalfNormal", "Independent",
+           "IndependentTransform", "Laplace", "LogNormal", "LogitRelaxedBernoulli", "LowRankMultivariateNormal",
+           "LowerCholeskyTransform", "MixtureSameFamily", "Multinomial", "MultivariateNormal", "NegativeBinomial",
+           "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Pareto", "Poisson",
+           "PositiveDefiniteTransform", "PowerTransform", "RelaxedBernoulli", "RelaxedOneHotCategorical",
+           "SigmoidTransform", "SoftmaxTransform", "SoftplusTransform", "StickBreakingTransform", "StudentT",
+           "TanhTransform", "Transform", "TransformedDistribution", "Uniform", "Weibull", "biject_to",
+           "constraint_registry", "constraints", "identity_transform", "kl", "kl_divergence", "register_kl",
+           "transform_to", "transforms", "utils"]

@@ -171,3 +171,66 @@ def test_torch_paths_resolve():
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", ["StickBreakingTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+                                  "IndependentTransform"])
+def test_matrix_and_simplex_transforms_match_torch_with_gradients(name):
+    make = {"StickBreakingTransform": lambda M: M.StickBreakingTransform(),
+            "LowerCholeskyTransform": lambda M: M.LowerCholeskyTransform(),
+            "PositiveDefiniteTransform": lambda M: M.PositiveDefiniteTransform(),
+            "IndependentTransform": lambda M: M.IndependentTransform(M.ExpTransform(), 1)}[name]
+    x = np.random.default_rng(1).normal(size=(2, 3, 3))
+    xa, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours, theirs = make(D), make(TD)
+    y, ty = ours(xa), theirs(xt)
+    _close(y, ty)
+    _close(ours.inv(y), theirs.inv(ty), rtol=1e-8, atol=1e-10)
+    assert tuple(ours.forward_shape((2, 3))) == tuple(theirs.forward_shape((2, 3)))
+    assert bool(ours.codomain.check(y.detach()).all())
+    (g,) = ag.grad(y.sum(), [xa])
+    (tg,) = torch.autograd.grad(ty.sum(), [xt])
+    _close(g, tg, rtol=1e-8)
+    if name in ("StickBreakingTransform", "IndependentTransform"):
+        _close(ours.log_abs_det_jacobian(xa, y), theirs.log_abs_det_jacobian(xt, ty), rtol=1e-8)
+        assert ours.bijective == theirs.bijective
+
+
+_CONSTRAINTS = {"real": lambda C: C.real, "positive": lambda C: C.positive, "nonnegative": lambda C: C.nonnegative,
+                "greater_than": lambda C: C.greater_than(2.0), "less_than": lambda C: C.less_than(-1.0),
+                "unit_interval": lambda C: C.unit_interval, "interval": lambda C: C.interval(-1.0, 3.0),
+                "half_open": lambda C: C.half_open_interval(0.0, 1.0), "simplex": lambda C: C.simplex,
+                "independent": lambda C: C.independent(C.positive, 1), "lower_cholesky": lambda C: C.lower_cholesky,
+                "positive_definite": lambda C: C.positive_definite}
+
+
+@pytest.mark.parametrize("registry", ["biject_to", "transform_to"])
+@pytest.mark.parametrize("name", sorted(_CONSTRAINTS))
+def test_constraint_registries_match_torch(registry, name):
+    ours_c, theirs_c = _CONSTRAINTS[name](D.constraints), _CONSTRAINTS[name](TD.constraints)
+    try:
+        theirs = getattr(TD, registry)(theirs_c)
+    except NotImplementedError:
+        with pytest.raises(NotImplementedError, match="Cannot transform"):
+            getattr(D, registry)(ours_c)
+        return
+    ours = getattr(D, registry)(ours_c)
+    assert repr(ours) == repr(theirs)
+    x = np.random.default_rng(2).normal(size=(4, 3, 3) if "cholesky" in name or "definite" in name else (4, 3))
+    y, ty = ours(ag.tensor(x)), theirs(torch.tensor(x))
+    _close(y, ty)
+    assert bool(ours_c.check(y).all())
+
+
+def test_register_a_new_factory():
+    registry = D.constraint_registry.ConstraintRegistry()
+
+    @registry.register(D.constraints.positive)
+    def softplus(constraint):
+        return D.SoftplusTransform()
+
+    assert isinstance(registry(D.constraints.positive), D.SoftplusTransform)
+    with pytest.raises(NotImplementedError, match="Cannot transform _Real constraints"):
+        registry(D.constraints.real)
+    with pytest.raises(TypeError, match="Constraint subclass or instance"):
+        registry.register(3, softplus)
