@@ -12,7 +12,7 @@ from . import conv_3d  # conv3d, conv_transpose3d, torch.convolution
 from . import bitshift, inplace_extra, tensor_info  # bit shifts, more in-place variants, tensor attributes
 from . import numeric_gradient  # torch.gradient
 from . import complex_math  # complex numbers: real/imag, conj, angle, polar, view_as_real, ...
-from . import spectral  # stft, istft
+from . import spectral, windows  # stft, istft; hann_window, hamming_window, ...
 from . import grid_sample  # affine_grid, grid_sample, torch.grid_sampler
 from . import rnn_functional  # torch.lstm_cell, torch.lstm, ... (nn/rnn.py's layers run on them)
 from .operators import bind_operators
@@ -21,7 +21,7 @@ FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
             padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
-            tensor_info, conv_3d, numeric_gradient, complex_math, spectral, grid_sample, rnn_functional]
+            tensor_info, conv_3d, numeric_gradient, complex_math, spectral, windows, grid_sample, rnn_functional]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods
