@@ -31,7 +31,8 @@ _NN_MODULES = {"activation": ("nn.activation", "nn.transformer"), "batchnorm": (
                "container": ("nn.container",), "conv": ("nn.conv",), "dropout": ("nn.dropout",),
                "flatten": ("nn.linear",), "fold": ("nn.conv",), "instancenorm": ("nn.normalization",),
                "linear": ("nn.linear",), "loss": ("nn.loss",), "module": ("nn.module",),
-               "normalization": ("nn.normalization",), "pixelshuffle": ("nn.pooling",), "pooling": ("nn.pooling",),
+               "normalization": ("nn.normalization",), "pixelshuffle": ("nn.pooling",),
+               "pooling": ("nn.pooling", "nn.pooling_3d", "nn.pooling_extra"),
                "rnn": ("nn.rnn",), "sparse": ("nn.sparse",), "transformer": ("nn.transformer",),
                "upsampling": ("nn.pooling",), "padding": ("nn.padding",),
                "distance": ("nn.distance",), "channelshuffle": ("nn.channelshuffle",)}

@@ -2,9 +2,12 @@
 from . import (activation, callbacks, container, conv, dropout, functional, init, linear, loss, metrics, model, module,
                net, normalization, parallel, pooling, rnn, sparse, transformer, utils)
 from . import channelshuffle, distance, padding
+from . import pooling_3d  # MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d
+from . import pooling_extra  # MaxUnpool1d/2d/3d, LPPool1d/2d/3d, FractionalMaxPool2d/3d
 
 _FAMILIES = [module, container, linear, activation, conv, pooling, normalization, dropout, sparse, rnn, transformer,
-             loss, net, model, metrics, callbacks, parallel, padding, distance, channelshuffle]
+             loss, net, model, metrics, callbacks, parallel, padding, distance, channelshuffle, pooling_3d,
+             pooling_extra]
 
 __all__ = ["functional", "init", "utils"]
 for _family in _FAMILIES:

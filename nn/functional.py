@@ -12,6 +12,14 @@ from autograd.ops.distance import pdist  # noqa: F401
 from autograd.ops.loss import *  # noqa: F401,F403
 from autograd.ops.normalization import *  # noqa: F401,F403
 from autograd.ops.pooling import *  # noqa: F401,F403
+from autograd.ops.pooling_3d import (adaptive_avg_pool3d, adaptive_max_pool1d_with_indices,  # noqa: F401
+                                     adaptive_max_pool2d_with_indices, adaptive_max_pool3d,
+                                     adaptive_max_pool3d_with_indices, avg_pool3d, max_pool1d_with_indices,
+                                     max_pool2d_with_indices, max_pool3d, max_pool3d_with_indices)
+from autograd.ops.fractional_pool import (fractional_max_pool2d, fractional_max_pool2d_with_indices,  # noqa: F401
+                                         fractional_max_pool3d, fractional_max_pool3d_with_indices)
+from autograd.ops.lp_pool import lp_pool1d, lp_pool2d, lp_pool3d  # noqa: F401
+from autograd.ops.unpool import max_unpool1d, max_unpool2d, max_unpool3d  # noqa: F401
 from autograd.ops.regularization import *  # noqa: F401,F403
 from autograd.ops.sparse import *  # noqa: F401,F403
 from autograd.ops.unary import logsigmoid, sigmoid, tanh  # noqa: F401

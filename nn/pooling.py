@@ -20,7 +20,7 @@ class _Pool(Layer):
         nd = self._nd
         ranks = (nd + 2,) if batched_only else (nd + 1, nd + 2)
         if getattr(input, "ndim", None) not in ranks:
-            spatial = "L" if nd == 1 else "H, W"
+            spatial = {1: "L", 2: "H, W", 3: "D, H, W"}[nd]
             want = f"(N, C, {spatial})" + ("" if batched_only else f" or (C, {spatial})")
             raise RuntimeError(f"{self._get_name()}({self.extra_repr()}): expected input of shape {want}, "
                                f"got {tuple(getattr(input, 'shape', ()))}")
@@ -160,7 +160,7 @@ class AdaptiveMaxPool2d(_AdaptiveMax):
 
 
 class Upsample(Layer):
-    """Resizes (N, C, L) or (N, C, H, W) by size or scale_factor (nearest, linear, bilinear), as torch.nn.Upsample."""
+    """Resizes (N, C, L), (N, C, H, W) or (N, C, D, H, W) by size or scale_factor, as torch.nn.Upsample."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):

@@ -49,7 +49,7 @@ NAMES = {
     "torch.nn.modules.normalization": "LayerNorm GroupNorm",
     "torch.nn.modules.batchnorm": "BatchNorm1d BatchNorm2d",
     "torch.nn.modules.dropout": "Dropout",
-    "torch.nn.modules.pooling": "MaxPool2d AvgPool2d AdaptiveAvgPool2d",
+    "torch.nn.modules.pooling": "MaxPool2d AvgPool2d AdaptiveAvgPool2d MaxPool3d AvgPool3d AdaptiveMaxPool3d",
     "torch.nn.modules.sparse": "Embedding",
     "torch.nn.modules.transformer": "TransformerEncoder TransformerEncoderLayer Transformer",
     "torch.nn.modules.flatten": "Flatten Unflatten",

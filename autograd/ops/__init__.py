@@ -15,13 +15,16 @@ from . import complex_math  # complex numbers: real/imag, conj, angle, polar, vi
 from . import spectral, windows  # stft, istft; hann_window, hamming_window, ...
 from . import grid_sample  # affine_grid, grid_sample, torch.grid_sampler
 from . import rnn_functional  # torch.lstm_cell, torch.lstm, ... (nn/rnn.py's layers run on them)
+from . import pooling_3d  # max_pool3d, avg_pool3d, adaptive 3-d pools, the *_with_indices names
+from . import fractional_pool, lp_pool, unpool  # max_unpool*, lp_pool*, fractional_max_pool* (F only)
 from .operators import bind_operators
 
 FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting, linalg, inplace, activation,
             normalization, loss, ctc, attention, conv, pooling, sparse, regularization, factory, sampling,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
             padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
-            tensor_info, conv_3d, numeric_gradient, complex_math, spectral, windows, grid_sample, rnn_functional]
+            tensor_info, conv_3d, numeric_gradient, complex_math, spectral, windows, grid_sample, rnn_functional,
+            pooling_3d, unpool, lp_pool, fractional_pool]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

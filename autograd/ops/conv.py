@@ -111,8 +111,8 @@ def lift(v, nd, fill):
     return (fill,) + v if nd == 1 else v
 
 
-def check_input(x, nd, op, name="input"):
-    """A float Tensor with nd spatial dims, batched or not; returns batched (bool)."""
+def check_input(x, nd, op, name="input", ints=False):
+    """A float (or, with ints, integer) Tensor with nd spatial dims, batched or not; returns batched (bool)."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected {name} to be a Tensor, got {type(x).__name__}")
     if x.ndim not in (nd + 1, nd + 2):
@@ -120,7 +120,7 @@ def check_input(x, nd, op, name="input"):
                 3: "(C, D, H, W) or (N, C, D, H, W)"}[nd]
         raise RuntimeError(f"{op}: expected a {nd + 1}-d (unbatched) or {nd + 2}-d (batched) {name} of shape "
                            f"{kind}, but got {name} of shape {tuple(x.shape)}")
-    if x.dtype not in dtypes.FLOATS:
+    if x.dtype not in dtypes.FLOATS and not (ints and x.dtype in dtypes.INTEGERS):
         raise TypeError(f"{op}: expected a floating point {name}, got dtype {x.dtype}; convert it with .float()")
     return x.ndim == nd + 2
 

@@ -1,12 +1,15 @@
 """Pooling and resampling: max/avg/adaptive pooling, interpolate, pixel_shuffle / pixel_unshuffle.
 
-Pooling windows are separable: a window op runs along W (the taps of every window, as strided slices) and then
-along H. Max pooling keeps, per stage, which tap won (the first maximum, as PyTorch), so its gradient goes to one
-input per window. Non-overlapping windows (stride == kernel) take a reshape-based fast path. Two primitives are
-each other's adjoint: WinGather (window sums, or the elements max pooling selected) and WinScatter (spreads values
-back over the windows); they give avg pooling, max pooling's backward and every higher derivative.
-Adaptive average pooling and linear/bilinear interpolation are separable linear maps (y = Mh x Mw^T).
+Pooling windows are separable: a window op runs along W (the taps of every window, as strided slices), then along
+H (and D for 3-d pools). Max pooling keeps, per stage, which tap won (the first maximum, or the last NaN, as
+PyTorch), so its gradient goes to one input per window. Non-overlapping windows (stride == kernel) take a
+reshape-based fast path. Two primitives are each other's adjoint: WinGather (window sums, or the elements max pooling
+selected) and WinScatter (spreads values back over the windows); they give avg pooling, max pooling's backward and
+every higher derivative.
+Adaptive average pooling and linear/bilinear/trilinear interpolation are separable linear maps (y = Mh x Mw^T,
+then Md along D).
 """
+import functools
 import math
 
 import numpy as np
@@ -103,16 +106,17 @@ class Axis:
 
 
 class Win(View4d):
-    """A 2-d pooling window (H axis, W axis) on the 4-d view; `inv` scales window sums (avg pooling)."""
+    """A pooling window on the batched view: one Axis per spatial dim ((H, W), or (D, H, W)); `inv` scales window
+    sums (avg pooling)."""
 
-    __slots__ = ("ah", "aw", "inv", "_inv_dev")
+    __slots__ = ("axes", "inv", "_inv_dev")
 
-    def __init__(self, nd, batched, ah, aw, inv=None):
-        self.nd, self.batched, self.ah, self.aw = nd, batched, ah, aw
+    def __init__(self, nd, batched, *axes, inv=None):
+        self.nd, self.batched, self.axes = nd, batched, axes
         self.inv, self._inv_dev = inv, None
 
     def scale(self, a):
-        """Multiply by the avg-pooling factor (a number or an (OH, OW) table)."""
+        """Multiply by the avg-pooling factor (a number or an (OH, OW) / (OD, OH, OW) table)."""
         inv = self.inv
         if inv is None:
             return a
@@ -123,48 +127,61 @@ class Win(View4d):
         return a * inv
 
 
-# ---------------------------------------------------------------------------- window kernels (4-d arrays)
+# ---------------------------------------------------------------------------- window kernels (batched views)
 def _prepare(x, win, fill):
-    """x padded or cropped to (ext_h, ext_w), filled with `fill` outside."""
-    n, c, h, w = x.shape
-    (lh, eh), (lw, ew) = (win.ah.lo, win.ah.ext), (win.aw.lo, win.aw.ext)
-    if lh == 0 and lw == 0 and eh <= h and ew <= w:
-        return x if (eh, ew) == (h, w) else x[:, :, :eh, :ew]
-    xp = gradmath.xp(x)
-    out = xp.empty((n, c, eh, ew), dtype=x.dtype)
+    """x padded or cropped to the axes' extents, filled with `fill` outside."""
+    sp, axes = x.shape[2:], win.axes
+    if all(a.lo == 0 and a.ext <= n for a, n in zip(axes, sp)):
+        if all(a.ext == n for a, n in zip(axes, sp)):
+            return x
+        return x[(slice(None),) * 2 + tuple(slice(a.ext) for a in axes)]
+    out = gradmath.xp(x).empty(x.shape[:2] + tuple(a.ext for a in axes), dtype=x.dtype)
     out.fill(fill)
-    hh, ww = min(h, eh - lh), min(w, ew - lw)
-    out[:, :, lh:lh + hh, lw:lw + ww] = x[:, :, :hh, :ww]
+    keep = [min(n, a.ext - a.lo) for a, n in zip(axes, sp)]
+    out[(slice(None),) * 2 + tuple(slice(a.lo, a.lo + k) for a, k in zip(axes, keep))] = \
+        x[(slice(None),) * 2 + tuple(slice(k) for k in keep)]
     return out
 
 
 def _unprepare(g, win, hw):
-    """Adjoint of _prepare: the padded gradient back to the input's (H, W)."""
-    n, c, eh, ew = g.shape
-    h, w = hw
-    lh, lw = win.ah.lo, win.aw.lo
-    if (lh, lw) == (0, 0) and (eh, ew) == (h, w):
+    """Adjoint of _prepare: the padded gradient back to the input's spatial shape hw."""
+    axes = win.axes
+    if all(a.lo == 0 for a in axes) and tuple(g.shape[2:]) == tuple(hw):
         return g
-    hh, ww = min(h, eh - lh), min(w, ew - lw)
-    out = gradmath.xp(g).zeros((n, c, h, w), dtype=g.dtype)
-    out[:, :, :hh, :ww] = g[:, :, lh:lh + hh, lw:lw + ww]
+    keep = [min(n, a.ext - a.lo) for a, n in zip(axes, hw)]
+    out = gradmath.xp(g).zeros(g.shape[:2] + tuple(hw), dtype=g.dtype)
+    out[(slice(None),) * 2 + tuple(slice(k) for k in keep)] = \
+        g[(slice(None),) * 2 + tuple(slice(a.lo, a.lo + k) for a, k in zip(axes, keep))]
     return out
 
 
 def _first_max(taps):
-    """Running maximum over taps and the first tap that holds it (int8, or bool viewed as int8 for 2 taps)."""
+    """Running maximum over taps and the tap that holds it: the first maximum, or the last NaN (as PyTorch).
+
+    The tap is int8, or bool viewed as int8 for 2 taps. NaNs propagate through the maximum, so the arguments are
+    only recomputed by the NaN rule when the result holds one."""
     xp = gradmath.xp(taps[0])
     if len(taps) == 1:
         return taps[0].copy(), xp.zeros(taps[0].shape, dtype=np.int8)
     arg = taps[1] > taps[0]
     m = xp.maximum(taps[0], taps[1])
-    if len(taps) == 2:
-        return m, arg.view(np.int8)
-    arg = arg.astype(np.int8)
-    for t in range(2, len(taps)):
-        xp.copyto(arg, t, where=taps[t] > m)
-        xp.maximum(m, taps[t], out=m)
-    return m, arg
+    if len(taps) > 2:
+        arg = arg.astype(np.int8)
+        for t in range(2, len(taps)):
+            xp.copyto(arg, t, where=taps[t] > m)
+            xp.maximum(m, taps[t], out=m)
+    if m.dtype.kind == "f" and bool(xp.isnan(m).any()):
+        for t in range(1, len(taps)):
+            arg = xp.where(xp.isnan(taps[t]), np.int8(t), arg)
+    return m, arg.view(np.int8) if arg.dtype == np.bool_ else arg
+
+
+def _skip_padding(arg, ax, axis):
+    """A max-pool winner that lies in the front padding (the window's valid inputs all equal the fill) moved to the
+    window's first input, which PyTorch reports instead."""
+    first = -((ax.s * np.arange(ax.out) - ax.lo) // ax.d)  # ceil((lo - o*s) / d): the first tap inside
+    first = np.clip(first, 0, ax.k - 1).astype(np.int8).reshape((ax.out,) + (1,) * (arg.ndim - axis - 1))
+    return gradmath.xp(arg).maximum(arg, gradmath.xp(arg).asarray(first))
 
 
 def _select(taps, arg):
@@ -183,6 +200,8 @@ def _stage(a, ax, axis, kind, arg):
     if kind == "max":
         m, arg = _first_max(taps)
         arg = ax.shaped(arg, a.shape, axis)
+        if ax.lo > 0 and ax.mode != "index":
+            arg = _skip_padding(arg, ax, axis)
     elif kind == "select":
         m = _select(taps, arg.reshape(taps[0].shape))
     else:
@@ -192,47 +211,68 @@ def _stage(a, ax, axis, kind, arg):
     return ax.shaped(m, a.shape, axis), arg
 
 
-def win_gather(x, win, kind, args=(None, None)):
-    """Pool x (N, C, H, W): kind "max" (returns the winning taps), "sum" (times win.inv) or "select" (by args)."""
-    a = _prepare(x, win, -math.inf if kind == "max" else 0)
-    m1, a1 = _stage(a, win.aw, 3, kind, args[0])
-    y, a2 = _stage(m1, win.ah, 2, kind, args[1])
-    if y is x:  # 1x1 windows at stride 1: still a new array
-        y = y.copy()
-    return win.scale(y), (a1, a2)
+def _fill(dtype):
+    """The value max pooling pads with: -inf, or the least value of an integer dtype."""
+    return -math.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def win_scatter(g, win, hw, args=(None, None)):
-    """Adjoint of win_gather("sum"/"select"): spread g (N, C, OH, OW) over the windows of an (H, W) input."""
+def win_gather(x, win, kind, args=None):
+    """Pool x (N, C, *spatial): kind "max" (returns the winning taps, innermost axis first), "sum" (times win.inv)
+    or "select" (by args)."""
+    a = _prepare(x, win, _fill(x.dtype) if kind == "max" else 0)
+    args = args or (None,) * len(win.axes)
+    won = []
+    for j, ax in enumerate(reversed(win.axes)):
+        a, arg = _stage(a, ax, a.ndim - 1 - j, kind, args[j])
+        won.append(arg)
+    if a is x:  # 1x1 windows at stride 1: still a new array
+        a = a.copy()
+    return win.scale(a), tuple(won)
+
+
+def win_scatter(g, win, hw, args=None):
+    """Adjoint of win_gather("sum"/"select"): spread g (N, C, *out) over the windows of an input of spatial shape hw."""
     g = win.scale(g)
-    n, c = g.shape[:2]
-    eh, ew = win.ah.ext, win.aw.ext
-    if win.ah.mode != "id":
-        g = win.ah.spread(g, args[1], (n, c, eh, g.shape[3]), 2)
-    if win.aw.mode != "id":
-        g = win.aw.spread(g, args[0], (n, c, eh, ew), 3)
+    nsp = len(win.axes)
+    args = args or (None,) * nsp
+    shape = list(g.shape)
+    for i, ax in enumerate(win.axes):
+        shape[2 + i] = ax.ext
+        if ax.mode != "id":
+            g = ax.spread(g, args[nsp - 1 - i], tuple(shape), 2 + i)
     return _unprepare(g, win, hw)
 
 
 def _flat_indices(x, win, args):
-    """PyTorch's max-pool indices: flat positions in each input plane of the winners (clipped inside)."""
-    n, c, h, w = x.shape
-    a1, a2 = args
-    ah, aw = win.ah, win.aw
+    """PyTorch's max-pool indices: flat positions in each input plane of the winners (clipped inside).
+
+    Outermost axis first: the winning tap along it gives the padded position; that position picks, in the next
+    stage's argument (shaped (N, C, ext, .., ext, out, .., out)), the tap that won along the next axis."""
     xp = gradmath.xp(x)
-    oh = xp.arange(ah.out).reshape(-1, 1)
-    ow = xp.arange(aw.out).reshape(1, -1)
-    i = xp.zeros((1, 1, 1, 1), dtype=np.int64) if a2 is None else a2.astype(np.int64)
-    hp = ah.pos(i, oh) if ah.mode != "id" else xp.broadcast_to(oh, (n, c, ah.out, aw.out))
-    hp = xp.broadcast_to(hp, (n, c, ah.out, aw.out))
-    if a1 is None:
-        j = xp.zeros((1, 1, 1, 1), dtype=np.int64)
-    else:
-        j = xp.take_along_axis(a1, xp.ascontiguousarray(hp), axis=2).astype(np.int64)
-    wp = aw.pos(j, ow) if aw.mode != "id" else ow
-    hh = xp.clip(hp - ah.lo, 0, h - 1)
-    ww = xp.clip(wp - aw.lo, 0, w - 1)
-    return hh * w + ww
+    n, c = x.shape[:2]
+    axes, nsp = win.axes, len(win.axes)
+    outs = tuple(a.out for a in axes)
+    flat, pos = None, []  # flat: index into the (ext_0, .., ext_{i-1}, out_i) block of the stage's argument
+    for i, ax in enumerate(axes):
+        o = xp.arange(ax.out).reshape((-1,) + (1,) * (nsp - 1 - i))
+        here = o if flat is None else flat * ax.out + o  # shape broadcasts over outs[:i + 1]
+        arg = args[nsp - 1 - i]
+        if ax.mode == "id":
+            p = xp.broadcast_to(o, (n, c) + outs[:i + 1] + (1,) * (nsp - 1 - i))
+        else:
+            rest = math.prod(outs[i + 1:])
+            a = arg.reshape(n, c, math.prod(b.ext for b in axes[:i]) * ax.out, rest)
+            idx = xp.broadcast_to(here, (n, c) + outs).reshape(n, c, math.prod(outs[:i + 1]), rest)
+            t = xp.take_along_axis(a, idx, axis=2)
+            p = ax.pos(t.reshape((n, c) + outs).astype(np.int64), o)
+        p = xp.broadcast_to(p, (n, c) + outs)
+        pos.append(p)
+        flat = p if flat is None else flat * ax.ext + p
+    out = None
+    for p, ax, size in zip(pos, axes, x.shape[2:]):
+        q = xp.clip(p - ax.lo, 0, size - 1)
+        out = q if out is None else out * size + q
+    return out
 
 
 # ---------------------------------------------------------------------------- primitives
@@ -262,7 +302,7 @@ class WinGather(Op):
         ctx.win, ctx.args = win, args
         x4 = win.to4d(x)
         ctx.hw = x4.shape[2:]
-        y, _ = win_gather(x4, win, "sum" if args is None else "select", args or (None, None))
+        y, _ = win_gather(x4, win, "sum" if args is None else "select", args)
         return win.from4d(y)
 
     def backward(ctx, gy):
@@ -270,11 +310,11 @@ class WinGather(Op):
 
 
 class WinScatter(Op):
-    """Spread values over the windows of an (H, W) input: the adjoint of WinGather."""
+    """Spread values over the windows of an input: the adjoint of WinGather."""
 
     def forward(ctx, g, win, hw, args):
         ctx.win, ctx.args = win, args
-        return win.from4d(win_scatter(win.to4d(g), win, hw, args or (None, None)))
+        return win.from4d(win_scatter(win.to4d(g), win, hw, args))
 
     def backward(ctx, gx):
         return run_op(WinGather, gx, ctx.win, ctx.args), None, None, None
@@ -307,6 +347,19 @@ class Resample(Op):
         return run_op(Resample, gy, mh, mw, None), None, None, None
 
 
+def _resample(x, mats, take):
+    """Resample over the last 2 axes, or 3: the D axis (-3) by a second Resample of the result seen as (.., D, H*W)."""
+    if len(mats) == 2:
+        return Resample.apply(x, *mats, take)
+    y = Resample.apply(x, *mats[1:], None if take is None else take[1:]) if any(m is not None for m in mats[1:]) \
+        else x
+    if mats[0] is None:
+        return y
+    *lead, d, h, w = y.shape
+    y = Resample.apply(y.reshape(tuple(lead) + (d, h * w)), mats[0], None, None if take is None else (take[0], None))
+    return y.reshape(tuple(lead) + (mats[0].shape[0], h, w))
+
+
 class PixelShuffle(Op):
     """(*, C*r*r, H, W) -> (*, C, H*r, W*r); with `inverse`, the opposite (pixel_unshuffle)."""
 
@@ -334,7 +387,10 @@ def _pool_out(n, k, s, p, d, ceil_mode):
 
 
 def _pool_geom(op, nd, input, kernel_size, stride, padding, dilation, ceil_mode, avg):
-    batched = check_input(input, nd, op)
+    batched = check_input(input, nd, op, ints=not avg and nd > 1)  # torch's CPU max_pool2d/3d take integers
+    if 0 in input.shape[-nd - 1:]:
+        raise RuntimeError(f"{op}: expected an input whose channel and spatial dims are non-empty (only the batch "
+                           f"dim may be 0), but got input of shape {tuple(input.shape)}")
     k = ntuple(kernel_size, nd, "kernel_size", op)
     s = k if stride is None or (hasattr(stride, "__len__") and len(stride) == 0) else \
         ntuple(stride, nd, "stride", op)
@@ -385,12 +441,14 @@ def _avg_divisors(n, k, s, p, out, count_include_pad):
 def _avg_pool(op, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     win, (hw, k, s, p, out) = _pool_geom(op, nd, input, kernel_size, stride, padding, 1, ceil_mode, True)
     if divisor_override is not None:
-        if isinstance(divisor_override, bool) or not isinstance(divisor_override, int) or divisor_override == 0:
-            raise RuntimeError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
+        if isinstance(divisor_override, bool) or not isinstance(divisor_override, int):
+            raise TypeError(f"{op}: divisor_override must be a non-zero int, got {divisor_override!r}")
+        if divisor_override == 0:
+            raise RuntimeError(f"{op}: divisor_override must be a non-zero int, got 0")
         win.inv = 1.0 / divisor_override
     else:
-        dh, dw = (_avg_divisors(*a, count_include_pad) for a in zip(hw, k, s, p, out))
-        table = 1.0 / (dh[:, None] * dw[None, :])
+        divs = [_avg_divisors(*a, count_include_pad) for a in zip(hw, k, s, p, out)]
+        table = 1.0 / functools.reduce(np.multiply.outer, divs)
         win.inv = float(table.flat[0]) if np.all(table == table.flat[0]) else table
     return WinGather.apply(input, win, None)
 
@@ -408,7 +466,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 # ---------------------------------------------------------------------------- adaptive pooling
-def _adaptive_sizes(op, nd, input, output_size):
+def _adaptive_sizes(op, nd, input, output_size, channels=False):
+    """Checks, and the spatial sizes of input and output; `channels`: batched input must have channels (torch)."""
     batched = check_input(input, nd, op)
     hw = tuple(input.shape[-nd:])
     if nd == 1 and isinstance(output_size, (tuple, list)) and len(output_size) == 1:
@@ -421,9 +480,9 @@ def _adaptive_sizes(op, nd, input, output_size):
         out = (output_size,) * nd
     if not all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in out):
         raise RuntimeError(f"{op}: output_size must hold non-negative ints (or None), got {output_size!r}")
-    if any(n == 0 for n in hw):
-        raise RuntimeError(f"{op}: expected input with non-zero spatial size, got input of shape "
-                           f"{tuple(input.shape)}")
+    if any(n == 0 for n in hw) or (channels and batched and input.shape[1] == 0):
+        raise RuntimeError(f"{op}: expected input with non-zero spatial size{' and channels' if channels else ''}, "
+                           f"got input of shape {tuple(input.shape)}")
     return batched, lift(hw, nd, 1), lift(out, nd, 1)
 
 
@@ -441,15 +500,14 @@ def _avg_matrix(n, out, dtype):
 
 
 def _adaptive_avg(op, nd, input, output_size):
-    batched, hw, out = _adaptive_sizes(op, nd, input, output_size)
+    batched, hw, out = _adaptive_sizes(op, nd, input, output_size, channels=nd == 3)
     if all(o > 0 and n % o == 0 for n, o in zip(hw, out)):  # regular windows: avg pooling, fast path
         axes = [Axis(n, n // o, n // o, 1, 0, o) for n, o in zip(hw, out)]
-        win = Win(nd, batched, *axes, inv=1.0 / ((hw[0] // out[0]) * (hw[1] // out[1])))
+        win = Win(nd, batched, *axes, inv=1.0 / math.prod(n // o for n, o in zip(hw, out)))
         return WinGather.apply(input, win, None)
     xp = gradmath.xp(input.array)
-    mh = None if hw[0] == out[0] else xp.asarray(_avg_matrix(hw[0], out[0], input.dtype))
-    mw = None if hw[1] == out[1] else xp.asarray(_avg_matrix(hw[1], out[1], input.dtype))
-    return Resample.apply(input, mh, mw, None)
+    mats = [None if n == o else xp.asarray(_avg_matrix(n, o, input.dtype)) for n, o in zip(hw, out)]
+    return _resample(input, mats, None)
 
 
 def adaptive_avg_pool1d(input, output_size):
@@ -463,11 +521,9 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def _adaptive_max(op, nd, input, output_size, return_indices):
-    batched, hw, out = _adaptive_sizes(op, nd, input, output_size)
-    if any(o == 0 for o in out):
-        raise RuntimeError(f"{op}: output_size must be positive, got {out[-nd:]}")
+    batched, hw, out = _adaptive_sizes(op, nd, input, output_size, channels=True)
     axes = []
-    for n, o in zip(hw, out):
+    for n, o in zip(hw, (max(o, 1) for o in out)):  # an output size of 0: pool to 1, then slice to empty
         if n % o == 0:
             axes.append(Axis(n, n // o, n // o, 1, 0, o))
         else:
@@ -475,7 +531,11 @@ def _adaptive_max(op, nd, input, output_size, return_indices):
             k = int((end - start).max())
             table = np.minimum(start[None, :] + np.arange(k)[:, None], end[None, :] - 1)
             axes.append(Axis(n, k, 1, 1, 0, o, table=table))
-    return MaxPool.apply(input, Win(nd, batched, *axes), bool(return_indices))
+    y = MaxPool.apply(input, Win(nd, batched, *axes), bool(return_indices))
+    if 0 not in out:
+        return y
+    empty = (Ellipsis,) + tuple(slice(o) for o in out[-nd:])
+    return (y[0][empty], y[1][empty]) if return_indices else y[empty]
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
@@ -489,7 +549,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 # ---------------------------------------------------------------------------- interpolate
-_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "area": None}
+_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "trilinear": 3, "area": None}
+_LINEAR = ("linear", "bilinear", "trilinear")
 
 
 def _nearest_index(n, out, scale, exact):
@@ -525,27 +586,31 @@ def _linear_matrix(n, out, scale, align_corners, dtype):
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """Resize (N, C, L) or (N, C, H, W): modes nearest, nearest-exact, linear, bilinear, area, as in PyTorch."""
+    """Resize (N, C, L), (N, C, H, W) or (N, C, D, H, W): modes nearest, nearest-exact, linear, bilinear,
+    trilinear, area, as in PyTorch."""
     if not isinstance(input, Tensor):
         raise TypeError(f"interpolate: expected input to be a Tensor, got {type(input).__name__}")
     if mode not in _MODES:
         raise NotImplementedError(f"interpolate: mode {mode!r} is not supported; use one of {sorted(_MODES)}")
     nd = input.ndim - 2
-    if nd not in (1, 2) or (_MODES[mode] is not None and _MODES[mode] != nd):
-        want = {1: "3-d (N, C, L)", 2: "4-d (N, C, H, W)"}
-        need = want.get(_MODES[mode], "3-d (N, C, L) or 4-d (N, C, H, W)")
-        raise ValueError(f"interpolate: mode {mode!r} expects a {need} input, got input of shape "
-                         f"{tuple(input.shape)}")
+    if nd not in (1, 2, 3) or (_MODES[mode] is not None and _MODES[mode] != nd):
+        want = {1: "3-d (N, C, L)", 2: "4-d (N, C, H, W)", 3: "5-d (N, C, D, H, W)"}
+        need = want.get(_MODES[mode], "3-d (N, C, L), 4-d (N, C, H, W) or 5-d (N, C, D, H, W)")
+        raise NotImplementedError(f"interpolate: mode {mode!r} expects a {need} input, got input of shape "
+                                  f"{tuple(input.shape)}")
     check_input(input, nd, "interpolate")
-    if align_corners is not None and mode not in ("linear", "bilinear"):
+    if align_corners is not None and mode not in _LINEAR:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
-                         "linear | bilinear")
+                         "linear | bilinear | trilinear")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not supported")
     hw = tuple(input.shape[2:])
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size or scale_factor")
     if size is not None:
+        if isinstance(size, (tuple, list)) and len(size) != nd:
+            raise ValueError(f"interpolate: size must be an int or a tuple of {nd} ints for input of shape "
+                             f"{tuple(input.shape)}, got {size!r}")
         out = ntuple(size, nd, "size", "interpolate")
         scales = (None,) * nd
     else:
@@ -562,11 +627,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         return _adaptive_avg("interpolate", nd, input, out)
     hw, out, scales = lift(hw, nd, 1), lift(out, nd, 1), lift(scales, nd, None)
     xp = gradmath.xp(input.array)
-    if mode in ("linear", "bilinear"):
+    if mode in _LINEAR:
         mats = [None if (n == o and (s is None or s == 1.0)) else
                 xp.asarray(_linear_matrix(n, o, s, bool(align_corners), input.dtype))
                 for n, o, s in zip(hw, out, scales)]
-        return Resample.apply(input, *mats, None)
+        return _resample(input, mats, None)
     idx = [_nearest_index(n, o, s, mode == "nearest-exact") for n, o, s in zip(hw, out, scales)]
     if all(o % n == 0 and np.array_equal(i, np.arange(o) // (o // n)) for n, o, i in zip(hw, out, idx)):
         # integer upsampling: the adjoint of sum pooling over f x f blocks (its gradient is a reshape-sum)
@@ -582,7 +647,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             m[np.arange(o), i] = 1
             mats.append(xp.asarray(m))
             take.append(xp.asarray(i))
-    return Resample.apply(input, *mats, tuple(take))
+    return _resample(input, mats, tuple(take))
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):

@@ -172,7 +172,7 @@ class _ZeroGrad(Op):
     """Ops whose gradient is zero almost everywhere (sign, floor, ceil, round, trunc)."""
 
     def backward(ctx, gy):
-        return gy * 0
+        return gradmath.zeros_like(gy)  # not gy * 0: an inf or nan gradient still gives 0, as in PyTorch
 
 
 def _zero_grad_op(name, fwd):
