@@ -27,11 +27,12 @@ from ._tensor import Tensor
 _API_VERSION = "2.13.0"
 _DATA = ("autograd.data", "autograd.distributed.sampler")
 # torch.nn.modules.<file> -> the nn modules that hold the classes torch keeps in that file
-_NN_MODULES = {"activation": ("nn.activation", "nn.transformer"), "batchnorm": ("nn.normalization",),
+_NN_MODULES = {"activation": ("nn.activation", "nn.transformer", "nn.activation_random"),
+               "batchnorm": ("nn.normalization",),
                "container": ("nn.container",), "conv": ("nn.conv",), "dropout": ("nn.dropout",),
                "flatten": ("nn.linear",), "fold": ("nn.conv",), "instancenorm": ("nn.normalization",),
-               "linear": ("nn.linear",), "loss": ("nn.loss",), "module": ("nn.module",),
-               "normalization": ("nn.normalization",), "pixelshuffle": ("nn.pooling",),
+               "linear": ("nn.linear",), "loss": ("nn.loss", "nn.loss_margin"), "module": ("nn.module",),
+               "normalization": ("nn.normalization", "nn.lrn"), "pixelshuffle": ("nn.pooling",),
                "pooling": ("nn.pooling", "nn.pooling_3d", "nn.pooling_extra"),
                "rnn": ("nn.rnn",), "sparse": ("nn.sparse",), "transformer": ("nn.transformer",),
                "upsampling": ("nn.pooling",), "padding": ("nn.padding",),

@@ -10,6 +10,10 @@ from autograd.ops.shuffle import channel_shuffle  # noqa: F401
 from autograd.ops.linalg import bilinear, linear  # noqa: F401
 from autograd.ops.distance import pdist  # noqa: F401
 from autograd.ops.loss import *  # noqa: F401,F403
+from autograd.ops.lrn import local_response_norm  # noqa: F401
+from autograd.ops.margin_losses import (linear_cross_entropy, multi_margin_loss, multilabel_margin_loss,  # noqa: F401
+                                        triplet_margin_with_distance_loss)
+from autograd.ops.random_activations import gumbel_softmax, rrelu, rrelu_  # noqa: F401
 from autograd.ops.normalization import *  # noqa: F401,F403
 from autograd.ops.pooling import *  # noqa: F401,F403
 from autograd.ops.pooling_3d import (adaptive_avg_pool3d, adaptive_max_pool1d_with_indices,  # noqa: F401
