@@ -40,7 +40,7 @@ _NN_MODULES = {"activation": ("nn.activation", "nn.transformer", "nn.activation_
 # torch.optim.<file> -> the optim module that holds its optimizer
 _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "adamw": "adam", "adamax": "adamax",
                 "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd", "asgd": "asgd",
-                "rprop": "rprop"}
+                "rprop": "rprop", "_adafactor": "adafactor", "_muon": "muon"}
 
 # torch.distributions.<file> -> the autograd.distributions module that holds its names
 _DISTRIBUTION_FILES = {"constraints": "constraints", "transforms": "transforms", "kl": "kl", "utils": "utils",

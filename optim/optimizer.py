@@ -409,6 +409,22 @@ def _check_lr(lr):
         raise ValueError(f"Invalid learning rate: {lr} (lr must be >= 0)")
 
 
+def _check_tensor_lr(lr):
+    """A tensor lr (accepted as in PyTorch, read with float() at each step) must hold exactly one element."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError(f"Tensor lr must be 1-element, got shape {tuple(lr.shape)}; pass a float or a 0-d tensor")
+
+
+def _refuse_complex(name, groups):
+    """Raise before any update when a parameter with a gradient is complex (optimizers that PyTorch keeps real)."""
+    for group in groups:
+        for p in group["params"]:
+            if p.grad is not None and p.is_complex():
+                raise RuntimeError(f"{name} does not support complex parameters (got one of shape {tuple(p.shape)} "
+                                   f"and dtype {p.dtype}); keep a real parameter of shape (..., 2) and use "
+                                   "autograd.view_as_complex(p) in the model")
+
+
 def _check_eps(eps, name="eps"):
     if not eps >= 0.0:
         raise ValueError(f"Invalid epsilon value: {eps} ({name} must be >= 0)")

@@ -23,6 +23,11 @@ def rprop_update(p, g, prev, step_size, *, etaminus, etaplus, step_size_min, ste
     prev[...] = g
 
 
+def _pairs(z):
+    """A complex array as (..., 2) real (real, imaginary) pairs sharing its memory, as torch.view_as_real."""
+    return z[..., None].view(z.real.dtype)
+
+
 class Rprop(Optimizer):
     """Rprop (Riedmiller & Braun, 1993), as torch.optim.Rprop."""
 
@@ -40,7 +45,8 @@ class Rprop(Optimizer):
         _check_flags(group)
 
     def _init_state(self, p, group):
-        return {"prev": _zeros_like(p), "step_size": _zeros_like(p, group["lr"])}
+        lr = complex(group["lr"], group["lr"]) if p.is_complex() else group["lr"]  # both parts start at lr
+        return {"prev": _zeros_like(p), "step_size": _zeros_like(p, lr)}
 
     @autograd.no_grad()
     def step(self, closure=None):
@@ -49,7 +55,9 @@ class Rprop(Optimizer):
         for group in self.param_groups:
             (etaminus, etaplus), (lo, hi) = group["etas"], group["step_sizes"]
             for p, state, _ in self._steps(group):
-                rprop_update(p.array, p.grad.array, state["prev"].array, state["step_size"].array,
-                             etaminus=etaminus, etaplus=etaplus, step_size_min=lo, step_size_max=hi,
+                arrays = (p.array, p.grad.array, state["prev"].array, state["step_size"].array)
+                if p.is_complex():  # as PyTorch: the real and imaginary parts are stepped as separate elements
+                    arrays = tuple(_pairs(a) for a in arrays)
+                rprop_update(*arrays, etaminus=etaminus, etaplus=etaplus, step_size_min=lo, step_size_max=hi,
                              maximize=group["maximize"])
         return loss
