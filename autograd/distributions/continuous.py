@@ -43,14 +43,8 @@ class Normal(Distribution):
         super().__init__(_batch(loc, scale) or self.loc.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        """This distribution with parameters expanded to batch_shape."""
-        new = self._get_checked_instance(Normal, _instance)
-        batch_shape = Size(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        """This distribution with its parameters expanded to batch_shape."""
+        return self._expand_tensors(Normal, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def mean(self):
@@ -119,14 +113,8 @@ class Uniform(Distribution):
         return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     def expand(self, batch_shape, _instance=None):
-        """This distribution with parameters expanded to batch_shape."""
-        new = self._get_checked_instance(Uniform, _instance)
-        batch_shape = Size(batch_shape)
-        new.low = self.low.expand(batch_shape)
-        new.high = self.high.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        """This distribution with its parameters expanded to batch_shape."""
+        return self._expand_tensors(Uniform, batch_shape, ("low", "high"), _instance)
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):
@@ -194,12 +182,7 @@ class Exponential(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its rate expanded to batch_shape."""
-        new = self._get_checked_instance(Exponential, _instance)
-        batch_shape = Size(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expand_tensors(Exponential, batch_shape, ("rate",), _instance)
 
     @property
     def mean(self):
@@ -261,14 +244,8 @@ class Laplace(Distribution):
         super().__init__(_batch(loc, scale) or self.loc.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        """This distribution with parameters expanded to batch_shape."""
-        new = self._get_checked_instance(Laplace, _instance)
-        batch_shape = Size(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        """This distribution with its parameters expanded to batch_shape."""
+        return self._expand_tensors(Laplace, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def mean(self):

@@ -7,10 +7,10 @@ from .. import creation, grad_mode, random
 from .. import ops as _ops
 from .._tensor import Size
 from . import constraints
-from .discrete import _finish_expand, _one_of
+from .discrete import _one_of
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryParams, broadcast_all
 
 __all__ = ["Geometric", "NegativeBinomial"]
 
@@ -19,7 +19,7 @@ def _logsigmoid(x):
     return -_ops.softplus(-x)
 
 
-class Geometric(Distribution):
+class Geometric(BinaryParams, Distribution):
     """The number of failures before the first success of Bernoulli(probs) trials."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -43,13 +43,7 @@ class Geometric(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its parameter expanded to batch_shape."""
-        new = self._get_checked_instance(Geometric, _instance)
-        batch_shape = Size(batch_shape)
-        for name in ("probs", "logits"):
-            if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(batch_shape))
-                new._param = getattr(new, name)
-        return _finish_expand(new, self, batch_shape)
+        return self._expand_tensors(Geometric, batch_shape, ("probs", "logits"), _instance)
 
     @property
     def mean(self):
@@ -65,16 +59,6 @@ class Geometric(Distribution):
     def variance(self):
         """(1 / probs - 1) / probs."""
         return (1.0 / self.probs - 1.0) / self.probs
-
-    @lazy_property
-    def logits(self):
-        """log(probs / (1 - probs))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape=Size()):
         """floor(log(u) / log(1 - probs)) with u uniform in (0, 1)."""
@@ -98,7 +82,7 @@ class Geometric(Distribution):
         return _ops.binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none") / self.probs
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(BinaryParams, Distribution):
     """The number of failures before total_count successes of Bernoulli(probs) trials (total_count may be real)."""
 
     arg_constraints = {"total_count": constraints.greater_than_eq(0), "probs": constraints.half_open_interval(0.0, 1.0),
@@ -118,14 +102,7 @@ class NegativeBinomial(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its parameters expanded to batch_shape."""
-        new = self._get_checked_instance(NegativeBinomial, _instance)
-        batch_shape = Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        for name in ("probs", "logits"):
-            if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(batch_shape))
-                new._param = getattr(new, name)
-        return _finish_expand(new, self, batch_shape)
+        return self._expand_tensors(NegativeBinomial, batch_shape, ("total_count", "probs", "logits"), _instance)
 
     @property
     def mean(self):
@@ -141,16 +118,6 @@ class NegativeBinomial(Distribution):
     def variance(self):
         """mean / (1 - probs)."""
         return self.mean / (-self.logits).sigmoid()
-
-    @lazy_property
-    def logits(self):
-        """log(probs / (1 - probs))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape=Size()):
         """Poisson draws whose rates are Gamma(total_count, exp(-logits)) draws."""

@@ -9,7 +9,7 @@ from .. import ops as _ops
 from .._tensor import Size
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import BinaryParams, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 __all__ = ["Bernoulli", "Binomial", "Categorical", "Multinomial", "OneHotCategorical",
            "OneHotCategoricalStraightThrough", "Poisson"]
@@ -26,7 +26,7 @@ def _finish_expand(new, self, batch_shape, event_shape=Size()):
     return new
 
 
-class Bernoulli(Distribution):
+class Bernoulli(BinaryParams, Distribution):
     """The Bernoulli distribution: 1 with probability probs (or sigmoid(logits)), else 0."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -46,15 +46,7 @@ class Bernoulli(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its parameter expanded to batch_shape."""
-        new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = Size(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
-        return _finish_expand(new, self, batch_shape)
+        return self._expand_tensors(Bernoulli, batch_shape, ("probs", "logits"), _instance)
 
     @property
     def mean(self):
@@ -71,21 +63,6 @@ class Bernoulli(Distribution):
     def variance(self):
         """probs (1 - probs)."""
         return self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        """log(probs / (1 - probs))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        """The shape of the parameter tensor."""
-        return self._param.shape
 
     def sample(self, sample_shape=Size()):
         """0/1 draws (floats of the parameter's dtype) of shape sample_shape + batch_shape."""
@@ -317,10 +294,7 @@ class Poisson(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its rate expanded to batch_shape."""
-        new = self._get_checked_instance(Poisson, _instance)
-        batch_shape = Size(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        return _finish_expand(new, self, batch_shape)
+        return self._expand_tensors(Poisson, batch_shape, ("rate",), _instance)
 
     @property
     def mean(self):
@@ -356,7 +330,7 @@ def _clamp_by_zero(x):
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(Distribution):
+class Binomial(BinaryParams, Distribution):
     """The binomial distribution: successes in total_count trials of success probability probs (or
     sigmoid(logits))."""
 
@@ -377,16 +351,7 @@ class Binomial(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its parameters expanded to batch_shape."""
-        new = self._get_checked_instance(Binomial, _instance)
-        batch_shape = Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
-        return _finish_expand(new, self, batch_shape)
+        return self._expand_tensors(Binomial, batch_shape, ("total_count", "probs", "logits"), _instance)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -407,21 +372,6 @@ class Binomial(Distribution):
     def variance(self):
         """total_count probs (1 - probs)."""
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        """log(probs / (1 - probs))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        """The shape of the parameter tensor."""
-        return self._param.shape
 
     def sample(self, sample_shape=Size()):
         """Counts (floats of the parameter's dtype) of shape sample_shape + batch_shape."""

@@ -166,6 +166,22 @@ class Distribution:
                              f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
                              f"values:\n{value}")
 
+    def _expand_tensors(self, cls, batch_shape, names, _instance=None):
+        """expand() for the common case: a new instance whose tensors `names` (those this one holds: of probs and
+        logits, one may never have been computed) are expanded to batch_shape, its `_param` following along."""
+        new = self._get_checked_instance(cls, _instance)
+        batch_shape = Size(batch_shape)
+        param = self.__dict__.get("_param")
+        for name in names:
+            if name in self.__dict__:
+                value = self.__dict__[name].expand(batch_shape)
+                setattr(new, name, value)
+                if self.__dict__[name] is param:
+                    new._param = value
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     def _get_checked_instance(self, cls, _instance=None):
         """The instance expand() fills in: _instance, or a bare object of this class."""
         if _instance is None and type(self).__init__ != cls.__init__:

@@ -85,14 +85,8 @@ class Gamma(Distribution):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        """This distribution with parameters expanded to batch_shape."""
-        new = self._get_checked_instance(Gamma, _instance)
-        batch_shape = Size(batch_shape)
-        new.concentration = self.concentration.expand(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        """This distribution with its parameters expanded to batch_shape."""
+        return self._expand_tensors(Gamma, batch_shape, ("concentration", "rate"), _instance)
 
     @property
     def mean(self):

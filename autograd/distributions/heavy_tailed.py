@@ -21,17 +21,6 @@ __all__ = ["Cauchy", "Chi2", "Gumbel", "HalfCauchy", "HalfNormal", "Pareto", "St
 _EULER_GAMMA = 0.57721566490153286060
 
 
-def _expand_params(self, cls, batch_shape, names, _instance):
-    """expand() for a distribution whose state is its parameters `names`, each expanded to batch_shape."""
-    new = self._get_checked_instance(cls, _instance)
-    batch_shape = Size(batch_shape)
-    for name in names:
-        setattr(new, name, getattr(self, name).expand(batch_shape))
-    Distribution.__init__(new, batch_shape, validate_args=False)
-    new._validate_args = self._validate_args
-    return new
-
-
 def _batch_of(first, *params):
     """The batch shape of broadcast parameters: () when every one was given as a Python number."""
     return Size() if all(isinstance(p, numbers.Number) for p in params) else first.shape
@@ -50,7 +39,7 @@ class Cauchy(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with parameters expanded to batch_shape."""
-        return _expand_params(self, Cauchy, batch_shape, ("loc", "scale"), _instance)
+        return self._expand_tensors(Cauchy, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def mean(self):
@@ -202,7 +191,7 @@ class StudentT(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with parameters expanded to batch_shape."""
-        return _expand_params(self, StudentT, batch_shape, ("df", "loc", "scale"), _instance)
+        return self._expand_tensors(StudentT, batch_shape, ("df", "loc", "scale"), _instance)
 
     @property
     def mean(self):

@@ -11,7 +11,7 @@ from .continuous import Normal
 from .discrete import Categorical
 from .distribution import Distribution
 from .transforms import ComposeTransform, ExpTransform, SigmoidTransform, Transform
-from .utils import broadcast_all, clamp_probs, lazy_property, logits_to_probs, probs_to_logits, sum_rightmost
+from .utils import BinaryParams, broadcast_all, clamp_probs, sum_rightmost
 from .wrappers import Independent
 
 __all__ = ["ExpRelaxedCategorical", "LogNormal", "LogitRelaxedBernoulli", "RelaxedBernoulli",
@@ -186,7 +186,7 @@ def _log(t):
     return math.log(t) if isinstance(t, numbers.Number) else t.log()
 
 
-class LogitRelaxedBernoulli(Distribution):
+class LogitRelaxedBernoulli(BinaryParams, Distribution):
     """The logit of a RelaxedBernoulli draw: (logit(u) + logits) / temperature for u ~ U(0, 1)."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
@@ -219,21 +219,6 @@ class LogitRelaxedBernoulli(Distribution):
         Distribution.__init__(new, batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @lazy_property
-    def logits(self):
-        """log(probs / (1 - probs))."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        """sigmoid(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        """The shape of the parameter tensor."""
-        return self._param.shape
 
     def rsample(self, sample_shape=Size()):
         """(logit(u) + logit(probs)) / temperature, differentiable in probs (or logits) and temperature."""

@@ -80,6 +80,25 @@ class lazy_property:  # noqa: N801  (torch's name)
         return value
 
 
+class BinaryParams:
+    """probs and logits of a two-outcome parameter (`_param` is the one given), each computed from the other."""
+
+    @lazy_property
+    def logits(self):
+        """log(probs / (1 - probs))."""
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self):
+        """sigmoid(logits)."""
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self):
+        """The shape of the parameter tensor."""
+        return self._param.shape
+
+
 def tril_matrix_to_vec(mat, diag=0):
     """The lower triangle (below diagonal `diag`) of the last two dimensions, as a vector (row by row)."""
     n = mat.shape[-1]
