@@ -28,15 +28,16 @@ _API_VERSION = "2.13.0"
 _DATA = ("autograd.data", "autograd.distributed.sampler")
 # torch.nn.modules.<file> -> the nn modules that hold the classes torch keeps in that file
 _NN_MODULES = {"activation": ("nn.activation", "nn.transformer", "nn.activation_random"),
-               "batchnorm": ("nn.normalization",),
-               "container": ("nn.container",), "conv": ("nn.conv",), "dropout": ("nn.dropout",),
-               "flatten": ("nn.linear",), "fold": ("nn.conv",), "instancenorm": ("nn.normalization",),
-               "linear": ("nn.linear",), "loss": ("nn.loss", "nn.loss_margin"), "module": ("nn.module",),
+               "batchnorm": ("nn.normalization", "nn.lazy", "nn.parallel"),
+               "container": ("nn.container",), "conv": ("nn.conv", "nn.lazy"), "dropout": ("nn.dropout",),
+               "flatten": ("nn.linear",), "fold": ("nn.conv",), "instancenorm": ("nn.normalization", "nn.lazy"),
+               "linear": ("nn.linear", "nn.lazy"), "loss": ("nn.loss", "nn.loss_margin"), "module": ("nn.module",),
                "normalization": ("nn.normalization", "nn.lrn"), "pixelshuffle": ("nn.pooling",),
                "pooling": ("nn.pooling", "nn.pooling_3d", "nn.pooling_extra"),
-               "rnn": ("nn.rnn",), "sparse": ("nn.sparse",), "transformer": ("nn.transformer",),
+               "rnn": ("nn.rnn",), "sparse": ("nn.sparse", "nn.embedding_bag"), "transformer": ("nn.transformer",),
                "upsampling": ("nn.pooling",), "padding": ("nn.padding",),
-               "distance": ("nn.distance",), "channelshuffle": ("nn.channelshuffle",)}
+               "distance": ("nn.distance",), "channelshuffle": ("nn.channelshuffle",), "lazy": ("nn.lazy",),
+               "adaptive": ("nn.adaptive_softmax",)}
 # torch.optim.<file> -> the optim module that holds its optimizer
 _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "adamw": "adam", "adamax": "adamax",
                 "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd", "asgd": "asgd",
@@ -65,7 +66,7 @@ _PATHS = {
     "torch.nn": ("nn",),
     "torch.nn.functional": ("nn.functional",),
     "torch.nn.init": ("nn.init",),
-    "torch.nn.parameter": ("nn.module",),
+    "torch.nn.parameter": ("nn.parameter", "nn.module"),
     "torch.nn.modules": ("nn",),
     **{f"torch.nn.modules.{k}": v for k, v in _NN_MODULES.items()},
     "torch.nn.utils": ("nn.utils",),

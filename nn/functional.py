@@ -9,6 +9,8 @@ from autograd.ops.padding import pad  # noqa: F401
 from autograd.ops.shuffle import channel_shuffle  # noqa: F401
 from autograd.ops.linalg import bilinear, linear  # noqa: F401
 from autograd.ops.distance import pdist  # noqa: F401
+from autograd.ops.embedding_bag import embedding_bag  # noqa: F401
+from autograd.ops.multi_head_attention import multi_head_attention_forward  # noqa: F401
 from autograd.ops.loss import *  # noqa: F401,F403
 from autograd.ops.lrn import local_response_norm  # noqa: F401
 from autograd.ops.margin_losses import (linear_cross_entropy, multi_margin_loss, multilabel_margin_loss,  # noqa: F401

@@ -5,8 +5,7 @@ import math
 import autograd
 from autograd import dtypes
 from autograd.ops import activation as A
-from autograd.ops.attention import attention
-from autograd.ops.linalg import linear
+from autograd.ops.multi_head_attention import multi_head_attention_forward
 
 from . import init
 from .container import ModuleList
@@ -17,21 +16,6 @@ from .normalization import LayerNorm
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
            "TransformerDecoder", "Transformer"]
-
-
-def _additive(mask, dtype, what):
-    """A float mask to add to the attention scores: a bool mask's True entries become -inf (not attended)."""
-    if mask is None:
-        return None
-    if not isinstance(mask, autograd.Tensor):
-        raise TypeError(f"MultiheadAttention: {what} must be a tensor, got {type(mask).__name__}")
-    if mask.dtype == dtypes.bool_:
-        xp = mask.xp
-        return autograd.Tensor._make(xp.where(mask.array, -math.inf, 0.0).astype(dtype), None, 0)
-    if mask.dtype not in dtypes.FLOATS:
-        raise TypeError(f"MultiheadAttention: {what} must be bool (True: not attended) or float (added to the "
-                        f"scores), got dtype {mask.dtype}")
-    return mask.to(dtype)
 
 
 class MultiheadAttention(Layer):
@@ -110,85 +94,47 @@ class MultiheadAttention(Layer):
             raise ValueError(f"{name}: query and key must have the same batch size, got shapes "
                              f"{tuple(query.shape)} and {tuple(key.shape)}")
 
-    def _project(self, query, key, value):
-        e = self.embed_dim
-        b = self.in_proj_bias
-        bq, bk, bv = (None, None, None) if b is None else (b[:e], b[e:2 * e], b[2 * e:])
-        if self._qkv_same_embed_dim:
-            w = self.in_proj_weight
-            if query is key and key is value:  # self-attention: one matrix product
-                return linear(query, w, b).chunk(3, -1)
-            return linear(query, w[:e], bq), linear(key, w[e:2 * e], bk), linear(value, w[2 * e:], bv)
-        return (linear(query, self.q_proj_weight, bq), linear(key, self.k_proj_weight, bk),
-                linear(value, self.v_proj_weight, bv))
+    def _check_masks(self, attn_mask, key_padding_mask, n, tgt_len, src_len):
+        name = f"MultiheadAttention({self.embed_dim}, {self.num_heads})"
+        h = self.num_heads
+        for mask, what in ((attn_mask, "attn_mask"), (key_padding_mask, "key_padding_mask")):
+            if mask is not None and not isinstance(mask, autograd.Tensor):
+                raise TypeError(f"{name}: {what} must be a tensor, got {type(mask).__name__}")
+            if mask is not None and mask.dtype != dtypes.bool_ and mask.dtype not in dtypes.FLOATS:
+                raise TypeError(f"{name}: {what} must be bool (True: not attended) or float (added to the "
+                                f"scores), got dtype {mask.dtype}")
+        per_head = ((n or 1) * h, tgt_len, src_len)  # (num_heads, L, S) for an unbatched query
+        if attn_mask is not None and tuple(attn_mask.shape) not in ((tgt_len, src_len), per_head):
+            raise ValueError(f"{name}: attn_mask must have shape (L, S) = {(tgt_len, src_len)} or "
+                             f"(N * num_heads, L, S) = {per_head}, got {tuple(attn_mask.shape)}")
+        want = (n, src_len) if n else (src_len,)
+        if key_padding_mask is not None and tuple(key_padding_mask.shape) != want:
+            raise ValueError(f"{name}: key_padding_mask must have shape {'(N, S)' if n else '(S,)'} = {want}, got "
+                             f"{tuple(key_padding_mask.shape)}")
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         """Attend from query to key/value; returns (output, attention weights or None)."""
         batched = isinstance(query, autograd.Tensor) and query.ndim == 3
         self._check(query, key, value, batched)
-        same = query is key and key is value
         if is_causal and attn_mask is None:
             raise RuntimeError("MultiheadAttention: need attn_mask if specifying the is_causal hint; you may use "
                                "Transformer.generate_square_subsequent_mask to create this mask")
-        if not batched:  # (L, E): a batch of one
-            query = query.unsqueeze(0)
-            key, value = (query, query) if same else (key.unsqueeze(0), value.unsqueeze(0))
-            if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        elif not self.batch_first:  # (L, N, E) -> (N, L, E)
+        seq = 1 if batched and self.batch_first else 0  # the sequence dim of query, key and value
+        self._check_masks(attn_mask, key_padding_mask, query.shape[1 - seq] if batched else 0, query.shape[seq],
+                          key.shape[seq])
+        if batched and self.batch_first:  # (N, L, E) -> the functional form's (L, N, E)
+            same = query is key and key is value
             query = query.transpose(0, 1)
             key, value = (query, query) if same else (key.transpose(0, 1), value.transpose(0, 1))
-        n, tgt_len, e = query.shape
-        h, hd = self.num_heads, self.head_dim
-        q, k, v = self._project(query, key, value)
-        mask = self._mask(attn_mask, key_padding_mask, n, tgt_len, key.shape[1], q.dtype)
-        if self.bias_k is not None:
-            k = autograd.cat([k, self.bias_k.expand(n, 1, e)], 1)
-            v = autograd.cat([v, self.bias_v.expand(n, 1, e)], 1)
-            mask = None if mask is None else autograd.pad(mask, (0, 1))
-        src_len = k.shape[1]
-        q = q.reshape(n, tgt_len, h, hd).transpose(1, 2)
-        k = k.reshape(n, src_len, h, hd).transpose(1, 2)
-        v = v.reshape(n, src_len, h, hd).transpose(1, 2)
-        if self.add_zero_attn:
-            zeros = autograd.zeros(n, h, 1, hd, dtype=k.dtype, device=k.device)
-            k, v = autograd.cat([k, zeros], 2), autograd.cat([v, zeros], 2)
-            mask = None if mask is None else autograd.pad(mask, (0, 1))
-        out, weights = attention(q, k, v, mask, self.dropout if self.training else 0.0, op="MultiheadAttention")
-        out = out.transpose(1, 2).reshape(n, tgt_len, e)
-        out = self.out_proj(out)
-        if not batched:
-            out = out.squeeze(0)
-        elif not self.batch_first:
-            out = out.transpose(0, 1)
-        if not need_weights:
-            return out, None
-        if average_attn_weights:
-            weights = weights.mean(1)
-        return out, (weights if batched else weights.squeeze(0))
-
-    def _mask(self, attn_mask, key_padding_mask, n, tgt_len, src_len, dtype):
-        """attn_mask and key_padding_mask merged into one additive float mask of shape (N or 1, H or 1, L, S)."""
-        name = f"MultiheadAttention({self.embed_dim}, {self.num_heads})"
-        h = self.num_heads
-        mask = _additive(attn_mask, dtype, "attn_mask")
-        if mask is not None:
-            if mask.ndim == 2 and tuple(mask.shape) == (tgt_len, src_len):
-                mask = mask.reshape(1, 1, tgt_len, src_len)
-            elif mask.ndim == 3 and tuple(mask.shape) == (n * h, tgt_len, src_len):
-                mask = mask.reshape(n, h, tgt_len, src_len)
-            else:
-                raise ValueError(f"{name}: attn_mask must have shape (L, S) = {(tgt_len, src_len)} or "
-                                 f"(N * num_heads, L, S) = {(n * h, tgt_len, src_len)}, got {tuple(attn_mask.shape)}")
-        pad = _additive(key_padding_mask, dtype, "key_padding_mask")
-        if pad is not None:
-            if tuple(pad.shape) != (n, src_len):
-                raise ValueError(f"{name}: key_padding_mask must have shape (N, S) = {(n, src_len)}, got "
-                                 f"{tuple(key_padding_mask.shape)}")
-            pad = pad.reshape(n, 1, 1, src_len)
-            mask = pad if mask is None else mask + pad
-        return mask
+        out, weights = multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias, self.bias_k,
+            self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
+            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
+            attn_mask=attn_mask, use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
+            average_attn_weights=average_attn_weights, is_causal=is_causal)
+        return (out.transpose(0, 1) if batched and self.batch_first else out), weights
 
 
 def _activation(activation):

@@ -290,7 +290,7 @@ def test_missing_names_fail_clearly(tmp_path):
                 return e
             raise SystemExit(f"no {cls.__name__} for {text}")
         fails(lambda: torch.no_such_function, AttributeError, "tapegrad has no torch.no_such_function yet")
-        fails(lambda: torch.nn.LazyLinear, AttributeError, "tapegrad has no torch.nn.LazyLinear yet")
+        fails(lambda: torch.nn.quantized, AttributeError, "tapegrad has no torch.nn.quantized yet")
         fails(lambda: torch.testing, AttributeError, "tapegrad has no torch.testing yet")
         fails(lambda: torch.jit, AttributeError, "tapegrad has no torch.jit yet")  # not autograd's module
         fails(lambda: torch.ops, AttributeError, "tapegrad has no torch.ops yet")
@@ -298,7 +298,7 @@ def test_missing_names_fail_clearly(tmp_path):
         e = fails(lambda: __import__("torch.testing"), ModuleNotFoundError, "tapegrad has no torch.testing yet")
         assert e.name == "torch.testing"
         fails(lambda: __import__("torch.utils.checkpoint"), ModuleNotFoundError, "torch.utils.checkpoint")
-        fails(lambda: __import__("torch.nn.modules.lazy"), ModuleNotFoundError, "torch.nn.modules.lazy")
+        fails(lambda: __import__("torch.nn.quantized.modules"), ModuleNotFoundError, "torch.nn.quantized")
         fails(lambda: exec("from torch.nn import NoSuchLayer"), ImportError, "NoSuchLayer")
     """, tmp_path=tmp_path)
 
