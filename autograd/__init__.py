@@ -21,6 +21,7 @@ from . import linalg  # torch.linalg's namespace
 from . import special  # torch.special's namespace
 from . import distributions  # torch.distributions' namespace
 from . import fft  # torch.fft's namespace
+from . import sparse  # torch.sparse's namespace
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save

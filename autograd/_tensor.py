@@ -7,6 +7,7 @@ import weakref
 import numpy as np
 
 from . import backend, dtypes
+from .coo_array import SparseCOO
 from .grad_mode import state
 from .printing import tensor_repr
 
@@ -164,7 +165,12 @@ class Tensor:
         return self.device.type == "cpu"
 
     # PyTorch's other layouts and device kinds, which tapegrad has none of
-    is_xpu = is_mps = is_meta = is_sparse = is_quantized = is_mkldnn = is_nested = False
+    is_xpu = is_mps = is_meta = is_quantized = is_mkldnn = is_nested = False
+
+    @property
+    def is_sparse(self):
+        """True for a sparse COO tensor (layout torch.sparse_coo)."""
+        return self.array.__class__ is SparseCOO
 
     def is_complex(self):
         """True for complex dtypes (complex64, complex128)."""
@@ -252,7 +258,7 @@ class Tensor:
                                    f"{tuple(self.array.shape)}")
             if g.dtype != self.array.dtype:
                 raise RuntimeError(f"assigned grad has dtype {g.dtype} but the tensor has dtype {self.array.dtype}")
-            if type(g.array) is not type(self.array):
+            if type(g.array) is not type(self.array) and g.device != self.device:  # a sparse grad may differ
                 raise RuntimeError(f"assigned grad is on {g.device} but the tensor is on {self.device}")
         self._grad = g
 
@@ -313,6 +319,8 @@ class Tensor:
         """The data as a numpy array, shared with this tensor (CPU only)."""
         if self.requires_grad and not force:
             raise RuntimeError("numpy() on a tensor that requires grad: call .detach().numpy() instead")
+        if self.array.__class__ is SparseCOO:
+            raise TypeError("can't convert Sparse layout tensor to numpy. Use Tensor.to_dense() first.")
         if self.device.type != "cpu":
             if force:
                 return backend.to_device(self.array, "cpu")
@@ -388,7 +396,8 @@ class Tensor:
 
 
 def _rebuild(data, device, requires_grad):
-    t = Tensor._make(to_array(data, None, device), None, 0)
+    t = Tensor._make(backend.to_device(data, device) if data.__class__ is SparseCOO else to_array(data, None, device),
+                     None, 0)
     t.requires_grad = requires_grad
     return t
 

@@ -41,7 +41,7 @@ _NN_MODULES = {"activation": ("nn.activation", "nn.transformer", "nn.activation_
 # torch.optim.<file> -> the optim module that holds its optimizer
 _OPTIM_FILES = {"adadelta": "adadelta", "adagrad": "adagrad", "adam": "adam", "adamw": "adam", "adamax": "adamax",
                 "lbfgs": "lbfgs", "nadam": "nadam", "radam": "radam", "rmsprop": "rmsprop", "sgd": "sgd", "asgd": "asgd",
-                "rprop": "rprop", "_adafactor": "adafactor", "_muon": "muon"}
+                "rprop": "rprop", "_adafactor": "adafactor", "_muon": "muon", "sparse_adam": "sparse_adam"}
 
 # torch.distributions.<file> -> the autograd.distributions module that holds its names
 _DISTRIBUTION_FILES = {"constraints": "constraints", "transforms": "transforms", "kl": "kl", "utils": "utils",
@@ -103,6 +103,7 @@ _PATHS = {
     "torch.random": ("autograd.random",),
     "torch.linalg": ("autograd.linalg",),
     "torch.special": ("autograd.special",),
+    "torch.sparse": ("autograd.sparse",),
     "torch.distributions": ("autograd.distributions",),
     **{f"torch.distributions.{k}": (f"autograd.distributions.{v}",) for k, v in _DISTRIBUTION_FILES.items()},
     "torch.distributions.transforms": ("autograd.distributions.transforms", "autograd.distributions.transforms_extra"),

@@ -141,7 +141,9 @@ def array_module(x):
 def device_of(x):
     """The device of array `x`."""
     entry = _modules.get(type(x))
-    if entry is None or entry[0] == "cpu":
+    if entry is None:
+        return x.coo_device if hasattr(type(x), "coo_device") else CPU  # a sparse COO array: its values' device
+    if entry[0] == "cpu":
         return CPU
     return device("cuda", int(getattr(x.device, "id", 0)))
 
@@ -164,6 +166,8 @@ def to_device(x, dev):
     dev = dev if isinstance(dev, device) else device(dev)
     if device_of(x) == dev:
         return x
+    if hasattr(type(x), "coo_device"):  # a sparse COO array moves its indices and values
+        return x.moved(to_device(x.indices, dev), to_device(x.values, dev))
     if dev.type == "cpu":
         if _pending:
             raise_pending()
@@ -224,6 +228,19 @@ def set_tf32_matmul(flag):
     kind = getattr(linalg, "COMPUTE_TYPE_TF32", 7) if flag else getattr(linalg, "COMPUTE_TYPE_DEFAULT", 1)
     linalg.set_compute_type(np.float32, kind)
     return True
+
+
+def sparse_module(x):
+    """scipy.sparse for a numpy array, cupyx.scipy.sparse for a cupy array, None for anything else (the stand-in)."""
+    if type(x) is np.ndarray:
+        import scipy.sparse  # optional dependency, loaded by the first sparse product
+
+        return scipy.sparse
+    if cupy is not None and isinstance(x, cupy.ndarray):
+        import cupyx.scipy.sparse  # optional dependency (ships with cupy)
+
+        return cupyx.scipy.sparse
+    return None
 
 
 def is_writeable(x):

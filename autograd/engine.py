@@ -203,7 +203,10 @@ def _finish_leaf(leaf_grads, t, captured, wanted, create_graph):
             else:
                 gd = t.grad.array
                 if gd.shape == g.shape and gd.dtype == g.dtype and is_writeable(gd) and t.grad.grad_fn is None:
-                    gd += g
+                    if type(g) is type(gd):
+                        gd += g
+                    else:  # a sparse COO gradient into a dense one
+                        g.add_into(gd)
                 else:
                     t.grad = Tensor._make(gd + g, None, 0)
     for fn in t._post_accumulate_hooks or ():

@@ -153,6 +153,8 @@ def maximum(a, b):
 def has_nan(x):
     """True when x holds a NaN."""
     d = x.array if isinstance(x, Tensor) else x
+    if getattr(d, "is_sparse_coo", False):  # a sparse gradient: its values
+        d = d.values
     return bool(array_module(d).isnan(d).any())
 
 

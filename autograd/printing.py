@@ -115,8 +115,34 @@ def _add_suffixes(text, suffixes, indent):
     return "".join(parts) + ")"
 
 
+def _sparse_repr(t, a):
+    """tensor(indices=..., values=..., size=..., nnz=..., layout=torch.sparse_coo), as PyTorch prints it."""
+    pad = " " * len("tensor(")
+    parts = []
+    for name, arr in (("indices", a.indices), ("values", a.values)):
+        arr = backend.to_device(arr, "cpu")
+        head = f"{name}=tensor("
+        body = _format(arr, len(pad + head)) if arr.size else "[]"
+        suffix = f", size={arr.shape}" if not arr.size else ""  # the dtype is shown once, below
+        parts.append(head + body + suffix + ")")
+    suffixes = [f"nnz={a.nnz}"]
+    if a.dtype != dtypes.get_default_dtype():
+        suffixes.append(f"dtype={a.dtype}")
+    if t.device.type != "cpu":
+        suffixes.append(f"device='{t.device}'")
+    suffixes.append("layout=torch.sparse_coo")
+    if t.grad_fn is not None:
+        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+    elif t.requires_grad:
+        suffixes.append("requires_grad=True")
+    return _add_suffixes("tensor(" + (",\n" + pad).join(parts) + ",\n" + pad + f"size={a.shape}", suffixes,
+                         len(pad))
+
+
 def tensor_repr(t):
     """The repr of a Tensor, in PyTorch's form."""
+    if getattr(t.array, "is_sparse_coo", False):
+        return _sparse_repr(t, t.array)
     arr = backend.to_device(t.array, "cpu")
     prefix = "tensor("
     suffixes = []

@@ -90,6 +90,8 @@ class _Encoder:
         if id(obj) in self.refs:  # the same object twice (tied weights): stored once, loaded as one object
             return self.refs[id(obj)]
         is_tensor = isinstance(obj, Tensor)
+        if is_tensor and obj.is_sparse:
+            raise _NotPlain(f"a sparse tensor at '{path or '<root>'}'")
         arr = backend.to_device(obj.array, "cpu") if is_tensor else obj
         if arr.dtype not in _NAMES:
             raise _NotPlain(f"a {arr.dtype} array at '{path or '<root>'}'")

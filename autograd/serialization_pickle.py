@@ -27,6 +27,7 @@ import numpy as np
 
 from . import backend, dtypes
 from ._tensor import Tensor
+from .coo_array import SparseCOO
 
 __all__ = ["add_safe_globals", "safe_globals", "get_safe_globals", "clear_safe_globals"]
 
@@ -84,6 +85,10 @@ class _Dumper:
         return hit[0], offset, arr.strides
 
     def reduce_tensor(self, t):
+        a = t.array
+        if a.__class__ is SparseCOO:  # its indices and values are pickled as tensors
+            return (_rebuild_sparse, (Tensor._make(a.indices, None, 0), Tensor._make(a.values, None, 0), a.shape,
+                                      a.coalesced, t.requires_grad))
         code = self.names.get(t.array.dtype)
         if code is None:  # a dtype the format does not hold: the tensor pickles itself
             return t.__reduce_ex__(self.protocol)
@@ -214,6 +219,19 @@ def _rebuild_tensor(cls, storage, code, shape, strides, offset, device, requires
     return t
 
 
+def _rebuild_sparse(indices, values, shape, coalesced, requires_grad):
+    """A sparse COO tensor of pickled indices and values (the function a pickle made by save() calls for one)."""
+    if not (isinstance(indices, Tensor) and isinstance(values, Tensor) and type(shape) is tuple
+            and type(coalesced) is bool and type(requires_grad) is bool):
+        raise _Corrupt("the pickle gives a sparse tensor of unexpected parts")
+    if indices.dtype != np.int64 or indices.ndim != 2 or values.ndim < 1 or indices.shape[1] != values.shape[0] \
+            or len(shape) != indices.shape[0] + values.ndim - 1 or indices.device != values.device:
+        raise _Corrupt(f"the pickle gives a sparse tensor of shape {shape!r:.60} with indices of shape "
+                       f"{tuple(indices.shape)} and values of shape {tuple(values.shape)}, which do not fit")
+    t = Tensor._make(SparseCOO(indices.array, values.array, shape, coalesced), None, 0)
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def _rebuild_dtype(name):
     """One of the dtypes tensors can have, by name."""
     if type(name) is not str or name not in _DTYPES:
@@ -332,7 +350,7 @@ def load(data, storages, codes, place, weights_only=True, pickle_module=None):
 # ---------------------------------------------------------------------------- the allow-list
 _DEFAULT = {f"{g.__module__}.{g.__qualname__}": g for g in (
     OrderedDict, Counter, set, frozenset, complex, codecs.encode, _rebuild_tensor, _rebuild_array, _rebuild_dtype,
-    _rebuild_scalar, _rebuild_device)}
+    _rebuild_scalar, _rebuild_device, _rebuild_sparse)}
 _DEFAULT["builtins.bytearray"] = _bytearray
 _added = []  # add_safe_globals' entries, in order
 

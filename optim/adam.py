@@ -166,6 +166,8 @@ def adam_update_multi(entries, *, lr, beta1, beta2, eps, weight_decay, amsgrad, 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), as torch.optim.Adam; decoupled_weight_decay=True makes it AdamW."""
 
+    _sparse_refusal = "Adam does not support sparse gradients, please consider SparseAdam instead"
+
     def __init__(self, params=None, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):

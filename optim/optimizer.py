@@ -75,6 +75,9 @@ class Optimizer:
     it may be None, and the parameters given later with bind(params).
     """
 
+    _sparse_grads = False  # True: step() takes sparse COO gradients (nn.Embedding(sparse=True))
+    _sparse_refusal = None  # the start of the error for a sparse gradient, when not "<Name> does not support ..."
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         step = cls.__dict__.get("step")
@@ -202,10 +205,21 @@ class Optimizer:
     def _with_grads(self, group):
         """Yield each parameter of `group` that has a gradient; once the caller has updated its arrays in place,
         its version counter is bumped so that autograd sees the change."""
+        if not self._sparse_grads and group is self.param_groups[0]:
+            self._refuse_sparse()
         for p in group["params"]:
             if p.grad is not None:
                 yield p
                 _update(p)
+
+    def _refuse_sparse(self):
+        """PyTorch's error for a sparse gradient, raised before any parameter of any group changes."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None and p.grad.is_sparse:
+                    what = self._sparse_refusal or f"{type(self).__name__} does not support sparse gradients"
+                    raise RuntimeError(f"{what} (a parameter of shape {tuple(p.shape)} has one, e.g. from "
+                                       "nn.Embedding(sparse=True); optim.SGD and optim.SparseAdam take them)")
 
     def _steps(self, group):
         """Yield (p, state, step) for each parameter of `group` that has a gradient, as _with_grads: its state set
@@ -230,6 +244,10 @@ class Optimizer:
                     continue
                 if set_to_none:
                     p.grad = None
+                elif p.grad.is_sparse:  # zeroed, a sparse gradient has no entries
+                    a = p.grad.array
+                    p.grad = autograd.sparse_coo_tensor(a.xp.zeros((a.sparse_dim, 0), a.indices.dtype),
+                                                        a.xp.zeros((0,) + a.values.shape[1:], a.dtype), a.shape)
                 else:
                     if p.grad.grad_fn is not None:
                         p.grad.detach_()

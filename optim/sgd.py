@@ -1,6 +1,6 @@
 """SGD: stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay."""
 import autograd
-from autograd import kernels
+from autograd import coo_array, kernels
 
 from .optimizer import Optimizer, _check_flags, _check_lr, _check_weight_decay, _effective_grad
 
@@ -47,6 +47,19 @@ def sgd_update(p, g, buf, *, lr, momentum, dampening, nesterov, weight_decay, ma
     return buf
 
 
+def sgd_sparse_update(p, g, buf, *, lr, momentum, dampening, nesterov, maximize):
+    """sgd_update for a sparse COO gradient g (no weight decay): only the rows g has change; the momentum buffer is
+    sparse too (coalesced after each step), as PyTorch's."""
+    if maximize:
+        g = -g
+    d = g
+    if momentum != 0:
+        buf = g.copy() if buf is None else coo_array.coalesce(buf * momentum + g * (1 - dampening))
+        d = g + buf * momentum if nesterov else buf
+    coo_array.scatter_add(p, d * -lr)
+    return buf
+
+
 # The fused updates compute sgd_update's formula, with the same coefficients in the same order.
 _SGD_GRAD = "T ge = maximize ? -g : g; if (wd != (T)0) ge = p * wd + ge;"
 
@@ -67,7 +80,10 @@ def _sgd_momentum_kernel(cp, dtype):
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent (optionally with momentum), as torch.optim.SGD."""
+    """Stochastic gradient descent (optionally with momentum), as torch.optim.SGD; takes sparse gradients (without
+    weight decay)."""
+
+    _sparse_grads = True
 
     def __init__(self, params=None, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):
@@ -90,6 +106,8 @@ class SGD(Optimizer):
         """Perform one SGD step; returns the closure's loss when a closure is given."""
         loss = self._eval_closure(closure)
         for group in self.param_groups:
+            _check_sparse(group)
+        for group in self.param_groups:
             momentum = group["momentum"]
             for p in self._with_grads(group):
                 buf = None
@@ -97,9 +115,32 @@ class SGD(Optimizer):
                     state = self.state[p]
                     buf_t = state.get("momentum_buffer")
                     buf = None if buf_t is None else buf_t.array
-                new_buf = sgd_update(p.array, p.grad.array, buf, lr=group["lr"], momentum=momentum,
+                g = p.grad.array
+                if g.__class__ is coo_array.SparseCOO and (buf is None or buf.__class__ is coo_array.SparseCOO):
+                    new_buf = sgd_sparse_update(p.array, g, buf, lr=group["lr"], momentum=momentum,
+                                                dampening=group["dampening"], nesterov=group["nesterov"],
+                                                maximize=group["maximize"])
+                    if momentum != 0:
+                        state["momentum_buffer"] = autograd.Tensor._make(new_buf, None, 0)
+                    continue
+                if buf.__class__ is coo_array.SparseCOO:  # a dense gradient after sparse ones: the buffer densifies
+                    buf = coo_array.to_dense(buf)
+                    state["momentum_buffer"] = autograd.as_tensor(buf)
+                if g.__class__ is coo_array.SparseCOO:
+                    g = coo_array.to_dense(g)
+                new_buf = sgd_update(p.array, g, buf, lr=group["lr"], momentum=momentum,
                                      dampening=group["dampening"], nesterov=group["nesterov"],
                                      weight_decay=group["weight_decay"], maximize=group["maximize"])
                 if momentum != 0 and buf is None:
                     state["momentum_buffer"] = autograd.as_tensor(new_buf)
         return loss
+
+
+def _check_sparse(group):
+    """PyTorch's error for weight decay with a sparse gradient (raised before any parameter changes)."""
+    if group["weight_decay"] != 0:
+        for p in group["params"]:
+            if p.grad is not None and p.grad.is_sparse:
+                raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead. (SGD with "
+                                   f"weight_decay={group['weight_decay']} and a sparse gradient, of a parameter of "
+                                   f"shape {tuple(p.shape)}; use weight_decay=0 or a dense gradient)")

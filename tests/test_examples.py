@@ -6,7 +6,7 @@ import sysconfig
 import pytest
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-NEEDS_SKLEARN = {"train_digits", "seed_model", "cnn_digits", "regression", "hessian_newton"}
+NEEDS_SKLEARN = {"train_digits", "seed_model", "cnn_digits", "regression", "hessian_newton", "gcn_sparse"}
 
 
 def load(name):
@@ -78,3 +78,9 @@ def test_examples_print_help(capsys):
             load(path.stem).main(["--help"])
         assert exc.value.code == 0
         assert "--device" in capsys.readouterr().out
+
+
+def test_gcn_sparse(device):
+    result = smoke("gcn_sparse", device)
+    assert result["final_loss"] < result["first_loss"]
+    assert result["accuracy"] > 0.8  # 200 labelled nodes of 1797, 40 full-batch steps

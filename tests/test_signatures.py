@@ -16,7 +16,7 @@ TF = torch.nn.functional
 # Parameters that tapegrad does not take anywhere, with the reason.
 UNSUPPORTED = {
     "out": "no preallocated outputs: every op returns a new tensor (write y = f(x))",
-    "layout": "only dense strided tensors exist, so there is no layout to choose",
+    "layout": "factories make dense strided tensors only (sparse COO ones come from sparse_coo_tensor/to_sparse)",
     "memory_format": "arrays have no channels_last/preserve_format distinction to request",
     "pin_memory": "no pinned host memory: host-device copies are cupy's",
 }

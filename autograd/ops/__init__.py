@@ -17,6 +17,7 @@ from . import grid_sample  # affine_grid, grid_sample, torch.grid_sampler
 from . import rnn_functional  # torch.lstm_cell, torch.lstm, ... (nn/rnn.py's layers run on them)
 from . import pooling_3d  # max_pool3d, avg_pool3d, adaptive 3-d pools, the *_with_indices names
 from . import lrn, margin_losses, random_activations  # LRN; multi-class margin losses; rrelu, gumbel_softmax
+from . import coo_tensor  # sparse COO tensors: sparse_coo_tensor, to_dense/to_sparse, coalesce, sparse @ dense
 from . import fractional_pool, lp_pool, unpool  # max_unpool*, lp_pool*, fractional_max_pool* (F only)
 from .operators import bind_operators
 
@@ -25,7 +26,7 @@ FAMILIES = [convert, arith, unary, compare, reduce, shape, join, index, sorting,
             solvers, decomposition, matrix_functions, special, elementwise_extra, statistics, distance, linalg_legacy,
             padding, shuffle, polynomials, shape_extra, strided_views, scatters, copies, bitshift, inplace_extra,
             tensor_info, conv_3d, numeric_gradient, complex_math, spectral, windows, grid_sample, rnn_functional,
-            pooling_3d, unpool, lp_pool, fractional_pool, lrn, margin_losses, random_activations]
+            pooling_3d, unpool, lp_pool, fractional_pool, lrn, margin_losses, random_activations, coo_tensor]
 
 __all__ = []
 for _family in FAMILIES:  # each family lists its public functions and its Tensor methods

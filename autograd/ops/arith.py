@@ -22,6 +22,9 @@ def _fast(a, b):
 
 
 def _device_error(op, a, b):
+    if a.is_sparse or b.is_sparse:
+        raise RuntimeError(f"{op}: a sparse COO tensor and a dense one cannot be combined (shapes {tuple(a.shape)} "
+                           f"and {tuple(b.shape)}); convert the sparse one with .to_dense() first")
     raise RuntimeError(f"{op}: expected all tensors on the same device, but found one on {a.device} and one on "
                        f"{b.device}; move one with .to(device) first (nothing is copied implicitly)")
 

@@ -7,8 +7,10 @@ import numpy as np
 
 from .. import backend, dtypes, gradmath
 from .._tensor import Tensor
+from ..coo_array import SparseCOO
 from ..function import Op
 from .arith import _device_error, add, mul, operands
+from .coo_tensor import dense_sparse_mm, sparse_mm
 
 
 def _pair(input, other, op):
@@ -90,16 +92,24 @@ def matmul(input, other):
     """Matrix product with numpy/PyTorch semantics: 1-D vectors, 2-D matrices, broadcast batches."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor) or input.array.dtype != other.array.dtype \
             or input.array.dtype == dtypes.bool_:
+        if _has_sparse(input, other):
+            return _sparse_product(input, other, "matmul")
         input, other = _pair(input, other, "matmul")
     try:
         return Mm.apply(input, other)
     except ValueError:
         _matmul_shapes(tuple(input.shape), tuple(other.shape), "matmul")
         raise
-    except TypeError:  # numpy and cupy arrays do not mix
+    except (TypeError, NotImplementedError):  # numpy and cupy arrays do not mix; a SparseCOO refuses the product
+        if _has_sparse(input, other):  # sparse operands are sent on here, so that dense products pay nothing
+            return _sparse_product(input, other, "matmul")
         if type(input.array) is not type(other.array):
             _device_error("matmul", input, other)
         raise
+
+
+def _has_sparse(a, b):
+    return getattr(a, "array", None).__class__ is SparseCOO or getattr(b, "array", None).__class__ is SparseCOO
 
 
 def _ndims(op, want, *tensors):
@@ -112,11 +122,19 @@ def _ndims(op, want, *tensors):
 
 
 def mm(input, mat2):
-    """Product of two matrices (2-D only)."""
+    """Product of two matrices (2-D only); sparse @ dense and dense @ sparse too."""
     _ndims("mm", (2, 2), input, mat2)
+    if input.array.__class__ is SparseCOO or mat2.array.__class__ is SparseCOO:
+        return _sparse_product(input, mat2, "mm")
     a, b = _pair(input, mat2, "mm")
     _matmul_shapes(tuple(a.shape), tuple(b.shape), "mm")
     return Mm.apply(a, b)
+
+
+def _sparse_product(a, b, op):
+    if a.array.__class__ is SparseCOO:
+        return sparse_mm(a, b, op)
+    return dense_sparse_mm(a, b, op)
 
 
 def bmm(input, mat2):

@@ -5,18 +5,21 @@ from .. import backend, dtypes, gradmath
 from .._tensor import Tensor
 from ..creation import tensor
 from ..function import Op
+from .coo_tensor import _make_coo
 from .inplace import bump
 
 
 # ---------------------------------------------------------------------------- embedding
 class Embedding(Op):
-    """Rows of the weight picked by integer indices; the gradient scatters back, repeated rows accumulating."""
+    """Rows of the weight picked by integer indices; the gradient scatters back, repeated rows accumulating (or is
+    a sparse COO tensor of one row per index, uncoalesced, when sparse)."""
 
-    def forward(ctx, w, idx, padding_idx, scale_grad_by_freq):
+    def forward(ctx, w, idx, padding_idx, scale_grad_by_freq, sparse=False):
         ctx.save_for_backward(idx)
         ctx.wshape = w.shape
         ctx.padding_idx = padding_idx
         ctx.scale = scale_grad_by_freq
+        ctx.sparse = sparse
         return w[idx]
 
     def backward(ctx, gy):
@@ -26,15 +29,23 @@ class Embedding(Op):
         g2 = gradmath.reshape(gy, (idx.size, dim))
         xp = gradmath.xp(idx)
         weight = None
+        if ctx.scale and ctx.sparse:
+            raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients (use "
+                               "sparse=False, or scale_grad_by_freq=False)")
         if ctx.scale:
             counts = xp.bincount(idx, minlength=n)
             weight = (1.0 / counts[idx]).astype(g2.dtype)
-        if ctx.padding_idx is not None:
+        if ctx.padding_idx is not None and not ctx.sparse:
             keep = (idx != ctx.padding_idx).astype(g2.dtype)
             weight = keep if weight is None else weight * keep
         if weight is not None:
             g2 = g2 * weight[:, None]
-        return gradmath.scatter_into(ctx.wshape, idx, g2, g2), None, None, None
+        if ctx.sparse:  # the padding row's entries are left out
+            if ctx.padding_idx is not None:
+                keep = idx != ctx.padding_idx
+                idx, g2 = idx[keep], g2[keep]
+            return _make_coo(idx.reshape(1, -1), g2, ctx.wshape), None, None, None, None
+        return gradmath.scatter_into(ctx.wshape, idx, g2, g2), None, None, None, None
 
 
 def _renorm_rows(weight, idx, max_norm, norm_type):
@@ -57,8 +68,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     """weight[input]: the rows of weight at the integer indices in input (any shape); output (*input.shape, dim).
 
     padding_idx's row gets no gradient; max_norm renormalizes the looked-up rows of weight in place;
-    scale_grad_by_freq divides each row's gradient by its count in the batch. sparse=True gives the same
-    (dense) gradient: tapegrad has no sparse tensors.
+    scale_grad_by_freq divides each row's gradient by its count in the batch. sparse=True makes weight's gradient a
+    sparse COO tensor (one row per looked-up index, uncoalesced), for optim.SGD and optim.SparseAdam.
     """
     if not isinstance(weight, Tensor):
         raise TypeError(f"embedding: weight must be a tensor, got {type(weight).__name__}")
@@ -89,7 +100,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         padding_idx %= n
     if max_norm is not None:
         _renorm_rows(weight, idx, max_norm, norm_type)
-    return Embedding.apply(weight, idx, padding_idx, bool(scale_grad_by_freq))
+    return Embedding.apply(weight, idx, padding_idx, bool(scale_grad_by_freq), bool(sparse))
 
 
 def one_hot(tensor, num_classes=-1):

@@ -6,13 +6,14 @@ import numpy as np
 
 from .. import dtypes
 from .._tensor import Tensor, _HookHandle
+from ..coo_array import SparseCOO
 from . import aliases
 from .inplace import bump
 from .shape import _check_tensor, _dim
 
 
 class layout:
-    """How a tensor's elements are laid out in memory; tapegrad's tensors are all `strided` (dense)."""
+    """How a tensor's elements are laid out in memory: `strided` (dense) or `sparse_coo`."""
 
     __slots__ = ("name",)
 
@@ -23,10 +24,16 @@ class layout:
         return f"torch.{self.name}"
 
     def __reduce__(self):
-        return "strided"  # the one instance, pickled by reference
+        return self.name  # the one instance, pickled by reference
 
 
 strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
+def _layout(self):
+    """torch.sparse_coo for a sparse COO tensor, else torch.strided."""
+    return sparse_coo if self.array.__class__ is SparseCOO else strided
 
 
 # ---------------------------------------------------------------------------- attributes
@@ -37,6 +44,9 @@ def _itemsize(self):
 
 def _nbytes(self):
     """Bytes the elements take (numel * itemsize; a view counts its own elements only)."""
+    if self.array.__class__ is SparseCOO:
+        raise RuntimeError("nbytes is not defined for sparse tensors; add the nbytes of .indices() and .values() "
+                           "for the memory they take")
     return self.array.size * self.array.itemsize
 
 
@@ -117,11 +127,6 @@ def is_distributed(input):
     return False
 
 
-def to_dense(self, dtype=None, *, masked_grad=None):
-    """The tensor itself (tapegrad's tensors are dense), or a copy in `dtype`."""
-    return self if dtype is None or np.dtype(dtype) == self.dtype else self.to(dtype)
-
-
 def hash_tensor(input, dim=None, keepdim=False, *, mode=0, axis=None, keepdims=None):
     """An xor of the bits of the elements, each widened to 64 bits (float64 or int64) and read as uint64, over dim
     (all dims by default); a uint64 tensor."""
@@ -199,11 +204,11 @@ def register_post_accumulate_grad_hook(self, hook):
 
 
 __all__ = ["get_device", "is_signed", "is_same_size", "is_floating_point", "is_complex", "numel", "is_distributed",
-           "hash_tensor", "layout", "strided"]
+           "hash_tensor", "layout", "strided", "sparse_coo"]
 METHODS = {"get_device": get_device, "is_signed": is_signed, "is_same_size": is_same_size, "is_distributed":
-           is_distributed, "hash_tensor": hash_tensor, "dim_order": dim_order, "to_dense": to_dense, "apply_": apply_,
+           is_distributed, "hash_tensor": hash_tensor, "dim_order": dim_order, "apply_": apply_,
            "map_": map_, "map2_": map2_, "register_post_accumulate_grad_hook": register_post_accumulate_grad_hook,
-           "itemsize": property(_itemsize), "nbytes": property(_nbytes), "layout": property(lambda self: strided),
+           "itemsize": property(_itemsize), "nbytes": property(_nbytes), "layout": property(_layout),
            "volatile": property(_volatile), "grad_dtype": property(_grad_dtype_get, _grad_dtype_set),
            "output_nr": property(lambda self: self._output_nr), "name": property(lambda self: None),
            "const_data_ptr": lambda self: self.data_ptr()}
