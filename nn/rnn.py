@@ -105,19 +105,18 @@ class RNNBase(Layer):
 
     @property
     def _flat_weights(self):
-        return [self._parameters.get(n) for n in self._flat_weights_names]
+        return [getattr(self, n, None) for n in self._flat_weights_names]
 
     @property
     def all_weights(self):
         """The parameters, one list per layer and direction."""
-        return [[self._parameters[n] for n in names] for names in self._all_weights]
+        return [[getattr(self, n) for n in names] for names in self._all_weights]
 
     def _weights(self, layer, direction):
-        p = self._parameters
+        # through attribute access, not _parameters: a parametrized or weight-normed weight is computed there
         suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-        get = p.get
-        return (p["weight_ih" + suffix], p["weight_hh" + suffix], get("bias_ih" + suffix), get("bias_hh" + suffix),
-                get("weight_hr" + suffix))
+        return tuple(getattr(self, n + suffix, None) for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh",
+                                                                "weight_hr"))
 
     def _expected_hidden(self, batch):
         real = self.proj_size if self.proj_size > 0 else self.hidden_size
@@ -132,7 +131,7 @@ class RNNBase(Layer):
         (output, h_n), output packed like the input when it is packed."""
         name = self._get_name()
         is_lstm = self.mode == "LSTM"
-        first = self._parameters[self._flat_weights_names[0]]
+        first = getattr(self, self._flat_weights_names[0])
         packed = input if isinstance(input, PackedSequence) else None
         batch_sizes = None
         if packed is not None:

@@ -37,6 +37,10 @@ NAMES = {
     "torch.nn.init": "normal_ zeros_ ones_ xavier_uniform_ kaiming_normal_ uniform_ constant_",
     "torch.nn.utils": "clip_grad_norm_ clip_grad_value_ parameters_to_vector vector_to_parameters rnn",
     "torch.nn.utils.rnn": "pad_sequence pack_padded_sequence pad_packed_sequence PackedSequence",
+    "torch.nn.utils.parametrize": "register_parametrization remove_parametrizations is_parametrized cached "
+                                  "type_before_parametrizations ParametrizationList",
+    "torch.nn.utils.parametrizations": "weight_norm spectral_norm orthogonal",
+    "torch.nn.utils.fusion": "fuse_conv_bn_eval fuse_conv_bn_weights fuse_linear_bn_eval fuse_linear_bn_weights",
     "torch.nn.parameter": "Parameter Buffer",
     "torch.nn.modules": "Module Linear LSTM",
     "torch.nn.modules.module": "Module",

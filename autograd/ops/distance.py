@@ -117,6 +117,8 @@ def norm_except_dim(v, pow=2, dim=0):
         return _vector_norm(v, pow, None)
     d = _dim(dim, v.ndim, "norm_except_dim")
     kept = tuple(n if k == d else 1 for k, n in enumerate(v.shape))
+    if v.ndim == 1:  # nothing to reduce (an empty axis tuple would mean all of them): the norm of each element
+        return _vector_norm(v.unsqueeze(-1), pow, (-1,))
     return _vector_norm(v, pow, tuple(k for k in range(v.ndim) if k != d)).reshape(kept)
 
 
