@@ -22,6 +22,8 @@ from . import special  # torch.special's namespace
 from . import distributions  # torch.distributions' namespace
 from . import fft  # torch.fft's namespace
 from . import sparse  # torch.sparse's namespace
+from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .type_info import finfo, iinfo, is_tensor
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save
