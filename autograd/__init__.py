@@ -24,6 +24,7 @@ from . import fft  # torch.fft's namespace
 from . import sparse  # torch.sparse's namespace
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from .type_info import finfo, iinfo, is_tensor
+from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .autograd_api import backward, detect_anomaly, grad, is_anomaly_enabled, set_detect_anomaly
 from .finite_diff import gradcheck, gradgradcheck
 from .serialization import load, save

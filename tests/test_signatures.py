@@ -17,7 +17,7 @@ TF = torch.nn.functional
 UNSUPPORTED = {
     "out": "no preallocated outputs: every op returns a new tensor (write y = f(x))",
     "layout": "factories make dense strided tensors only (sparse COO ones come from sparse_coo_tensor/to_sparse)",
-    "memory_format": "arrays have no channels_last/preserve_format distinction to request",
+    "memory_format": "taken by contiguous, is_contiguous, to and clone; factories and *_like make C-order tensors",
     "pin_memory": "no pinned host memory: host-device copies are cupy's",
 }
 # Parameters of single ops that tapegrad does not take, keyed by (namespace.name, parameter), with the reason.

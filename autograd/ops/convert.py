@@ -2,6 +2,7 @@
 import warnings
 
 from .. import backend, dtypes
+from .. import memory_formats as _format
 from .._tensor import Tensor
 from ..function import Op
 
@@ -49,44 +50,54 @@ def to_copy(x, dtype=None, device=None, copy=False):
 
 
 class Clone(Op):
-    """A copy that records on the tape."""
+    """A copy that records on the tape, C-contiguous or in another memory format."""
 
     complex_ok = True
 
-    def forward(ctx, x):
-        return x.copy()
+    def forward(ctx, x, fmt=None):
+        y = x.copy()
+        return y if fmt is None else _format.to_format(y, fmt, backend.array_module(y))
 
     def backward(ctx, gy):
         return gy
 
 
-def clone(input):
-    """A copy of input (recorded: gradients flow back to input)."""
-    return Clone.apply(input)
+def clone(input, *, memory_format=_format.preserve_format):
+    """A copy of input (recorded: gradients flow back to input), in input's channels_last format when it has one
+    (preserve_format), else C-contiguous; or in the format asked for."""
+    fmt = _format.check(memory_format, "clone")
+    if fmt is _format.preserve_format:
+        fmt = _format.layout_of(input.array)
+    return Clone.apply(input) if fmt is _format.contiguous_format else Clone.apply(input, fmt)
 
 
 class Contiguous(Op):
-    """A C-contiguous copy (only when input is not contiguous already)."""
+    """A copy in a memory format: C-contiguous by default (only made when input is not in that format already)."""
 
     complex_ok = True
 
-    def forward(ctx, x):
-        return backend.array_module(x).ascontiguousarray(x)
+    def forward(ctx, x, fmt=None):
+        xp = backend.array_module(x)
+        return xp.ascontiguousarray(x) if fmt is None else _format.to_format(x, fmt, xp)
 
     def backward(ctx, gy):
         return gy
 
 
-def contiguous(input):
-    """input as a C-contiguous tensor (input itself when it is one)."""
-    if input.array.flags.c_contiguous:
-        return input
-    return Contiguous.apply(input)
+def contiguous(input, memory_format=_format.contiguous_format):
+    """input with its elements in memory_format's order, C (row-major) by default (input itself when they are)."""
+    fmt = _format.check(memory_format, "contiguous")
+    if fmt is _format.contiguous_format or fmt is _format.preserve_format:
+        return input if input.array.flags.c_contiguous else Contiguous.apply(input)
+    _format.check_rank(input.array, fmt)
+    return input if _format.is_in(input.array, fmt) else Contiguous.apply(input, fmt)
 
 
 # ---------------------------------------------------------------------------- Tensor conversion methods
-def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """Convert to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other)."""
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False,
+       memory_format=_format.preserve_format):
+    """Convert to a dtype and/or device: to(dtype), to(device), to(device, dtype), to(other); memory_format puts
+    the result in that order (channels_last, ...)."""
     for a in args:
         if isinstance(a, Tensor):
             dtype, device = a.dtype, a.device
@@ -94,7 +105,9 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
             device = a
         else:
             dtype = a
-    return to_copy(self, dtypes.as_dtype(dtype), device, copy)
+    fmt = _format.check(memory_format, "to")
+    out = to_copy(self, dtypes.as_dtype(dtype), device, copy)
+    return out if fmt is _format.preserve_format else contiguous(out, fmt)
 
 
 def cpu(self):

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .. import dtypes, gradmath
+from .. import memory_formats as _format
 from .._tensor import Tensor, root
 from .._tensor import _dim as _tensor_dim
 from ..function import Op
@@ -749,9 +750,10 @@ def stride(input, dim=None, *, axis=None):
     return strides[_dim(dim, data.ndim, "stride")]
 
 
-def is_contiguous(input):
-    """True when the elements lie in memory in row-major (C) order without gaps (size-1 dims do not count)."""
-    return bool(input.array.flags.c_contiguous)
+def is_contiguous(input, memory_format=_format.contiguous_format):
+    """True when the elements lie in memory in row-major (C) order, or memory_format's, without gaps (size-1 dims
+    do not count)."""
+    return _format.is_in(input.array, _format.check(memory_format, "is_contiguous"))
 
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unflatten", "squeeze", "unsqueeze",
