@@ -90,6 +90,7 @@ _PATHS = {
     "torch.utils.data.distributed": _DATA,
     "torch.autograd": ("autograd.autograd_api", "autograd.grad_mode", "autograd.finite_diff", "autograd.function"),
     "torch.autograd.function": ("autograd.function",),
+    "torch.autograd.functional": ("autograd.functional",),
     "torch.autograd.grad_mode": ("autograd.grad_mode",),
     "torch.amp": ("autograd.amp",),
     "torch.cpu": (),

@@ -71,6 +71,7 @@ NAMES = {
     "torch.autograd": "grad backward Function gradcheck gradgradcheck set_detect_anomaly detect_anomaly Variable "
                       "no_grad enable_grad set_grad_enabled",
     "torch.autograd.function": "Function",
+    "torch.autograd.functional": "vjp jvp jacobian hessian vhp hvp",
     "torch.amp": "autocast GradScaler",
     "torch.cuda": "is_available device_count manual_seed manual_seed_all synchronize current_device amp",
     "torch.cuda.amp": "autocast GradScaler",
