@@ -32,6 +32,11 @@ from .interop import from_dlpack
 from . import kernels, precision
 from .precision import get_float32_matmul_precision, set_float32_matmul_precision
 from . import viz
+from . import testing  # torch.testing: assert_close, make_tensor
+from .printing import set_printoptions
+from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+                          is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                          use_deterministic_algorithms)
 from . import amp
 from .amp import autocast
 from . import compiler

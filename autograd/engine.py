@@ -55,8 +55,27 @@ def _own(g):
     return g
 
 
+_capturing = [0]  # how many runs for autograd.grad (inputs given) are in progress: nested backwards can ask
+
+
+def capturing():
+    """True inside a backward run that returns the gradients of given inputs (autograd.grad) instead of
+    accumulating into .grad: a node whose backward runs a backward of its own cannot take part in one."""
+    return _capturing[0] > 0
+
+
 def run(roots, root_grads, retain_graph, create_graph, inputs=None):
     """Backpropagate root_grads from root tensors. Fills .grad of leaves, or returns grads of `inputs`."""
+    if inputs is None:
+        return _run(roots, root_grads, retain_graph, create_graph, None)
+    _capturing[0] += 1
+    try:
+        return _run(roots, root_grads, retain_graph, create_graph, inputs)
+    finally:
+        _capturing[0] -= 1
+
+
+def _run(roots, root_grads, retain_graph, create_graph, inputs):
     captured = None
     if inputs is not None:  # autograd.grad: capture, do not accumulate
         captured = {}

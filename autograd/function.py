@@ -210,10 +210,13 @@ class Function:
         nondiff = {id(t) for t in ctx.non_differentiable}
         results = []
         for nr, o in enumerate(outs):
-            if any(o is a for a in args) or o.grad_fn is not None:  # returned an input: alias it
+            returned_input = any(o is a for a in args)
+            if returned_input or o.grad_fn is not None:  # returned an input: alias it
                 o = Tensor._make(o.array, None, 0)
             if o.dtype in dtypes.DIFFERENTIABLE and id(o) not in nondiff and id(outs[nr]) not in nondiff:
                 o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
+                if returned_input:
+                    o.__dict__["_custom_alias"] = True  # it shares the input's memory: in-place ops must refuse it
             results.append(o)
         ctx._pack(args, results)
         if state.anomaly:

@@ -5,11 +5,38 @@ import numpy as np
 
 from . import backend, dtypes
 
-# PyTorch's default print options
-_LINEWIDTH = 80
-_PRECISION = 4
-_THRESHOLD = 1000
-_EDGEITEMS = 3
+_PROFILES = {"default": dict(precision=4, threshold=1000, edgeitems=3, linewidth=80),
+             "short": dict(precision=2, threshold=1000, edgeitems=2, linewidth=80),
+             "full": dict(precision=4, threshold=math.inf, edgeitems=3, linewidth=80)}
+
+
+class _PrintOptions:
+    """The options every repr reads (set_printoptions changes them); PyTorch's defaults."""
+
+    def __init__(self):
+        self.__dict__.update(_PROFILES["default"], sci_mode=None)
+
+
+_OPTS = _PrintOptions()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """Set how tensors print, as torch.set_printoptions: digits after the point, the element count above which a
+    repr is summarized, the items shown at each edge when it is, the line width, a profile ('default', 'short',
+    'full') applied first, and sci_mode (True/False forces scientific notation on/off; None, the default, chooses
+    per tensor; every call sets it)."""
+    if profile is not None and profile in _PROFILES:  # (an unknown profile is ignored, as in PyTorch)
+        _OPTS.__dict__.update(_PROFILES[profile])
+    for name, value in (("precision", precision), ("threshold", threshold), ("edgeitems", edgeitems),
+                        ("linewidth", linewidth)):
+        if value is not None:
+            setattr(_OPTS, name, value)
+    _OPTS.sci_mode = sci_mode
+
+
+def get_printoptions():
+    """The current print options as a dict (torch._tensor_str.get_printoptions)."""
+    return dict(_OPTS.__dict__)
 
 
 class _Formatter:
@@ -29,26 +56,28 @@ class _Formatter:
             return
         lo, hi = np.abs(vals).min(), np.abs(vals).max()
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
-        if self.int_mode:
+        if _OPTS.sci_mode is not None:
+            self.sci_mode = bool(_OPTS.sci_mode)
+        elif self.int_mode:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8
         else:
             self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4
         if self.sci_mode:
-            self.width = max(len(f"{v:.{_PRECISION}e}") for v in vals.tolist())
+            self.width = max(len(f"{v:.{_OPTS.precision}e}") for v in vals.tolist())
         elif self.int_mode:
             self.width = max(len(f"{v:.0f}") + 1 for v in vals.tolist())
         else:
-            self.width = max(len(f"{v:.{_PRECISION}f}") for v in vals.tolist())
+            self.width = max(len(f"{v:.{_OPTS.precision}f}") for v in vals.tolist())
 
     def format(self, v):
         if not self.floating:
             s = str(v)
         elif self.sci_mode:
-            s = f"{v:{self.width}.{_PRECISION}e}"
+            s = f"{v:{self.width}.{_OPTS.precision}e}"
         elif self.int_mode:
             s = f"{v:.0f}" + ("" if math.isinf(v) or math.isnan(v) else ".")
         else:
-            s = f"{v:.{_PRECISION}f}"
+            s = f"{v:.{_OPTS.precision}f}"
         return s.rjust(self.width)
 
 
@@ -68,8 +97,8 @@ def _summarized(arr):
     """The first and last edge items along every dim (what a summarized repr shows)."""
     if arr.ndim == 0:
         return arr
-    if arr.shape[0] > 2 * _EDGEITEMS:
-        arr = np.concatenate([arr[:_EDGEITEMS], arr[-_EDGEITEMS:]])
+    if arr.shape[0] > 2 * _OPTS.edgeitems:
+        arr = np.concatenate([arr[:_OPTS.edgeitems], arr[-_OPTS.edgeitems:]])
     return np.stack([_summarized(x) for x in arr]) if arr.ndim > 1 else arr
 
 
@@ -78,17 +107,18 @@ def _body(arr, indent, summarize, fmt):
         return fmt.format(arr.item())
     n = arr.shape[0]
     if arr.ndim == 1:
-        per_line = max(1, math.floor((_LINEWIDTH - indent) / (fmt.width + 2)))
+        per_line = max(1, math.floor((_OPTS.linewidth - indent) / (fmt.width + 2)))
         vals = arr.tolist()
-        if summarize and n > 2 * _EDGEITEMS:
-            data = [fmt.format(v) for v in vals[:_EDGEITEMS]] + [" ..."] + [fmt.format(v) for v in vals[-_EDGEITEMS:]]
+        if summarize and n > 2 * _OPTS.edgeitems:
+            edge = _OPTS.edgeitems
+            data = [fmt.format(v) for v in vals[:edge]] + [" ..."] + [fmt.format(v) for v in vals[-edge:]]
         else:
             data = [fmt.format(v) for v in vals]
         lines = [", ".join(data[i:i + per_line]) for i in range(0, len(data), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
-    if summarize and n > 2 * _EDGEITEMS:
-        rows = ([_body(arr[i], indent + 1, summarize, fmt) for i in range(_EDGEITEMS)] + ["..."]
-                + [_body(arr[i], indent + 1, summarize, fmt) for i in range(n - _EDGEITEMS, n)])
+    if summarize and n > 2 * _OPTS.edgeitems:
+        rows = ([_body(arr[i], indent + 1, summarize, fmt) for i in range(_OPTS.edgeitems)] + ["..."]
+                + [_body(arr[i], indent + 1, summarize, fmt) for i in range(n - _OPTS.edgeitems, n)])
     else:
         rows = [_body(arr[i], indent + 1, summarize, fmt) for i in range(n)]
     return "[" + ("," + "\n" * (arr.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
@@ -96,7 +126,7 @@ def _body(arr, indent, summarize, fmt):
 
 def _format(arr, indent=len("tensor(")):
     """The bracketed values of a non-empty array, laid out as PyTorch does."""
-    summarize = arr.size > _THRESHOLD
+    summarize = arr.size > _OPTS.threshold
     shown = _summarized(arr) if summarize else arr
     return _body(arr, indent, summarize, (_ComplexFormatter if arr.dtype.kind == "c" else _Formatter)(shown))
 
@@ -106,7 +136,7 @@ def _add_suffixes(text, suffixes, indent):
     parts = [text]
     last = len(text) - text.rfind("\n") + 1
     for s in suffixes:
-        if last + len(s) + 2 > _LINEWIDTH:
+        if last + len(s) + 2 > _OPTS.linewidth:
             parts.append(",\n" + " " * indent + s)
             last = indent + len(s)
         else:

@@ -2,6 +2,7 @@
 import contextvars
 import html
 import itertools
+import warnings
 import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -11,6 +12,8 @@ import numpy as np
 import autograd
 from autograd import backend, dtypes
 from autograd.ops.inplace import bump
+
+from .backward_hooks import BackwardHook
 
 __all__ = ["Parameter", "Buffer", "Layer", "Module", "RemovableHandle"]
 
@@ -110,6 +113,22 @@ class RemovableHandle:
         self.remove()
 
 
+def register_module_full_backward_pre_hook(hook):
+    """Register hook(module, grad_output) as a full backward pre-hook of every layer (before the layer's own)."""
+    handle = RemovableHandle(_global_backward_pre_hooks)
+    _global_backward_pre_hooks[handle.id] = hook
+    _backward_hooks_seen[:] = [True]
+    return handle
+
+
+def register_module_full_backward_hook(hook):
+    """Register hook(module, grad_input, grad_output) as a full backward hook of every layer (before its own)."""
+    handle = RemovableHandle(_global_backward_hooks)
+    _global_backward_hooks[handle.id] = hook
+    _backward_hooks_seen[:] = [True]
+    return handle
+
+
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """load_state_dict's result: the keys missing from and the keys unexpected in the state dict."""
 
@@ -133,7 +152,12 @@ def _addindent(s, num_spaces):
 
 # a layer's hook dicts (OrderedDicts, which hook handles refer to weakly)
 _HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
-               "_forward_pre_hooks_with_kwargs")
+               "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks")
+# full backward hooks (and pre-hooks) of every layer, run before each layer's own
+_global_backward_hooks = OrderedDict()
+_global_backward_pre_hooks = OrderedDict()
+# becomes true at the first backward hook registered anywhere: until then __call__ looks at no backward-hook dict
+_backward_hooks_seen = []
 # the copies a load_state_dict call has validated and will apply once every check has passed
 _pending_loads = contextvars.ContextVar("tapegrad_pending_loads", default=None)
 
@@ -325,6 +349,10 @@ class Layer:
         for name in _HOOK_DICTS:
             if type(d.get(name)) is dict:  # pickled by an older version: make it take weak references
                 d[name] = OrderedDict(d[name])
+            elif name not in d:  # pickled before this kind of hook existed
+                d[name] = OrderedDict()
+        if d["_backward_hooks"] or d["_backward_pre_hooks"]:  # (a fresh process has seen no backward hook yet)
+            _backward_hooks_seen[:] = [True]
 
     # ----------------------------------------------------------------- lookup
     def get_submodule(self, target):
@@ -558,8 +586,30 @@ class Layer:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(layer, grad_output) runs when the gradients of the outputs are known; a non-None result (a tuple
+        as long as grad_output) replaces them."""
+        handle = RemovableHandle(self._backward_pre_hooks)
+        self._backward_pre_hooks[handle.id] = hook
+        _backward_hooks_seen[:] = [True]
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(layer, grad_input, grad_output) runs once per backward, when the gradients of the positional tensor
+        inputs are known; a non-None result (a tuple as long as grad_input) replaces them."""
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        _backward_hooks_seen[:] = [True]
+        if prepend:
+            self._backward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or _backward_hooks_seen and (
+                self._backward_hooks or self._backward_pre_hooks or _global_backward_hooks
+                or _global_backward_pre_hooks)):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
@@ -576,6 +626,11 @@ class Layer:
                 res = hook(self, args)
                 if res is not None:
                     args = res if isinstance(res, tuple) else (res,)
+        bw_hook = None
+        if self._backward_hooks or self._backward_pre_hooks or _global_backward_hooks or _global_backward_pre_hooks:
+            bw_hook = BackwardHook(self, [*_global_backward_hooks.values(), *self._backward_hooks.values()],
+                                   [*_global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()])
+            args = bw_hook.setup_input_hook(args)
         called = False
         try:
             result = self.forward(*args, **kwargs)
@@ -600,6 +655,11 @@ class Layer:
                         except Exception:
                             pass
             raise
+        if bw_hook is not None:
+            if not isinstance(result, (Tensor, tuple)):
+                warnings.warn("For backward hooks to be called, module output should be a Tensor or a tuple of "
+                              f"Tensors but received {type(result)}", stacklevel=3)
+            result = bw_hook.setup_output_hook(result)
         return result
 
     # ----------------------------------------------------------------- state dict

@@ -1,5 +1,6 @@
 """Optimizers (SGD, Adam, AdamW, ..., LBFGS) and learning-rate schedulers (optim.lr_scheduler), as torch.optim."""
 from . import lr_scheduler
+from . import swa_utils  # AveragedModel, SWALR, update_bn (imports nn)
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -17,4 +18,4 @@ from .sgd import SGD
 from .sparse_adam import SparseAdam
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad", "Adadelta",
-           "ASGD", "Rprop", "LBFGS", "Adafactor", "Muon", "SparseAdam", "lr_scheduler"]
+           "ASGD", "Rprop", "LBFGS", "Adafactor", "Muon", "SparseAdam", "lr_scheduler", "swa_utils"]

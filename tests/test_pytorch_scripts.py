@@ -32,6 +32,7 @@ CASES = {
     "mlp_module_tour": ([], True),
     "regression_extras": ([], True),
     "spectrogram_classifier": ([], True),
+    "gan_spectral_norm": ([], True),
 }
 # relative tolerance per step: float32 sums in another order drift apart slowly as training goes on
 RTOL = {"lbfgs_curve_fit": 1e-6, "regression_extras": 1e-7}

@@ -23,6 +23,11 @@ def check_inplace(x, op):
     if x.grad_fn is None and x.requires_grad:
         raise RuntimeError(f"{op}: a leaf tensor that requires grad (shape {tuple(x.shape)}) is being used in an "
                            "in-place operation; do it inside `with autograd.no_grad():`, or on a clone()")
+    if x.__dict__.get("_custom_alias") and x.grad_fn is not None and x.grad_fn.custom:
+        raise RuntimeError(f"{op}: Output {x._output_nr} of {type(x.grad_fn).__name__} is a view and is being modified "
+                           "inplace. This view was created inside a custom Function (or because an input was returned "
+                           "as-is), and an in-place change would bypass the custom backward, leading to incorrect "
+                           "gradients. This behavior is forbidden; clone() the output of the custom Function first.")
     base = x._base
     if base is not None and base.requires_grad and base.grad_fn is None:
         raise RuntimeError(f"{op}: a view (shape {tuple(x.shape)}) of a leaf tensor that requires grad is being "
