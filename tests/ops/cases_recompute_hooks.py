@@ -25,8 +25,8 @@ CASES.append(OpCase("checkpoint-nonreentrant", lambda x, w: checkpoint(_block, x
 CASES.append(OpCase("checkpoint-nonreentrant-kwarg",
                     lambda x, w: checkpoint(lambda a, b=None: _block(a, b), x, use_reentrant=False, b=w),
                     [Arg((2, 2)), Arg((2, 2))], _ref_block))
-CASES.append(OpCase("checkpoint-reentrant", lambda x, w: checkpoint(_block, x, w, use_reentrant=True),
-                    [Arg((2, 3)), Arg((3, 2))], _ref_block, gradgrad=False))  # as in PyTorch: no double backward
+# the reentrant checkpoint refuses autograd.grad, as PyTorch's does, so gradcheck cannot run through it: its
+# gradients are checked with .backward() against the plain run in tests/test_checkpoint_util.py
 
 
 class _Block(nn.Module):
