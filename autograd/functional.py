@@ -87,6 +87,17 @@ def _check_v(v, refs):
             raise RuntimeError(f"v has invalid size: should be {r.shape} but got {vi.shape}.")
 
 
+def _vector(v, refs, create_graph, fn, of):
+    """v as a tuple of fresh tensors of refs' shapes; None only where refs is one tensor of one element."""
+    if v is None:
+        if len(refs) != 1 or refs[0].numel() != 1:
+            raise RuntimeError(f"The vector v can only be None if {of} a single Tensor with a single element.")
+        return None
+    v = _prepare(_as_tuple(v, "v", fn)[1], create_graph, False)
+    _check_v(v, refs)
+    return v
+
+
 def _call(func, inputs, fn):
     return _as_tuple(func(*inputs), "outputs of the user-provided function", fn)
 
@@ -99,13 +110,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         inputs = _prepare(inputs, create_graph, True)
         outputs_tuple, outputs = _call(func, inputs, "vjp")
         _check_outputs(outputs, strict)
-        if v is None:
-            if len(outputs) != 1 or outputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the user-provided function returns a single "
-                                   "Tensor with a single element.")
-        else:
-            v = _prepare(_as_tuple(v, "v", "vjp")[1], create_graph, False)
-            _check_v(v, outputs)
+        v = _vector(v, outputs, create_graph, "vjp", "the user-provided function returns")
         result = _zeros_for_missing(_grads(outputs, inputs, v, create_graph), inputs, strict, create_graph, "outputs")
     return _untuple(_finish(outputs, create_graph), outputs_tuple), _untuple(_finish(result, create_graph),
                                                                             inputs_tuple)
@@ -117,13 +122,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
     with grad_mode.enable_grad():
         inputs = _prepare(inputs, create_graph, True)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                                   "single Tensor with a single element.")
-        else:
-            v = _prepare(_as_tuple(v, "v", "jvp")[1], create_graph, False)
-            _check_v(v, inputs)
+        v = _vector(v, inputs, create_graph, "jvp", "the input to the user-provided function is")
         outputs_tuple, outputs = _call(func, inputs, "jvp")
         _check_outputs(outputs, strict)
         dummies = tuple(creation.zeros_like(o).requires_grad_(True) for o in outputs)
@@ -227,13 +226,7 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn):
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", fn)
     with grad_mode.enable_grad():
         inputs = _prepare(inputs, create_graph, True)
-        if v is None:
-            if len(inputs) != 1 or inputs[0].numel() != 1:
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
-                                   "single Tensor with a single element.")
-        else:
-            v = _prepare(_as_tuple(v, "v", fn)[1], create_graph, False)
-            _check_v(v, inputs)
+        v = _vector(v, inputs, create_graph, fn, "the input to the user-provided function is")
         outputs = _scalar_outputs(func, inputs, fn, strict)
         first = _grads(outputs, inputs, create_graph=True)
         first = _zeros_for_missing(first, inputs, strict, create_graph, "outputs")

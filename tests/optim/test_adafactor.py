@@ -1,11 +1,11 @@
 """optim.Adafactor against its documented algorithm written out in numpy, and step for step against PyTorch."""
-import inspect
 
 import numpy as np
 import pytest
 
 import autograd
 import optim
+from tests.optim.stepping import check_signature, check_state_dict_round_trip, trajectory
 
 SHAPES = [(), (5,), (3, 4), (2, 3, 4), (2, 1, 3, 2)]
 OPTIONS = [dict(), dict(lr=0.3, weight_decay=0.1), dict(maximize=True, d=1.5), dict(eps=(1e-3, 1e-2), lr=0.5),
@@ -40,17 +40,6 @@ def reference(x0, grads, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, wei
         x = x - alpha * u / max(1.0, np.sqrt(np.mean(u * u)) / d)
         out.append(x)
     return np.array(out), state
-
-
-def trajectory(T, cls, x0, grads, dtype="float64", **options):
-    p = T.tensor(x0, dtype=getattr(T, dtype), requires_grad=True)
-    opt = cls([p], **options)
-    out = []
-    for g in grads:
-        p.grad = T.tensor(g, dtype=getattr(T, dtype))
-        opt.step()
-        out.append(np.array(p.detach().numpy(), dtype=np.float64))
-    return np.array(out), opt, p
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
@@ -121,37 +110,12 @@ def test_lr_per_param_group_and_a_schedule_match_torch():
 def test_state_dicts_load_both_ways_with_torch():
     torch = pytest.importorskip("torch")
     x0, grads = gradients((3, 4), steps=6, seed=4)
-    # 3 steps in torch, then the rest in tapegrad from torch's state_dict, against torch all the way (and back)
-    full, _, _ = trajectory(torch, torch.optim.Adafactor, x0, grads, lr=0.1)
-    _, topt, tp = trajectory(torch, torch.optim.Adafactor, x0, grads[:3], lr=0.1)
-    sd = topt.state_dict()
-    p = autograd.tensor(tp.detach().numpy(), requires_grad=True)
-    opt = optim.Adafactor([p], lr=0.1)
-    opt.load_state_dict({"state": {0: {k: autograd.tensor(v.numpy()) for k, v in sd["state"][0].items()}},
-                         "param_groups": sd["param_groups"]})
-    for g in grads[3:5]:
-        p.grad = autograd.tensor(g)
-        opt.step()
-    np.testing.assert_allclose(p.array, full[4], rtol=1e-10)
-    ours = opt.state_dict()
-    p2 = torch.tensor(p.array.copy(), requires_grad=True)
-    topt2 = torch.optim.Adafactor([p2], lr=0.1)
-    topt2.load_state_dict({"state": {0: {k: torch.tensor(v.numpy()) for k, v in ours["state"][0].items()}},
-                           "param_groups": ours["param_groups"]})
-    p2.grad = torch.tensor(grads[5])
-    topt2.step()
-    np.testing.assert_allclose(p2.detach().numpy(), full[5], rtol=1e-10)
+    check_state_dict_round_trip(torch, optim.Adafactor, torch.optim.Adafactor, x0, grads, rtol=1e-10, lr=0.1)
 
 
 def test_signature_and_defaults_match_torch():
     torch = pytest.importorskip("torch")
-    ours = inspect.signature(optim.Adafactor.__init__).parameters
-    theirs = inspect.signature(torch.optim.Adafactor.__init__).parameters
-    assert list(ours) == list(theirs)
-    for name in theirs:
-        assert ours[name].kind == theirs[name].kind, name
-        if name != "params":  # tapegrad's optimizers may be created without parameters (bind them later)
-            assert ours[name].default == theirs[name].default, name
+    check_signature(optim.Adafactor, torch.optim.Adafactor)
 
 
 def test_params_without_grad_are_left_alone_and_get_no_state():

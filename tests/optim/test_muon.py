@@ -1,5 +1,4 @@
 """optim.Muon: its bfloat16 Newton-Schulz iteration and rounding helpers, and step for step against torch.optim.Muon."""
-import inspect
 from fractions import Fraction
 
 import numpy as np
@@ -7,6 +6,7 @@ import pytest
 
 import autograd
 import optim
+from tests.optim.stepping import check_signature, check_state_dict_round_trip, trajectory
 from optim.muon import _bf16, _fma, adjusted_lr, newton_schulz
 
 COEFS = (3.4445, -4.775, 2.0315)
@@ -20,17 +20,6 @@ STEPS = 6
 def gradients(shape, steps=STEPS, seed=0):
     rng = np.random.default_rng(seed)
     return rng.standard_normal(shape), [rng.standard_normal(shape) * 10.0 ** rng.integers(-2, 2) for _ in range(steps)]
-
-
-def trajectory(T, cls, x0, grads, dtype="float64", **options):
-    p = T.tensor(x0, dtype=getattr(T, dtype), requires_grad=True)
-    opt = cls([p], **options)
-    out = []
-    for g in grads:
-        p.grad = T.tensor(g, dtype=getattr(T, dtype))
-        opt.step()
-        out.append(np.array(p.detach().numpy(), dtype=np.float64))
-    return np.array(out), opt, p
 
 
 # ----------------------------------------------------------------------------- the numerical building blocks
@@ -168,36 +157,12 @@ def test_lr_per_param_group_and_a_schedule_match_torch():
 def test_state_dicts_load_both_ways_with_torch():
     torch = pytest.importorskip("torch")
     x0, grads = gradients((3, 5), seed=4)
-    full, _, _ = trajectory(torch, torch.optim.Muon, x0, grads, lr=0.05)
-    _, topt, tp = trajectory(torch, torch.optim.Muon, x0, grads[:3], lr=0.05)
-    sd = topt.state_dict()
-    p = autograd.tensor(tp.detach().numpy(), requires_grad=True)
-    opt = optim.Muon([p], lr=0.05)
-    opt.load_state_dict({"state": {0: {k: autograd.tensor(v.numpy()) for k, v in sd["state"][0].items()}},
-                         "param_groups": sd["param_groups"]})
-    for g in grads[3:5]:
-        p.grad = autograd.tensor(g)
-        opt.step()
-    np.testing.assert_allclose(p.array, full[4], rtol=1e-13)
-    ours = opt.state_dict()
-    p2 = torch.tensor(p.array.copy(), requires_grad=True)
-    topt2 = torch.optim.Muon([p2], lr=0.05)
-    topt2.load_state_dict({"state": {0: {k: torch.tensor(v.numpy()) for k, v in ours["state"][0].items()}},
-                           "param_groups": ours["param_groups"]})
-    p2.grad = torch.tensor(grads[5])
-    topt2.step()
-    np.testing.assert_allclose(p2.detach().numpy(), full[5], rtol=1e-13)
+    check_state_dict_round_trip(torch, optim.Muon, torch.optim.Muon, x0, grads, rtol=1e-13, lr=0.05)
 
 
 def test_signature_and_defaults_match_torch():
     torch = pytest.importorskip("torch")
-    ours = inspect.signature(optim.Muon.__init__).parameters
-    theirs = inspect.signature(torch.optim.Muon.__init__).parameters
-    assert list(ours) == list(theirs)
-    for name in theirs:
-        assert ours[name].kind == theirs[name].kind, name
-        if name != "params":  # tapegrad's optimizers may be created without parameters (bind them later)
-            assert ours[name].default == theirs[name].default, name
+    check_signature(optim.Muon, torch.optim.Muon)
 
 
 def test_params_without_grad_are_left_alone_and_get_no_state():
