@@ -353,8 +353,9 @@ def _record(ctx, cls, args, out):
                 break
     if state.anomaly:
         ctx.trace = traceback.format_stack()[:-2]
-    if out.dtype in _FLOATS:
-        node = ctx if cls.complex_ok or not _complex_in(args) else _complex_node(ctx, cls, args, out)
+    if out.dtype in _FLOATS:  # (a holomorphic op on complex input never gives a real output)
+        node = ctx if cls.complex_ok or cls.holomorphic or not _complex_in(args) else _complex_node(ctx, cls, args,
+                                                                                                     out)
     else:
         node = _complex_node(ctx, cls, args, out)
     y = _make(out, node, 0)
