@@ -1,8 +1,7 @@
-"""torch.use_deterministic_algorithms and its queries: the flags are stored; no op changes behaviour under them.
+"""torch.use_deterministic_algorithms and its queries: the flags are stored; no op changes behaviour under them."""
 
-tapegrad's CPU ops run through numpy in a fixed order and give the same result on every run, so there is nothing to
-switch; the GPU ops are not audited for nondeterminism (cupy reductions with atomics), and do not check the flag.
-"""
+# tapegrad's CPU ops run through numpy in a fixed order and give the same result on every run, so there is nothing to
+# switch; the GPU ops are not audited for nondeterminism (cupy reductions with atomics), and do not check the flag.
 
 __all__ = ["use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
            "is_deterministic_algorithms_warn_only_enabled", "set_deterministic_debug_mode",

@@ -1,5 +1,4 @@
-"""Conv2d forward + backward at stride 1 and stride 2, as a ratio to PyTorch: strided convolutions should cost no
-more per output than unit-stride ones (run with BENCH_THREADS=1 and OMP/OPENBLAS_NUM_THREADS=1, then 2)."""
+"""Conv2d forward + backward at strides 1 and 2, as a ratio to PyTorch (strided ones should not fall behind)."""
 import numpy as np
 
 import autograd as ag

@@ -1,10 +1,11 @@
-"""torch.autograd.functional (vjp, jvp, jacobian, hessian, vhp, hvp) against PyTorch: values, structure of the
-results, create_graph, strict mode and the errors."""
+"""torch.autograd.functional (vjp, jvp, jacobian, hessian, vhp, hvp) against PyTorch."""
 import numpy as np
 import pytest
 
 import autograd as ag
 from autograd import functional as AF
+
+# values, structure of the results, create_graph, strict mode and the errors.
 
 torch = pytest.importorskip("torch")
 TF = torch.autograd.functional

@@ -1,11 +1,13 @@
-"""Memory formats: contiguous / to / clone / is_contiguous with channels_last and channels_last_3d, against
-PyTorch's strides; values and gradients are unchanged by the layout."""
+"""channels_last / channels_last_3d through contiguous, to, clone and is_contiguous, against PyTorch."""
 import pickle
 
 import numpy as np
 import pytest
 
 import autograd as ag
+
+# contiguous / to / clone / is_contiguous with channels_last and channels_last_3d, against PyTorch's strides; values
+# and gradients are unchanged by the layout.
 
 torch = pytest.importorskip("torch")
 X = np.random.default_rng(0).standard_normal((2, 3, 4, 5))

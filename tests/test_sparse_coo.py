@@ -1,5 +1,4 @@
-"""Sparse COO tensors: construction, conversions, coalesce, sparse @ dense with gradients, torch.sparse, sparse
-embedding gradients with SGD, error paths, and a graph convolution network trained side by side with PyTorch."""
+"""Sparse COO tensors against PyTorch: construction, conversion, products, gradients, optimizers, errors."""
 import warnings
 
 import numpy as np
@@ -9,6 +8,9 @@ import autograd as ag
 import nn
 import nn.functional as F
 import optim
+
+# construction, conversions, coalesce, sparse @ dense with gradients, torch.sparse, sparse embedding gradients with
+# SGD, error paths, and a graph convolution network trained side by side with PyTorch.
 
 IDX = [[0, 1, 1, 0], [2, 0, 2, 2]]  # (0, 2) twice
 VALS = [3.0, 4.0, 5.0, 1.0]

@@ -1,4 +1,4 @@
-"""linalg.eig and linalg.eigvals: the eigendecomposition of general square matrices, complex results, PyTorch's gradient."""
+"""linalg.eig and linalg.eigvals: eigendecompositions of general square matrices (complex), PyTorch's gradient."""
 import collections
 
 from .. import backend, dtypes, gradmath

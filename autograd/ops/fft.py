@@ -1,12 +1,11 @@
-"""The FFT primitives behind autograd.fft: complex-to-complex, real-to-complex, complex-to-real, and zero-pad/trim.
-
-Each is linear, so each backward is the adjoint transform: the inverse transform under the dual norm, with the
-half spectrum of rfft zero-padded to the full one (the real part kept for the real input) and the interior bins of
-irfft's input doubled (each stands for itself and its conjugate), which is PyTorch's gradient.
-"""
+"""The FFT primitives behind autograd.fft: complex-to-complex, real-to-complex, complex-to-real, and zero-pad/trim."""
 from .. import dtypes, gradmath
 from .._tensor import Tensor
 from ..function import Op
+
+# Each is linear, so each backward is the adjoint transform: the inverse transform under the dual norm, with the half
+# spectrum of rfft zero-padded to the full one (the real part kept for the real input) and the interior bins of
+# irfft's input doubled (each stands for itself and its conjugate), which is PyTorch's gradient.
 
 DUAL = {"backward": "forward", "forward": "backward", "ortho": "ortho"}  # the norm of the adjoint transform
 

@@ -1,11 +1,4 @@
-"""Fractional max pooling (fractional_max_pool2d/3d): the max over pseudo-randomly placed, overlapping windows.
-
-Each (sample, channel) plane draws one number u in [0, 1) per spatial dim (or takes it from _random_samples); the
-windows along a dim of n inputs, out outputs and kernel k start at int((i + u) * a) - int(u * a) with
-a = (n - k) / (out - 1), the last one at n - k, computed in the input's dtype: PyTorch's rule, so the same samples
-give PyTorch's windows, values and indices. A window's winner is its first maximum in row-major order (its last
-NaN, if it holds one), as in PyTorch. The output gathers the winners, so the gradient is a scatter-add onto them.
-"""
+"""Fractional max pooling (fractional_max_pool2d/3d): the max over pseudo-randomly placed, overlapping windows."""
 import itertools
 import math
 
@@ -15,6 +8,12 @@ from .. import dtypes, gradmath, random
 from .._tensor import Tensor
 from .conv import check_input, ntuple
 from .index import Gather
+
+# Each (sample, channel) plane draws one number u in [0, 1) per spatial dim (or takes it from _random_samples); the
+# windows along a dim of n inputs, out outputs and kernel k start at int((i + u) * a) - int(u * a) with a = (n - k) /
+# (out - 1), the last one at n - k, computed in the input's dtype: PyTorch's rule, so the same samples give PyTorch's
+# windows, values and indices. A window's winner is its first maximum in row-major order (its last NaN, if it holds
+# one), as in PyTorch. The output gathers the winners, so the gradient is a scatter-add onto them.
 
 __all__ = []  # torch has none of these at top level: nn.functional imports them
 METHODS = {}

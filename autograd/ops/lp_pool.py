@@ -1,9 +1,4 @@
-"""Power-average pooling (lp_pool1d/2d/3d): (sum of x^p over each window)^(1/p), composed as PyTorch composes it.
-
-The window sum is avg pooling (no padding) times the kernel's size, so a partial window of ceil_mode is scaled like
-PyTorch's; sign(s) * relu(|s|) keeps the sum's value but gives a zero gradient where it is 0. p = +-inf is max
-(min) pooling of |x|, as in PyTorch.
-"""
+"""Power-average pooling (lp_pool1d/2d/3d): (sum of x^p over each window)^(1/p), composed as PyTorch composes it."""
 import math
 
 from .._tensor import Tensor
@@ -11,6 +6,10 @@ from .activation import relu
 from .conv import ntuple
 from .pooling import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .pooling_3d import avg_pool3d, max_pool3d
+
+# The window sum is avg pooling (no padding) times the kernel's size, so a partial window of ceil_mode is scaled like
+# PyTorch's; sign(s) * relu(|s|) keeps the sum's value but gives a zero gradient where it is 0. p = +-inf is max (min)
+# pooling of |x|, as in PyTorch.
 
 __all__ = []  # torch has none of these at top level: nn.functional imports them
 METHODS = {}

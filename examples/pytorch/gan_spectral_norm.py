@@ -1,6 +1,4 @@
-"""A small GAN on a 2-D ring of Gaussians: a spectrally normalised discriminator, a weight-normed generator, the
-non-saturating loss with BCEWithLogits, Adam with betas=(0.5, 0.999), and an EMA copy of the generator through
-torch.optim.swa_utils.AveragedModel (noise from numpy, so the run is comparable across frameworks)."""
+"""A small GAN on a ring of Gaussians: spectral_norm, weight_norm, BCEWithLogits, Adam and an EMA generator."""
 import argparse
 import math
 

@@ -1,5 +1,4 @@
-"""Tone classification from log-magnitude spectrograms: torch.stft of noisy chirps, a Conv1d over time, and a
-Student-t likelihood head for each clip's pitch alongside the class (torch.distributions)."""
+"""Tone classes and pitch from torch.stft spectrograms: a Conv1d classifier with a Student-t pitch head."""
 import argparse
 import math
 

@@ -1,10 +1,12 @@
-"""The same calls on tapegrad and on torch.distributions: KL divergences, multivariate families, wrappers,
-transforms and transformed distributions, their values and their gradients."""
+"""The same calls on tapegrad and on torch.distributions: KL, multivariate, wrappers, transforms."""
 import numpy as np
 import pytest
 
 import autograd as ag
 from autograd import distributions as D
+
+# KL divergences, multivariate families, wrappers, transforms and transformed distributions, their values and their
+# gradients.
 
 torch = pytest.importorskip("torch")
 TD = torch.distributions

@@ -1,5 +1,4 @@
-"""Validation of parameters and values: PyTorch's exception classes and messages, and the switches that turn it
-off."""
+"""Validation of parameters and values: PyTorch's exception classes and messages, and the switches that turn it off."""
 import re
 
 import numpy as np

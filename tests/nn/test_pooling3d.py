@@ -1,11 +1,12 @@
-"""3-d pooling, the *_with_indices names, the 3-d pooling layers and 5-d interpolate, side by side with PyTorch:
-values, indices, gradients, NaN and integer inputs, layer arguments and reprs, and the errors of bad arguments."""
+"""3-d pooling, the *_with_indices names, the 3-d pooling layers and 5-d interpolate, side by side with PyTorch."""
 import numpy as np
 import pytest
 
 import autograd as ag
 import nn
 import nn.functional as F
+
+# values, indices, gradients, NaN and integer inputs, layer arguments and reprs, and the errors of bad arguments.
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional

@@ -1,5 +1,4 @@
-"""rrelu / RReLU and gumbel_softmax: eval paths against PyTorch, random paths by their statistics, the gradient ==
-slope relation, the straight-through estimator, in-place variants and error paths."""
+"""rrelu / RReLU and gumbel_softmax against PyTorch: slopes, noise statistics, gradients, errors."""
 import types
 import warnings
 
@@ -9,6 +8,9 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
+
+# eval paths against PyTorch, random paths by their statistics, the gradient == slope relation, the straight-through
+# estimator, in-place variants and error paths.
 
 
 def _torch():

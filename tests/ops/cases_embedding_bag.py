@@ -1,12 +1,11 @@
-"""Registry cases: embedding_bag (embedding_bag-*), gradients w.r.t. weight and per_sample_weights.
-
-The numpy reference walks the bags one by one; the indices and offsets are integer tensor arguments so that the
-GPU-backend check moves them with the weight.
-"""
+"""Registry cases: embedding_bag (embedding_bag-*), gradients w.r.t. weight and per_sample_weights."""
 import numpy as np
 
 import nn.functional as F
 from tests.ops.registry import Arg, OpCase
+
+# The numpy reference walks the bags one by one; the indices and offsets are integer tensor arguments so that the GPU-
+# backend check moves them with the weight.
 
 CASES = []
 

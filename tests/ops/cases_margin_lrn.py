@@ -1,5 +1,4 @@
-"""Registry cases (marginlrn-*): multi-class margin losses, triplet_margin_with_distance_loss, linear_cross_entropy,
-local_response_norm, CrossMapLRN2d, rrelu and gumbel_softmax (the random ones reseeded on every call)."""
+"""Registry cases (marginlrn-*): the margin losses, linear_cross_entropy, rrelu, gumbel_softmax, LRN."""
 import numpy as np
 
 import autograd as ag
@@ -8,6 +7,9 @@ from autograd.ops import lrn
 from autograd.ops import margin_losses as M
 from autograd.ops import random_activations as R
 from tests.ops.registry import Arg, OpCase
+
+# multi-class margin losses, triplet_margin_with_distance_loss, linear_cross_entropy, local_response_norm,
+# CrossMapLRN2d, rrelu and gumbel_softmax (the random ones reseeded on every call).
 
 CASES = []
 

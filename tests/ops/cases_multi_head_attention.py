@@ -1,11 +1,10 @@
-"""Registry cases: F.multi_head_attention_forward (multi_head_attention_forward-*), time-first (L, N, E) layout.
-
-The numpy reference projects, splits the heads, attends with a softmax and projects back; shapes stay tiny.
-"""
+"""Registry cases: F.multi_head_attention_forward (multi_head_attention_forward-*), time-first (L, N, E) layout."""
 import numpy as np
 
 import nn.functional as F
 from tests.ops.registry import Arg, OpCase
+
+# The numpy reference projects, splits the heads, attends with a softmax and projects back; shapes stay tiny.
 
 CASES = []
 E, H = 4, 2

@@ -1,10 +1,4 @@
-"""Registry cases: 3-d pooling (pool3d-*: max_pool3d, avg_pool3d, adaptive 3-d pools, the *_with_indices names)
-and 5-d interpolate (nearest, nearest-exact, trilinear, area).
-
-The numpy references loop over every output position and every tap of its window, with PyTorch's rules (the first
-maximum wins, a NaN beats everything and the last NaN wins; the avg divisors; the adaptive windows
-[floor(i*n/o), ceil((i+1)*n/o)); the interpolation source indices). Shapes stay tiny for gradgradcheck.
-"""
+"""Registry cases: the 3-d pools, the *_with_indices names and 5-d interpolate (pool3d-*)."""
 import itertools
 import math
 
@@ -13,6 +7,12 @@ import numpy as np
 import autograd as ag
 import nn.functional as F
 from tests.ops.registry import Arg, OpCase
+
+# 3-d pooling (pool3d-*: max_pool3d, avg_pool3d, adaptive 3-d pools, the *_with_indices names) and 5-d interpolate
+# (nearest, nearest-exact, trilinear, area). The numpy references loop over every output position and every tap of its
+# window, with PyTorch's rules (the first maximum wins, a NaN beats everything and the last NaN wins; the avg
+# divisors; the adaptive windows [floor(i*n/o), ceil((i+1)*n/o)); the interpolation source indices). Shapes stay tiny
+# for gradgradcheck.
 
 CASES = []
 

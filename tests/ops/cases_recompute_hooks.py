@@ -1,13 +1,12 @@
-"""Registry cases: activation checkpointing (checkpoint-*) and layers with full backward hooks (backward-hook-*).
-
-Both put extra nodes on the tape (a recomputing node; identity nodes that call the hooks) that must leave the
-gradients, and the gradients of gradients, those of the plain computation.
-"""
+"""Registry cases: activation checkpointing (checkpoint-*) and layers with full backward hooks (backward-hook-*)."""
 import numpy as np
 
 import nn
 from autograd.grad_checkpoint import checkpoint
 from tests.ops.registry import Arg, OpCase
+
+# Both put extra nodes on the tape (a recomputing node; identity nodes that call the hooks) that must leave the
+# gradients, and the gradients of gradients, those of the plain computation.
 
 CASES = []
 

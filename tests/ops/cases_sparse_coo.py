@@ -1,9 +1,11 @@
-"""Registry cases: sparse COO tensors (sparse-*), seen through dense inputs and outputs: the values of a sparse
-tensor built from fixed indices (repeated ones included) and the dense operands, against numpy references."""
+"""Registry cases: sparse COO construction, to_dense, values and sparse @ dense (sparse_coo-*)."""
 import numpy as np
 
 import autograd as ag
 from tests.ops.registry import Arg, OpCase
+
+# sparse COO tensors (sparse-*), seen through dense inputs and outputs: the values of a sparse tensor built from fixed
+# indices (repeated ones included) and the dense operands, against numpy references.
 
 CASES = []
 IDX = np.array([[0, 1, 1, 0, 2], [2, 0, 2, 2, 1]])  # (0, 2) twice: an uncoalesced tensor

@@ -1,9 +1,4 @@
-"""Registry cases (pool_extra-*): max_unpool1d/2d/3d, lp_pool1d/2d/3d, fractional_max_pool2d/3d.
-
-The numpy references: unpooling puts values at flat plane indices; lp pooling sums x^p over windows (partial
-ceil_mode windows scaled by kernel size / count, as PyTorch's avg-pool composition does); fractional pooling
-places windows by PyTorch's start formula and takes each window's first maximum by enumerating its taps.
-"""
+"""Registry cases (pool_extra-*): max_unpool1d/2d/3d, lp_pool1d/2d/3d, fractional_max_pool2d/3d."""
 import itertools
 import math
 
@@ -11,6 +6,10 @@ import numpy as np
 
 import nn.functional as F
 from tests.ops.registry import Arg, OpCase
+
+# The numpy references: unpooling puts values at flat plane indices; lp pooling sums x^p over windows (partial
+# ceil_mode windows scaled by kernel size / count, as PyTorch's avg-pool composition does); fractional pooling places
+# windows by PyTorch's start formula and takes each window's first maximum by enumerating its taps.
 
 CASES = []
 

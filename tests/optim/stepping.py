@@ -1,5 +1,4 @@
-"""Helpers for checking an optimizer against torch's: a trajectory of steps, state dicts loaded both ways, and
-the constructor's signature."""
+"""Checks of an optimizer against torch's: step trajectories, state dicts both ways, the signature."""
 import inspect
 
 import numpy as np
