@@ -17,6 +17,7 @@ import numpy as np
 from .. import backend, gradmath
 from .._tensor import Tensor
 from ..function import Op
+from . import interp_weights
 from .conv import View4d, check_input, lift, ntuple, run_op
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
@@ -549,8 +550,9 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 # ---------------------------------------------------------------------------- interpolate
-_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "trilinear": 3, "area": None}
-_LINEAR = ("linear", "bilinear", "trilinear")
+_MODES = {"nearest": None, "nearest-exact": None, "linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3,
+          "lanczos": 2, "area": None}
+_LINEAR = ("linear", "bilinear", "bicubic", "trilinear", "lanczos")
 
 
 def _nearest_index(n, out, scale, exact):
@@ -602,8 +604,11 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if align_corners is not None and mode not in _LINEAR:
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | trilinear")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
+    if antialias and (mode not in ("bilinear", "bicubic", "lanczos") or input.ndim != 4):
+        raise ValueError("interpolate: the anti-alias option is restricted to bilinear, bicubic, and lanczos modes "
+                         f"and requires a 4-D tensor as input (got mode {mode!r} and shape {tuple(input.shape)})")
+    if mode == "lanczos" and not antialias:
+        raise ValueError("interpolate: lanczos mode requires antialias=True")
     hw = tuple(input.shape[2:])
     if (size is None) == (scale_factor is None):
         raise ValueError("interpolate: give exactly one of size or scale_factor")
@@ -628,8 +633,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     hw, out, scales = lift(hw, nd, 1), lift(out, nd, 1), lift(scales, nd, None)
     xp = gradmath.xp(input.array)
     if mode in _LINEAR:
-        mats = [None if (n == o and (s is None or s == 1.0)) else
-                xp.asarray(_linear_matrix(n, o, s, bool(align_corners), input.dtype))
+        if antialias:
+            weights = functools.partial(interp_weights.antialias_matrix, kind=mode)
+        else:
+            weights = interp_weights.cubic_matrix if mode == "bicubic" else _linear_matrix
+        mats = [None if (n == o and (s is None or s == 1.0) and not antialias) else
+                xp.asarray(weights(n, o, s, bool(align_corners), input.dtype))
                 for n, o, s in zip(hw, out, scales)]
         return _resample(input, mats, None)
     idx = [_nearest_index(n, o, s, mode == "nearest-exact") for n, o, s in zip(hw, out, scales)]
