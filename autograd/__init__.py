@@ -11,6 +11,7 @@ from .dtypes import (bfloat16, bool_, double, float, float16, float32, float64, 
                      int8, int16, int32, int64, long, promote as promote_types, result_type, set_default_dtype,
                      short, uint8)
 from .backend import device
+from .creation import logspace  # noqa: F401  (torch.logspace)
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, ones,
                        ones_like, tensor, zeros, zeros_like)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, normal, rand,

@@ -1,4 +1,4 @@
-"""Tensor creation: tensor, as_tensor, from_numpy, zeros, ones, full, empty, arange, linspace, eye, *_like."""
+"""Tensor creation: tensor, as_tensor, from_numpy, zeros, ones, full, empty, arange, linspace, logspace, eye, *_like."""
 import numpy as np
 
 from . import backend, dtypes
@@ -163,6 +163,19 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     xp = backend.module_for(device or "cpu")
     dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
     return _finish(xp.linspace(start, end, steps).astype(dtype), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, dtype=None, layout=None, device=None, requires_grad=False):
+    """base ** v for the `steps` values v evenly spaced from start to end (inclusive)."""
+    start, end = _number(start, "logspace", "start"), _number(end, "logspace", "end")
+    steps = dtypes.as_int(steps, "logspace", "steps")
+    if steps < 0:
+        raise RuntimeError(f"logspace: number of steps must be non-negative, got {steps}")
+    xp = backend.module_for(device or "cpu")
+    dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
+    values = float(_number(base, "logspace", "base")) ** xp.linspace(start, end, steps)
+    return _finish(xp.rint(values).astype(dtype) if dtype in dtypes.INTEGERS else values.astype(dtype),
+                   requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

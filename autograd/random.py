@@ -13,6 +13,7 @@ A thread may stand in a Generator of its own for the default one (fork_default_g
 threads use): every draw without generator= made in that thread, and manual_seed/get_rng_state there, then use it.
 """
 import contextlib
+import functools
 import math
 import threading
 
@@ -451,8 +452,17 @@ def _float_dtype(dtype, op):
     return dtype
 
 
+def _complex_draw(draw, size, dtype, device, requires_grad, scale):
+    """A complex tensor whose real and imaginary parts are draw()s of the real dtype (pairs from one draw)."""
+    pairs = draw(*(_shape(size) + (2,)), dtype=dtypes.to_real(dtype), device=device).array * scale
+    return _finish(pairs[..., 0] + 1j * pairs[..., 1], requires_grad)
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform samples on [0, 1)."""
+    """Uniform samples on [0, 1) (for a complex dtype, both parts)."""
+    if dtypes.as_dtype(dtype) in dtypes.COMPLEXES:
+        return _complex_draw(functools.partial(rand, generator=generator), size, dtypes.as_dtype(dtype), device,
+                             requires_grad, 1.0)
     dtype = _float_dtype(dtype, "rand")
     if _on_cuda(device):
         return _finish(device_uniform(_shape(size), dtype, device, generator), requires_grad)
@@ -461,7 +471,10 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal samples."""
+    """Standard normal samples (for a complex dtype, variance 1/2 in each part, so E|z|^2 = 1, as PyTorch)."""
+    if dtypes.as_dtype(dtype) in dtypes.COMPLEXES:
+        return _complex_draw(functools.partial(randn, generator=generator), size, dtypes.as_dtype(dtype), device,
+                             requires_grad, 0.5 ** 0.5)
     dtype = _float_dtype(dtype, "randn")
     if _on_cuda(device):
         return _finish(device_normal(_shape(size), dtype, device, generator), requires_grad)
