@@ -152,7 +152,8 @@ def _addindent(s, num_spaces):
 
 # a layer's hook dicts (OrderedDicts, which hook handles refer to weakly)
 _HOOK_DICTS = ("_forward_hooks", "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_forward_pre_hooks",
-               "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks")
+               "_forward_pre_hooks_with_kwargs", "_backward_hooks", "_backward_pre_hooks", "_state_dict_pre_hooks",
+               "_state_dict_hooks", "_load_state_dict_pre_hooks", "_load_state_dict_post_hooks")
 # full backward hooks (and pre-hooks) of every layer, run before each layer's own
 _global_backward_hooks = OrderedDict()
 _global_backward_pre_hooks = OrderedDict()
@@ -685,13 +686,47 @@ class Layer:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
         metadata = getattr(destination, "_metadata", None)
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
+        local_metadata = {"version": self._version}
         if metadata is not None:
-            metadata[prefix[:-1]] = {"version": self._version}
+            metadata[prefix[:-1]] = local_metadata
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            if hook(self, destination, prefix, local_metadata) is not None:
+                raise RuntimeError("state_dict post-hook must return None; change the state dict it is given in "
+                                   "place instead")
         return destination
+
+    def register_state_dict_pre_hook(self, hook):
+        """Call hook(module, prefix, keep_vars) before this layer's state_dict() gathers its entries."""
+        handle = RemovableHandle(self._state_dict_pre_hooks)
+        self._state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_state_dict_post_hook(self, hook):
+        """Call hook(module, state_dict, prefix, local_metadata) once this layer's entries (and its children's) are
+        in; it changes state_dict in place and returns None."""
+        handle = RemovableHandle(self._state_dict_hooks)
+        self._state_dict_hooks[handle.id] = hook
+        return handle
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """Call hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+        before this layer checks its entries in load_state_dict (it may rename or convert them in place)."""
+        handle = RemovableHandle(self._load_state_dict_pre_hooks)
+        self._load_state_dict_pre_hooks[handle.id] = hook
+        return handle
+
+    def register_load_state_dict_post_hook(self, hook):
+        """Call hook(module, incompatible_keys) after load_state_dict has checked every entry and before it
+        raises for them: clearing keys from incompatible_keys.missing_keys / .unexpected_keys forgives them."""
+        handle = RemovableHandle(self._load_state_dict_post_hooks)
+        self._load_state_dict_post_hooks[handle.id] = hook
+        return handle
 
     def get_extra_state(self):
         """Extra (non-tensor) state to put in the state dict; define it together with set_extra_state."""
@@ -770,7 +805,7 @@ class Layer:
         state_dict = OrderedDict(state_dict)
         if metadata is not None:
             state_dict._metadata = metadata
-        pending = []
+        pending, visited = [], []
         token = _pending_loads.set(pending)
         try:
             # a walk with a stack, in the order of a recursive one (a recursive closure would refer to itself: a
@@ -779,12 +814,23 @@ class Layer:
             while stack:
                 module, prefix = stack.pop()
                 local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+                for hook in module._load_state_dict_pre_hooks.values():
+                    hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                         error_msgs)
                 module._load_from_state_dict(state_dict, prefix, local_metadata, True, missing_keys,
                                              unexpected_keys, error_msgs)
+                visited.append(module)
                 stack.extend((child, prefix + name + ".") for name, child in reversed(module._modules.items())
                              if child is not None)
         finally:
             _pending_loads.reset(token)
+        incompatible = _IncompatibleKeys(missing_keys, unexpected_keys)
+        for module in reversed(visited):  # children before their parents, as a recursive load finishes them
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                                         "expected to return new values, if incompatible_keys need to be modified, "
+                                         "it should be done inplace.")
         if strict:
             if unexpected_keys:
                 error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(

@@ -226,3 +226,38 @@ def test_post_accumulate_hook_errors():
         (ag.ones(2, requires_grad=True) * 2).register_post_accumulate_grad_hook(print)
     with pytest.raises(RuntimeError, match="does not require grad"):
         ag.ones(2).register_post_accumulate_grad_hook(print)
+
+
+def test_pin_memory_as_torch_without_an_accelerator_and_a_copy_with_one(stand_in):
+    x = ag.ones(3)
+    assert not x.is_pinned() and not torch.ones(3).is_pinned()
+    pinned = x.pin_memory()  # the stand-in serves "cuda", so an accelerator is there
+    assert pinned is not x and pinned.device.type == "cpu" and not np.shares_memory(pinned.array, x.array)
+    np.testing.assert_array_equal(pinned.numpy(), x.numpy())
+    with pytest.raises(RuntimeError, match="only dense CPU tensors can be pinned"):
+        ag.ones(2, device="cuda").pin_memory()
+
+
+def test_pin_memory_without_an_accelerator_raises_as_torch():
+    if ag.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(RuntimeError, match="Cannot access accelerator device when none is available") as ours:
+        ag.ones(2).pin_memory()
+    with pytest.raises(RuntimeError) as theirs:
+        torch.ones(2).pin_memory()
+    assert str(theirs.value) in str(ours.value)
+
+
+@pytest.mark.parametrize("shapes", [((2, 1), (1, 3)), (3, (2, 1)), (), ((4, 1, 2), (3, 1), (1,)), ((0, 2), (1, 2))],
+                         ids=str)
+def test_broadcast_shapes_matches_torch(shapes):
+    assert tuple(ag.broadcast_shapes(*shapes)) == tuple(torch.broadcast_shapes(*shapes))
+    assert isinstance(ag.broadcast_shapes(*shapes), ag.Size)
+
+
+def test_broadcast_shapes_error_as_torch():
+    with pytest.raises(RuntimeError) as theirs:
+        torch.broadcast_shapes((2,), (3,))
+    with pytest.raises(RuntimeError) as ours:
+        ag.broadcast_shapes((2,), (3,))
+    assert str(theirs.value).lower() in str(ours.value).lower()

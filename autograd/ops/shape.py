@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import dtypes, gradmath
 from .. import memory_formats as _format
-from .._tensor import Tensor, root
+from .._tensor import Size, Tensor, root
 from .._tensor import _dim as _tensor_dim
 from ..function import Op
 from . import aliases
@@ -425,6 +425,23 @@ def broadcast_tensors(*tensors):
     return tuple(expand(t, out) for t in tensors)
 
 
+def broadcast_shapes(*shapes):
+    """The shape the given shapes (tuples, or ints for 1-d ones) broadcast to, as a Size; nothing is allocated."""
+    sizes = [(s,) if isinstance(s, int) else dtypes.as_ints(tuple(s), "broadcast_shapes", "shape") for s in shapes]
+    out = []
+    for i, s in enumerate(sizes):
+        for k in range(1, len(s) + 1):
+            if k > len(out):
+                out.insert(0, s[-k])
+            elif s[-k] != 1 and out[-k] != s[-k]:
+                if out[-k] != 1:
+                    raise RuntimeError(f"broadcast_shapes: attempting to broadcast a dimension of length {s[-k]} "
+                                       f"at {-k}! Mismatching argument at index {i} had {tuple(s)}; but expected "
+                                       f"shape should be broadcastable to {list(out)}")
+                out[-k] = s[-k]
+    return Size(out)
+
+
 class Repeat(Op):
     """Tile x: x viewed as (1, s0, 1, s1, ...) is broadcast into a new (r0, s0, r1, s1, ...) array, then merged."""
 
@@ -758,8 +775,8 @@ def is_contiguous(input, memory_format=_format.contiguous_format):
 
 __all__ = ["reshape", "view", "view_as", "reshape_as", "ravel", "flatten", "unflatten", "squeeze", "unsqueeze",
            "permute", "transpose", "swapaxes", "swapdims", "movedim", "moveaxis", "t", "expand", "expand_as",
-           "broadcast_to", "broadcast_tensors", "repeat", "tile", "flip", "fliplr", "flipud", "roll", "atleast_1d",
-           "atleast_2d", "atleast_3d", "narrow", "tril", "triu", "diagonal", "diag_embed", "diag"]
-_FUNCTIONS_ONLY = {"broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d"}
+           "broadcast_to", "broadcast_tensors", "broadcast_shapes", "repeat", "tile", "flip", "fliplr", "flipud",
+           "roll", "atleast_1d", "atleast_2d", "atleast_3d", "narrow", "tril", "triu", "diagonal", "diag_embed", "diag"]
+_FUNCTIONS_ONLY = {"broadcast_tensors", "broadcast_shapes", "atleast_1d", "atleast_2d", "atleast_3d"}
 METHODS = {n: globals()[n] for n in __all__ if n not in _FUNCTIONS_ONLY}
 METHODS.update(stride=stride, is_contiguous=is_contiguous)

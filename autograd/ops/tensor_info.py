@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import backend, dtypes
 from .._tensor import Tensor, _HookHandle
 from ..coo_array import SparseCOO
 from . import aliases
@@ -115,6 +115,22 @@ def is_complex(input):
     return input.is_complex()
 
 
+def pin_memory(self, device=None):
+    """A copy in host memory for fast copies to a GPU (page-locking is left to cupy's transfers); like PyTorch, a
+    RuntimeError when no accelerator is available."""
+    if backend._stand_in is None and backend.cuda_unavailable_reason() is not None:
+        raise RuntimeError("pin_memory: Cannot access accelerator device when none is available.")
+    if self.device.type != "cpu":
+        raise RuntimeError(f"pin_memory: cannot pin a tensor on {self.device}: only dense CPU tensors can be "
+                           "pinned")
+    return self.clone()
+
+
+def is_pinned(self, device=None):
+    """False: tapegrad does not page-lock host memory."""
+    return False
+
+
 def numel(input):
     """The number of elements."""
     _check_tensor(input, "numel")
@@ -207,7 +223,8 @@ __all__ = ["get_device", "is_signed", "is_same_size", "is_floating_point", "is_c
            "hash_tensor", "layout", "strided", "sparse_coo"]
 METHODS = {"get_device": get_device, "is_signed": is_signed, "is_same_size": is_same_size, "is_distributed":
            is_distributed, "hash_tensor": hash_tensor, "dim_order": dim_order, "apply_": apply_,
-           "map_": map_, "map2_": map2_, "register_post_accumulate_grad_hook": register_post_accumulate_grad_hook,
+           "map_": map_, "map2_": map2_, "pin_memory": pin_memory, "is_pinned": is_pinned,
+           "register_post_accumulate_grad_hook": register_post_accumulate_grad_hook,
            "itemsize": property(_itemsize), "nbytes": property(_nbytes), "layout": property(_layout),
            "volatile": property(_volatile), "grad_dtype": property(_grad_dtype_get, _grad_dtype_set),
            "output_nr": property(lambda self: self._output_nr), "name": property(lambda self: None),
