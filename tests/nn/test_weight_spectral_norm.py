@@ -177,6 +177,7 @@ def test_spectral_norm_parametrization_matches_torch(kind, args, n_iter, x_shape
 
 
 def test_spectral_norm_new_module_has_unit_spectral_norm_and_errors():
+    ag.manual_seed(0)  # power iteration converges at the rate of the gap between the top singular values: fix them
     m = PZ.spectral_norm(nn.Linear(6, 4))
     s = np.linalg.svd(_np(m.weight), compute_uv=False)
     np.testing.assert_allclose(s[0], 1.0, rtol=1e-3)  # 15 initial power iterations and one in this forward
