@@ -42,6 +42,7 @@ from . import amp
 from .amp import autocast
 from . import compiler
 from .compiler import compile  # noqa: A004  (torch.compile: returns its argument until a tracer exists)
+from .tracing import trace  # noqa: F811  (trace(fn, *example_args) records a Graph; trace(tensor) is torch.trace)
 
 bool = bool_  # noqa: A001  (autograd.bool is the dtype, as torch.bool)
 __version__ = "0.1.0"

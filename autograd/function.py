@@ -15,6 +15,7 @@ FREED = "freed"  # the _meta of a node whose saved values backward has freed (co
 _generic = np.generic
 _make = Tensor._make
 _new = object.__new__
+_recorder = None  # set by autograd.trace while it records: every op is handed to it (one global load when not)
 
 
 def _version_of(t):
@@ -188,6 +189,8 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run forward (on Tensors, recording nothing inside) and record one node for the outputs."""
+        if _recorder is not None:
+            _recorder.custom(cls)
         ctx = cls.__new__(cls)
         tensors = [a for a in args if isinstance(a, Tensor)]
         record = state.enabled and any(t.requires_grad for t in tensors)
@@ -244,6 +247,8 @@ class Op(Function):
     @classmethod
     def apply(cls, *args, **params):
         """Run forward on the arrays of `args` and, when grad is on, record this node for the output."""
+        if _recorder is not None:
+            return _recorder(cls, args, params)
         ctx = _new(cls)
         arrays = []
         record = False
@@ -280,6 +285,8 @@ class Op(Function):
     @classmethod
     def apply1(cls, x, *consts):
         """apply() for the hot case of one tensor (then constants): unary math, x * c. Same result, less Python."""
+        if _recorder is not None:
+            return _recorder(cls, (x,) + consts, {})
         ctx = _new(cls)
         if state.enabled and x._requires_grad:
             e = edge(x)
@@ -294,6 +301,8 @@ class Op(Function):
     @classmethod
     def apply2(cls, a, b):
         """apply() for the hot case of two tensors of one dtype and device (add, mul, ...)."""
+        if _recorder is not None:
+            return _recorder(cls, (a, b), {})
         ctx = _new(cls)
         if state.enabled and (a._requires_grad or b._requires_grad):
             ctx.next_edges = (edge(a), edge(b))

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import dtypes, gradmath, kernels
+from .. import dtypes, function, gradmath, kernels
 from .._tensor import Tensor
 from ..function import Op
 from . import aliases, unary
@@ -238,12 +238,34 @@ def _check_param(t, shape, what, op):
         raise ValueError(f"{op}: {what} has shape {tuple(t.shape)}, expected {tuple(shape)}")
 
 
+class Stats(Op):
+    """mean, invstd and xhat of x for Normalize: from x's own statistics over `axes` (x viewed as `view`), or from
+    running ones (batch/instance norm in eval mode). No gradient: Normalize's backward differentiates through them.
+    An op only while autograd.trace records (so replay recomputes them); eager code calls its forward directly."""
+
+    differentiable = False
+
+    def forward(ctx, x, running_mean, running_var, view, axes, wshape, eps, center=True):
+        if running_mean is not None:
+            m = gradmath.xp(x)
+            mean = running_mean.reshape(wshape).astype(x.dtype)
+            invstd = 1.0 / m.sqrt(running_var.reshape(wshape).astype(x.dtype) + eps)
+            return mean, invstd, (x - mean) * invstd
+        mean, _, invstd, xhat = _stats(x if view is None else x.reshape(view), axes, eps, center)
+        return (mean if center else x.dtype.type(0)), invstd, xhat  # (an uncentered norm never reads its mean)
+
+
+def _stats_of(input, running_mean, running_var, view, axes, wshape, eps, center=True):
+    """Stats' (mean, invstd, xhat) of a tensor: recorded as an op while tracing, else computed on the arrays."""
+    if function._recorder is not None:
+        return Stats.apply(input, running_mean, running_var, view, axes, wshape, eps, center)
+    return Stats.forward(None, input.array, None if running_mean is None else running_mean.array,
+                         None if running_var is None else running_var.array, view, axes, wshape, eps, center)
+
+
 def _running(input, running_mean, running_var, wshape, eps):
     """mean, invstd and xhat from the running statistics (batch/instance norm in eval mode)."""
-    m = input.xp
-    mean = running_mean.array.reshape(wshape).astype(input.dtype)
-    invstd = 1.0 / m.sqrt(running_var.array.reshape(wshape).astype(input.dtype) + eps)
-    return mean, invstd, (input.array - mean) * invstd
+    return _stats_of(input, running_mean, running_var, None, None, wshape, eps)
 
 
 def _update(buf, new, momentum):
@@ -338,7 +360,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     if (kernels.get("layer_norm_fwd", d) is not None and d.size and
             all(t is None or t.dtype == input.dtype for t in (weight, bias))):
         return Normalize.apply(input, weight, bias, cfg, None, None, None)  # the fused kernel makes them
-    mean, _, invstd, xhat = _stats(d, axes, eps)
+    mean, invstd, xhat = _stats_of(input, None, None, None, axes, None, eps)
     return Normalize.apply(input, weight, bias, cfg, mean, invstd, xhat)
 
 
@@ -349,7 +371,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     _check_param(weight, shape, "weight", "rms_norm")
     if eps is None:
         eps = float(np.finfo(input.dtype).eps)
-    mean, _, invstd, xhat = _stats(input.array, axes, eps, center=False)
+    mean, invstd, xhat = _stats_of(input, None, None, None, axes, None, eps, False)
     return Normalize.apply(input, weight, None, (None, axes, None, True, False, eps), mean, invstd, xhat)
 
 
@@ -367,7 +389,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     _check_param(bias, (c,), "bias", "group_norm")
     view = (n, num_groups, input.numel() // max(n * num_groups, 1))
     wshape = (1, c) + (1,) * (input.ndim - 2)
-    mean, _, invstd, xhat = _stats(input.array.reshape(view), (2,), eps)
+    mean, invstd, xhat = _stats_of(input, None, None, view, (2,), None, eps)
     return Normalize.apply(input, weight, bias, (view, (2,), wshape, True, True, eps), mean, invstd, xhat)
 
 
