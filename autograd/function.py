@@ -15,7 +15,18 @@ FREED = "freed"  # the _meta of a node whose saved values backward has freed (co
 _generic = np.generic
 _make = Tensor._make
 _new = object.__new__
-_recorder = None  # set by autograd.trace while it records: every op is handed to it (one global load when not)
+_recorder = None  # while autograd.trace records, every op is handed to it (one global load when not)
+
+
+def set_recorder(recorder):
+    """Hand every op to recorder(cls, args, params) from now on (None: run ops again); autograd.trace's switch."""
+    global _recorder
+    _recorder = recorder
+
+
+def recording():
+    """The recorder ops are handed to, or None."""
+    return _recorder
 
 
 def _version_of(t):

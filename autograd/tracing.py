@@ -154,11 +154,11 @@ class _Recorder:
 
     def __call__(self, cls, args, params):
         self.settle()
-        function._recorder = None
+        function.set_recorder(None)
         try:
             out = cls.apply(*args, **params)
         finally:
-            function._recorder = self
+            function.set_recorder(self)
         name = cls.__dict__.get("display", cls.__name__).lower()
         self.traced = False
         spec = tuple(self.resolve(a, name) for a in args)
@@ -303,11 +303,11 @@ class _Patched:
             return t
         self.saved[(Tensor, "_make")] = Tensor.__dict__["_make"]
         setattr(Tensor, "_make", classmethod(make))
-        function._recorder = rec
+        function.set_recorder(rec)
         return self
 
     def __exit__(self, *exc):
-        function._recorder = None
+        function.set_recorder(None)
         for (owner, name), orig in self.saved.items():
             setattr(owner, name, orig)
 
@@ -377,7 +377,7 @@ class Traced:
         return self._trace(args, *self._key(args))
 
     def _trace(self, args, key, leaves, flat_names):
-        if function._recorder is not None:
+        if function.recording() is not None:
             raise TraceError("trace: autograd.trace was called while another trace records; call the traced "
                              "function instead (inside a trace it runs eagerly, so its ops are recorded)")
         if key not in self._cache and len(self._cache) >= self.cache_limit:
@@ -413,7 +413,7 @@ class Traced:
     def __call__(self, *args, **kwargs):
         if kwargs:
             raise TypeError(f"trace: a traced function takes positional arguments only, got {sorted(kwargs)}")
-        if function._recorder is not None:  # called inside another trace: run, so that its ops are recorded
+        if function.recording() is not None:  # called inside another trace: run, so that its ops are recorded
             return self.fn(*args)
         key, leaves, names = self._key(args)
         if state.enabled and self._wants_grad(leaves):

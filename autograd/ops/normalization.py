@@ -257,7 +257,7 @@ class Stats(Op):
 
 def _stats_of(input, running_mean, running_var, view, axes, wshape, eps, center=True):
     """Stats' (mean, invstd, xhat) of a tensor: recorded as an op while tracing, else computed on the arrays."""
-    if function._recorder is not None:
+    if function.recording() is not None:
         return Stats.apply(input, running_mean, running_var, view, axes, wshape, eps, center)
     return Stats.forward(None, input.array, None if running_mean is None else running_mean.array,
                          None if running_var is None else running_var.array, view, axes, wshape, eps, center)
