@@ -390,6 +390,25 @@ def test_sgd_sparse_weight_decay_and_other_optimizers_refuse():
         np.testing.assert_array_equal(_np(e.weight), before)
 
 
+_DENSE_ONLY = sorted(n for n in optim.__all__ if isinstance(getattr(optim, n), type) and n not in
+                     ("Optimizer", "SGD", "SparseAdam", "LBFGS"))
+
+
+@pytest.mark.parametrize("name", _DENSE_ONLY)
+def test_every_dense_optimizer_refuses_a_sparse_gradient_before_any_update(name):
+    p = ag.ones(3, 2, requires_grad=True)
+    q = ag.ones(3, 2, requires_grad=True)
+    opt = getattr(optim, name)([{"params": [q]}, {"params": [p]}])  # the sparse one is in the second group
+    state_before = {k: dict(v) for k, v in opt.state.items()}  # (Adagrad makes its state at construction)
+    q.grad, p.grad = ag.ones(3, 2), ag.ones(3, 2).to_sparse()
+    shown = "Adam" if name == "AdamW" else name  # AdamW is an Adam, and says so, as in PyTorch
+    with pytest.raises(RuntimeError, match=f"{shown} does not support sparse gradients"):
+        opt.step()
+    np.testing.assert_array_equal(q.array, np.ones((3, 2)))
+    np.testing.assert_array_equal(p.array, np.ones((3, 2)))
+    assert {k: dict(v) for k, v in opt.state.items()}.keys() == state_before.keys()
+
+
 def test_zero_grad_keeps_a_sparse_gradient_empty():
     e = nn.Embedding(4, 2, sparse=True)
     o = optim.SGD(e.parameters(), lr=0.1)

@@ -198,18 +198,6 @@ def test_default_eps1_is_the_parameter_dtypes_machine_epsilon():
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)
 
 
-def test_sparse_gradients_are_refused_before_any_update():
-    if not hasattr(autograd.Tensor, "to_sparse"):
-        pytest.skip("this tapegrad has no sparse tensors")
-    p = autograd.ones(3, 2, requires_grad=True)
-    opt = optim.Adafactor([p])
-    p.grad = autograd.ones(3, 2).to_sparse()
-    with pytest.raises(RuntimeError, match="Adafactor does not support sparse gradients"):
-        opt.step()
-    np.testing.assert_array_equal(p.array, np.ones((3, 2)))
-    assert len(opt.state) == 0
-
-
 def test_closure_loss_is_returned():
     x0, grads = gradients((3, 4), steps=1)
     w = autograd.tensor(x0, requires_grad=True)

@@ -244,18 +244,6 @@ def test_same_steps_on_every_device(shape, device):
     assert opt.state[p]["momentum_buffer"].device == p.device
 
 
-def test_sparse_gradients_are_refused_before_any_update():
-    if not hasattr(autograd.Tensor, "to_sparse"):
-        pytest.skip("this tapegrad has no sparse tensors")
-    p = autograd.ones(3, 2, requires_grad=True)
-    opt = optim.Muon([p])
-    p.grad = autograd.ones(3, 2).to_sparse()
-    with pytest.raises(RuntimeError, match="Muon does not support sparse gradients"):
-        opt.step()
-    np.testing.assert_array_equal(p.array, np.ones((3, 2)))
-    assert len(opt.state) == 0
-
-
 def test_closure_loss_is_returned_and_a_tensor_lr_is_read_at_each_step():
     x0, grads = gradients((3, 4), steps=3)
     with_float, _, _ = trajectory(autograd, optim.Muon, x0, grads, lr=0.2)
