@@ -148,6 +148,11 @@ def device_of(x):
     return device("cuda", int(getattr(x.device, "id", 0)))
 
 
+def gpu_usable():
+    """True when device="cuda" can be used: a working cupy and device, or the test stand-in."""
+    return _stand_in is not None or cuda_unavailable_reason() is None
+
+
 def module_for(dev):
     """The array module that serves device `dev`, raising a clear error when it is unusable."""
     dev = dev if isinstance(dev, device) else device(dev)

@@ -118,7 +118,7 @@ def is_complex(input):
 def pin_memory(self, device=None):
     """A copy in host memory for fast copies to a GPU (page-locking is left to cupy's transfers); like PyTorch, a
     RuntimeError when no accelerator is available."""
-    if backend._stand_in is None and backend.cuda_unavailable_reason() is not None:
+    if not backend.gpu_usable():
         raise RuntimeError("pin_memory: Cannot access accelerator device when none is available.")
     if self.device.type != "cpu":
         raise RuntimeError(f"pin_memory: cannot pin a tensor on {self.device}: only dense CPU tensors can be "
