@@ -54,6 +54,10 @@ def _grads(outputs, inputs, grad_outputs=None, create_graph=False):
                  allow_unused=True)
 
 
+_CONSTANT_JACOBIAN = ("The jacobian of the user-provided function is independent of input {}. This is not allowed in "
+                      "strict mode when create_graph=True.")
+
+
 def _zeros_for_missing(grads, refs, strict, create_graph, where):
     """Zeros for the inputs a result does not depend on; in strict mode PyTorch's RuntimeError instead."""
     out = []
@@ -64,8 +68,7 @@ def _zeros_for_missing(grads, refs, strict, create_graph, where):
                                    "is not allowed in strict mode.")
             g = creation.zeros_like(ref)
         elif strict and create_graph and not g.requires_grad:
-            raise RuntimeError(f"The jacobian of the user-provided function with respect to input {i} is "
-                               "independent of the input. This is not allowed in strict mode when create_graph=True.")
+            raise RuntimeError(_CONSTANT_JACOBIAN.format(i))
         out.append(g)
     return tuple(out)
 
@@ -79,7 +82,9 @@ def _check_outputs(outputs, strict):
                                    "in strict mode.")
 
 
-def _check_v(v, refs):
+def _check_v(v, refs, refs_tuple):
+    if not refs_tuple and len(v) != 1:
+        raise RuntimeError("The given v should contain a single Tensor.")
     if len(v) != len(refs):
         raise RuntimeError(f"v is a tuple of invalid length: should be {len(refs)} but got {len(v)}.")
     for vi, r in zip(v, refs):
@@ -87,14 +92,14 @@ def _check_v(v, refs):
             raise RuntimeError(f"v has invalid size: should be {r.shape} but got {vi.shape}.")
 
 
-def _vector(v, refs, create_graph, fn, of):
+def _vector(v, refs, refs_tuple, create_graph, fn, of):
     """v as a tuple of fresh tensors of refs' shapes; None only where refs is one tensor of one element."""
     if v is None:
         if len(refs) != 1 or refs[0].numel() != 1:
             raise RuntimeError(f"The vector v can only be None if {of} a single Tensor with a single element.")
         return None
     v = _prepare(_as_tuple(v, "v", fn)[1], create_graph, False)
-    _check_v(v, refs)
+    _check_v(v, refs, refs_tuple)
     return v
 
 
@@ -110,7 +115,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         inputs = _prepare(inputs, create_graph, True)
         outputs_tuple, outputs = _call(func, inputs, "vjp")
         _check_outputs(outputs, strict)
-        v = _vector(v, outputs, create_graph, "vjp", "the user-provided function returns")
+        v = _vector(v, outputs, outputs_tuple, create_graph, "vjp", "the user-provided function returns")
         result = _zeros_for_missing(_grads(outputs, inputs, v, create_graph), inputs, strict, create_graph, "outputs")
     return _untuple(_finish(outputs, create_graph), outputs_tuple), _untuple(_finish(result, create_graph),
                                                                             inputs_tuple)
@@ -122,7 +127,7 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
     with grad_mode.enable_grad():
         inputs = _prepare(inputs, create_graph, True)
-        v = _vector(v, inputs, create_graph, "jvp", "the input to the user-provided function is")
+        v = _vector(v, inputs, inputs_tuple, create_graph, "jvp", "the input to the user-provided function is")
         outputs_tuple, outputs = _call(func, inputs, "jvp")
         _check_outputs(outputs, strict)
         dummies = tuple(creation.zeros_like(o).requires_grad_(True) for o in outputs)
@@ -169,6 +174,8 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                             raise RuntimeError(f"Output {i} of the user-provided function is independent of input "
                                                f"{j}. This is not allowed in strict mode.")
                         gj = creation.zeros_like(inp)
+                    elif strict and create_graph and not gj.requires_grad:
+                        raise RuntimeError(_CONSTANT_JACOBIAN.format(j))
                     rows[j].append(gj)
             block = []
             for j, inp in enumerate(inputs):
@@ -226,7 +233,7 @@ def _hessian_product(func, inputs, v, create_graph, strict, fn):
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", fn)
     with grad_mode.enable_grad():
         inputs = _prepare(inputs, create_graph, True)
-        v = _vector(v, inputs, create_graph, fn, "the input to the user-provided function is")
+        v = _vector(v, inputs, inputs_tuple, create_graph, fn, "the input to the user-provided function is")
         outputs = _scalar_outputs(func, inputs, fn, strict)
         first = _grads(outputs, inputs, create_graph=True)
         first = _zeros_for_missing(first, inputs, strict, create_graph, "outputs")

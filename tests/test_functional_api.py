@@ -107,6 +107,14 @@ def test_unused_inputs_are_zeros_or_refused_in_strict_mode():
     (lambda x: AF.hessian(lambda a: a * 2, x), RuntimeError, "should contain a single element"),
     (lambda x: AF.jacobian(lambda a: a, x, strategy="forward-mode"), NotImplementedError, "vectorize=True"),
     (lambda x: AF.jacobian(lambda a: a, x, strategy="sideways"), ValueError, "Expected strategy"),
+    (lambda x: AF.vjp(lambda a, b: a * b, (x, x), (ag.ones(3), ag.ones(3))), RuntimeError,
+     "The given v should contain a single Tensor"),
+    (lambda x: AF.jvp(lambda a, b: a * b, (x, x), (ag.ones(3),)), RuntimeError,
+     "v is a tuple of invalid length: should be 2 but got 1"),
+    (lambda x: AF.jacobian(lambda a: a * 2.0, x, strict=True, create_graph=True), RuntimeError,
+     "jacobian of the user-provided function is independent of input 0.*create_graph=True"),
+    (lambda x: AF.vjp(lambda a: a * 2.0, x, ag.ones(3), strict=True, create_graph=True), RuntimeError,
+     "jacobian of the user-provided function is independent of input 0.*create_graph=True"),
 ])
 def test_errors_as_torch(call, err, match):
     with pytest.raises(err, match=match):
