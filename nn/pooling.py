@@ -83,8 +83,10 @@ class AvgPool1d(_Pool):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(_Pool):
-    """2-d average pooling over (N, C, H, W), as torch.nn.AvgPool2d."""
+class _AvgPoolDivisor(_Pool):
+    """Average pooling that takes a divisor_override: AvgPool2d and AvgPool3d (their function is _fn)."""
+
+    _fn = None
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
@@ -97,11 +99,17 @@ class AvgPool2d(_Pool):
     def forward(self, input):
         """The mean of each window (or its sum / divisor_override)."""
         self._check_input(input)
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
+        return self._fn(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                        self.divisor_override)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolDivisor):
+    """2-d average pooling over (N, C, H, W), as torch.nn.AvgPool2d."""
+
+    _fn = staticmethod(avg_pool2d)
 
 
 class _Adaptive(_Pool):

@@ -1,7 +1,7 @@
 """3-d pooling layers: MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d."""
 from autograd.ops.pooling_3d import adaptive_avg_pool3d, adaptive_max_pool3d, avg_pool3d, max_pool3d
 
-from .pooling import _Adaptive, _AdaptiveMax, _MaxPoolNd, _Pool
+from .pooling import _Adaptive, _AdaptiveMax, _AvgPoolDivisor, _MaxPoolNd
 
 __all__ = ["MaxPool3d", "AvgPool3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d"]
 
@@ -13,27 +13,11 @@ class MaxPool3d(_MaxPoolNd):
     _fn = staticmethod(max_pool3d)
 
 
-class AvgPool3d(_Pool):
+class AvgPool3d(_AvgPoolDivisor):
     """3-d average pooling over (N, C, D, H, W) or (C, D, H, W), as torch.nn.AvgPool3d."""
 
     _nd = 3
-
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-
-    def forward(self, input):
-        """The mean of each window (or its sum / divisor_override)."""
-        self._check_input(input)
-        return avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self):
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    _fn = staticmethod(avg_pool3d)
 
 
 class AdaptiveAvgPool3d(_Adaptive):
