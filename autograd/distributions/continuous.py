@@ -31,8 +31,8 @@ def _batch(*params):
     return Size() if all(isinstance(p, numbers.Number) for p in params) else None
 
 
-class Normal(Distribution):
-    """The normal distribution N(loc, scale ** 2)."""
+class LocationScale(Distribution):
+    """A family on the reals shifted by loc and stretched by scale: the shared parameters, mean and mode."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
@@ -41,10 +41,6 @@ class Normal(Distribution):
     def __init__(self, loc, scale, validate_args=None):
         self.loc, self.scale = broadcast_all(loc, scale)
         super().__init__(_batch(loc, scale) or self.loc.shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        """This distribution with its parameters expanded to batch_shape."""
-        return self._expand_tensors(Normal, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def mean(self):
@@ -55,6 +51,14 @@ class Normal(Distribution):
     def mode(self):
         """loc."""
         return self.loc
+
+
+class Normal(LocationScale):
+    """The normal distribution N(loc, scale ** 2)."""
+
+    def expand(self, batch_shape, _instance=None):
+        """This distribution with its parameters expanded to batch_shape."""
+        return self._expand_tensors(Normal, batch_shape, ("loc", "scale"), _instance)
 
     @property
     def stddev(self):
@@ -232,30 +236,12 @@ class Exponential(Distribution):
         return 1.0 - self.rate.log()
 
 
-class Laplace(Distribution):
+class Laplace(LocationScale):
     """The Laplace distribution of location loc and scale scale (density exp(-|x - loc| / scale) / (2 scale))."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch(loc, scale) or self.loc.shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with its parameters expanded to batch_shape."""
         return self._expand_tensors(Laplace, batch_shape, ("loc", "scale"), _instance)
-
-    @property
-    def mean(self):
-        """loc."""
-        return self.loc
-
-    @property
-    def mode(self):
-        """loc."""
-        return self.loc
 
     @property
     def variance(self):

@@ -8,7 +8,7 @@ from .. import creation, grad_mode
 from .. import ops as _ops
 from .._tensor import Size
 from . import constraints
-from .continuous import Exponential, Normal, Uniform, standard_normal, standard_uniform
+from .continuous import Exponential, LocationScale, Normal, Uniform, standard_normal, standard_uniform
 from .distribution import Distribution
 from .gamma import Gamma, standard_gamma
 from .transformed import TransformedDistribution
@@ -26,16 +26,8 @@ def _batch_of(first, *params):
     return Size() if all(isinstance(p, numbers.Number) for p in params) else first.shape
 
 
-class Cauchy(Distribution):
+class Cauchy(LocationScale):
     """The Cauchy (Lorentz) distribution of median loc and half-width scale."""
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_of(self.loc, loc, scale), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         """This distribution with parameters expanded to batch_shape."""
@@ -45,11 +37,6 @@ class Cauchy(Distribution):
     def mean(self):
         """nan: the Cauchy distribution has no mean."""
         return creation.full_like(self.loc, math.nan)
-
-    @property
-    def mode(self):
-        """loc."""
-        return self.loc
 
     @property
     def variance(self):
